@@ -1,0 +1,43 @@
+# Enlace — the two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup lint clean
+
+$(VENV)/.ok: requirements.txt requirements-dev.txt scripts/find-python
+	@python=$${PYTHON:-$$(sh scripts/find-python)} || exit 1; \
+	if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Replacing $(VENV): it was made with a Python older than 3.12."; rm -rf $(VENV); fi; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
+	$(PIP) install -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.ok
+	@mkdir -p var
+	$(PY) manage.py compile_catalogues
+	$(PY) manage.py migrate --noinput -v 0
+
+run: setup
+	$(PY) manage.py load_demo
+	@echo "Enlace is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check_catalogues
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,43 @@
+"""API: who am I."""
+
+from ninja import Router, Schema
+
+from core import access
+
+from .auth import WRITE_AUTH
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    email: str
+    language: str
+    timezone: str
+    person_id: int | None
+    roles: list[str]
+    is_ts: bool
+    is_ppt: bool
+    officer_countries: list[str]
+
+
+class Error(Schema):
+    detail: str
+
+
+@router.get("/me", response={200: MeOut, 401: Error}, auth=WRITE_AUTH)
+def me(request):
+    """The signed-in account and the roles it holds today."""
+    from network.models import Country
+
+    p = access.principal_for(request.user)
+    codes = sorted(c.code.code for c in Country.objects.filter(pk__in=p.officer_countries))
+    return {
+        "email": request.user.email,
+        "language": request.user.language,
+        "timezone": request.user.timezone,
+        "person_id": p.person_id,
+        "roles": [str(label) for label in p.role_labels()],
+        "is_ts": p.is_ts,
+        "is_ppt": p.is_ppt,
+        "officer_countries": codes,
+    }

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
+]

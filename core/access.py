@@ -1,0 +1,272 @@
+"""The one place that decides who may see and do what.
+
+Every view, API endpoint, export and search asks here: `can(user, action, obj)` for one
+record, `restrict(queryset, user, action)` for lists, `require(...)` to refuse with 403.
+Each domain registers a `Policy` for its models (see `network/access.py`); the rules stay
+in those policies, the entry points stay here.
+
+Roles are not stored as flags: they follow from a person's current appointments
+(TS staff, liaison officer of a country, partner organization member), the current Pro
+Tempore Presidency, and per-object grants.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Q
+
+from .models import Visibility
+
+log = logging.getLogger("enlace.access")
+
+VIEW = "view"
+CHANGE = "change"
+DELETE = "delete"
+CREATE = "create"
+
+
+class _Any:
+    """Context value meaning 'in some context of the user's' (e.g. any country they keep)."""
+
+    def __repr__(self):
+        return "ANY"
+
+
+ANY = _Any()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """What one user is in the network today, computed once per request."""
+
+    user_id: int | None = None
+    person_id: int | None = None
+    is_ts: bool = False
+    officer_countries: frozenset = frozenset()
+    principal_countries: frozenset = frozenset()
+    ppt_countries: frozenset = frozenset()
+    organizations: frozenset = frozenset()
+    partner_organizations: frozenset = frozenset()
+    grants: frozenset = field(default_factory=frozenset)
+
+    @property
+    def is_authenticated(self):
+        return self.user_id is not None
+
+    @property
+    def is_member(self):
+        """Network member: TS staff, a liaison officer, or staff of a partner organization."""
+        return self.is_ts or bool(self.officer_countries) or bool(self.organizations)
+
+    @property
+    def is_officer(self):
+        return bool(self.officer_countries)
+
+    @property
+    def is_ppt(self):
+        return bool(self.ppt_countries)
+
+    @property
+    def is_partner(self):
+        return bool(self.partner_organizations)
+
+    def has_grant(self, obj, permission):
+        ct_id = ContentType.objects.get_for_model(obj).pk
+        return (ct_id, obj.pk, permission) in self.grants
+
+    def granted_ids(self, model, permission):
+        ct_id = ContentType.objects.get_for_model(model).pk
+        return {obj_id for (ct, obj_id, perm) in self.grants if ct == ct_id and perm == permission}
+
+    def role_labels(self):
+        """Return the names of this principal's roles, for display."""
+        from django.utils.translation import gettext as _
+
+        labels = []
+        if self.is_ts:
+            labels.append(_("Technical Secretariat"))
+        if self.is_ppt:
+            labels.append(_("Pro Tempore Presidency"))
+        if self.is_officer:
+            labels.append(_("Liaison officer"))
+        if self.is_partner:
+            labels.append(_("Partner organization"))
+        return labels
+
+
+ANONYMOUS = Principal()
+
+
+def principal_for(user):
+    """Return the user's Principal, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_enlace_principal", None)
+    if cached is not None:
+        return cached
+
+    from core.models import Grant
+    from network.models import OFFICER_ROLES, PARTNER_KINDS, Appointment, AppointmentRole, OrganizationKind, PPTPeriod
+
+    rows = list(
+        Appointment.objects.current()
+        .filter(person__user=user)
+        .values_list("person_id", "country_id", "role", "organization_id", "organization__kind")
+    )
+    officer = {country for (_p, country, role, _o, _k) in rows if role in OFFICER_ROLES and country}
+    principal = {country for (_p, country, role, _o, _k) in rows if role == AppointmentRole.PRINCIPAL and country}
+    ppt_now = set(PPTPeriod.objects.current().values_list("country_id", flat=True)) if officer else set()
+    grants = frozenset(Grant.objects.filter(user=user).values_list("content_type_id", "object_id", "permission"))
+    person_id = rows[0][0] if rows else getattr(getattr(user, "person", None), "pk", None)
+    result = Principal(
+        user_id=user.pk,
+        person_id=person_id,
+        is_ts=user.is_superuser or any(kind == OrganizationKind.SECRETARIAT for (*_r, kind) in rows),
+        officer_countries=frozenset(officer),
+        principal_countries=frozenset(principal),
+        ppt_countries=frozenset(officer & ppt_now),
+        organizations=frozenset(org for (_p, _c, _r, org, _k) in rows),
+        partner_organizations=frozenset(org for (_p, _c, _r, org, kind) in rows if kind in PARTNER_KINDS),
+        grants=grants,
+    )
+    user._enlace_principal = result
+    return result
+
+
+def forget_principal(user):
+    """Drop the cached Principal after roles change within one request."""
+    if hasattr(user, "_enlace_principal"):
+        del user._enlace_principal
+
+
+class Policy:
+    """Rules for one model. Subclasses override what differs from 'anyone sees, the TS edits'."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return True
+        return p.is_ts
+
+    def can_create(self, p, **context):
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if action == VIEW or p.is_ts:
+            return queryset
+        return queryset.none()
+
+
+class VisibilityPolicy(Policy):
+    """For records with a `visibility` field: public, network members, or TS only."""
+
+    def visible(self, p, obj):
+        if obj.visibility == Visibility.PUBLIC or p.is_ts:
+            return True
+        return obj.visibility == Visibility.MEMBERS and p.is_member
+
+    def visibility_q(self, p, prefix=""):
+        """Return a filter for what `p` may see; `prefix` reaches the field across a relation."""
+        if p.is_ts:
+            return Q()
+        allowed = [Visibility.PUBLIC, Visibility.MEMBERS] if p.is_member else [Visibility.PUBLIC]
+        return Q(**{f"{prefix}visibility__in": allowed})
+
+
+_registry = {}
+
+
+def register(model):
+    """Class decorator: make a Policy the rules for `model`."""
+
+    def decorate(policy_class):
+        _registry[model] = policy_class()
+        return policy_class
+
+    return decorate
+
+
+def policy_for(model_or_obj):
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    model = getattr(model._meta, "concrete_model", model)
+    try:
+        return _registry[model]
+    except KeyError:
+        raise LookupError(f"No access policy is registered for {model.__name__}.") from None
+
+
+def can(user, action, obj):
+    """May `user` do `action` on `obj`?"""
+    return policy_for(obj).can(principal_for(user), action, obj)
+
+
+def can_create(user, model, **context):
+    """May `user` create a `model` record (in the given context, e.g. country=…)?"""
+    return policy_for(model).can_create(principal_for(user), **context)
+
+
+def restrict(queryset, user, action=VIEW):
+    """Return only the rows of `queryset` that `user` may `action`."""
+    return policy_for(queryset.model).restrict(queryset, principal_for(user), action)
+
+
+class Refused(PermissionDenied):
+    """A refusal that knows how to write itself to the audit trail.
+
+    Inside a transaction the entry would be rolled back with the refused work, so it is
+    written by the 403 handlers (page and API) once the transaction is over.
+    """
+
+    def __init__(self, user, action, target):
+        super().__init__()
+        self.actor = user if getattr(user, "is_authenticated", False) else None
+        self.action = action
+        self.is_record = hasattr(target, "_meta") and not isinstance(target, type)
+        self.target = target
+        self.recorded = False
+
+    def record(self, request=None):
+        from .audit import record
+        from .models import AuditAction
+
+        if self.recorded:
+            return
+        self.recorded = True
+        target = self.target if self.is_record else None
+        label = None if self.is_record else str(getattr(getattr(self.target, "_meta", None), "verbose_name", ""))
+        record(AuditAction.REFUSED, target, actor=self.actor, note=self.action, object_repr=label, request=request)
+
+
+def record_refusal(exception, request=None):
+    """Write a refusal to the audit trail if it was not written yet (called by 403 handlers)."""
+    if isinstance(exception, Refused):
+        exception.record(request)
+
+
+def refuse(user, action, target):
+    """Refuse: raise PermissionDenied, recording who was refused what."""
+    exc = Refused(user, action, target)
+    log.info("refused %s on %r for user %s", action, target, getattr(exc.actor, "pk", None))
+    if not connection.in_atomic_block:
+        exc.record()
+    raise exc
+
+
+def require(user, action, obj):
+    """Raise PermissionDenied unless `user` may `action` on `obj`."""
+    if not can(user, action, obj):
+        refuse(user, action, obj)
+
+
+def require_create(user, model, **context):
+    """Raise PermissionDenied unless `user` may create a `model` record."""
+    if not can_create(user, model, **context):
+        refuse(user, CREATE, model)
+
+
+def require_member(user):
+    """Raise PermissionDenied unless `user` is a network member."""
+    if not principal_for(user).is_member:
+        refuse(user, "member", None)

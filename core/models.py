@@ -1,0 +1,110 @@
+"""What every domain shares: visibility of unpublished records and per-object grants."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Visibility(models.TextChoices):
+    """Who may see a record that can be unpublished."""
+
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Network members")
+    TS = "ts", _("Technical Secretariat only")
+
+
+class GrantPermission(models.TextChoices):
+    """Rights that can be given on a single object."""
+
+    CHANGE = "change", _("Edit")
+    REVIEW = "review", _("Review")
+    LEAD = "lead", _("Lead")
+
+
+class Grant(models.Model):
+    """Give one user a right on one object (the reviewer of a compilation, the lead of an analysis)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants", verbose_name=_("user")
+    )
+    permission = models.CharField(_("permission"), max_length=20, choices=GrantPermission.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("record type"))
+    object_id = models.PositiveBigIntegerField(_("record"))
+    target = GenericForeignKey("content_type", "object_id")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "permission", "content_type", "object_id"], name="grant_unique_per_object"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_permission_display()} · {self.content_type.model} #{self.object_id}"
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGN_OUT = "sign_out", _("Signed out")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    REFUSED = "refused", _("Access refused")
+    INVITED = "invited", _("Invited")
+    ACCOUNT = "account", _("Account change")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        ct = ContentType.objects.get_for_model(obj)
+        return self.filter(content_type=ct, object_id=obj.pk).select_related("actor")
+
+
+class AuditEntry(models.Model):
+    """One change or security event: who, when, what, and the values before and after."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_label = models.CharField(_("who (as recorded)"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    object_repr = models.CharField(_("record (as recorded)"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"

@@ -1,0 +1,44 @@
+"""Template helpers shared by every domain."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from core import access
+from core.i18n import localized, missing_languages
+
+register = template.Library()
+
+LANGUAGE_NAMES = {"es": "español", "en": "English"}
+
+
+@register.filter
+def tr(obj, field):
+    """`{{ org|tr:"name" }}`: the field in the reader's language, or the other one."""
+    return localized(obj, field) if obj is not None else ""
+
+
+@register.simple_tag
+def missing_translation(obj, field):
+    """Say which language a bilingual field lacks, or nothing."""
+    missing = missing_languages(obj, field)
+    if not missing or len(missing) == 2:
+        return ""
+    return _("No text in %(language)s yet.") % {"language": LANGUAGE_NAMES.get(missing[0], missing[0])}
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action, obj):
+    """`{% can "change" person as may_edit %}`: ask core.access from a template."""
+    request = context.get("request")
+    return access.can(getattr(request, "user", None), action, obj)
+
+
+@register.simple_tag
+def query_with(query, **params):
+    """Return a query string with some parameters replaced (for pagination links)."""
+    from django.http import QueryDict
+
+    q = QueryDict(query, mutable=True)
+    for key, value in params.items():
+        q[key] = value
+    return q.urlencode()

@@ -1,0 +1,187 @@
+"""Test data for every app: a small network built through the services users call.
+
+`build_network()` returns the cast the tests need: the TS, Guatemala's principal and
+alternate, Honduras's and Mexico's principals, a partner (UNICEF) member, the current PPT
+(Panama's officer) and an outsider with an account but no role.
+"""
+
+import datetime
+import secrets
+from types import SimpleNamespace
+
+from django.test import Client
+
+from accounts.models import ApiToken, User, hash_secret
+from network import services
+from network.models import (
+    Appointment,
+    AppointmentRole,
+    Body,
+    BodyKind,
+    Conference,
+    Country,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Person,
+    PPTPeriod,
+)
+
+PASSWORD = "a-Long-test-passphrase-42"
+
+
+def make_user(email, person=None):
+    user = User.objects.create_user(email=email, password=PASSWORD, language="en")
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return user
+
+
+def make_token(user):
+    """Return a raw API token for `user`."""
+    raw = "enl_" + secrets.token_urlsafe(24)
+    ApiToken.objects.create(user=user, name="test", prefix=raw[4:12], key_hash=hash_secret(raw))
+    return raw
+
+
+def api_client(user=None):
+    """A test client that sends the user's bearer token (no session)."""
+    if user is None:
+        return Client()
+    return Client(headers={"Authorization": f"Bearer {make_token(user)}"})
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def build_network(today=None):
+    today = today or datetime.date.today()
+    n = SimpleNamespace()
+    n.conference = Conference.objects.create(
+        name_es="Conferencia Regional sobre Migración",
+        name_en="Regional Conference on Migration",
+        acronym_es="CRM",
+        acronym_en="RCM",
+    )
+    n.rcgm = Body.objects.create(
+        conference=n.conference,
+        kind=BodyKind.RCGM,
+        slug="rcgm",
+        name_es="Grupo Regional de Consulta sobre Migración",
+        name_en="Regional Consultation Group on Migration",
+        acronym_es="GRCM",
+        acronym_en="RCGM",
+    )
+    n.network = Body.objects.create(
+        conference=n.conference,
+        kind=BodyKind.NETWORK,
+        slug="child-protection",
+        parent=n.rcgm,
+        name_es="Red de protección de la niñez migrante",
+        name_en="Child protection network",
+    )
+    n.countries = {
+        code: Country.objects.create(code=code, membership=Membership.MEMBER)
+        for code in ("GT", "HN", "MX", "PA", "SV", "CR")
+    }
+    n.gt, n.hn, n.mx, n.pa = (n.countries[c] for c in ("GT", "HN", "MX", "PA"))
+    n.iom = Organization.objects.create(
+        kind=OrganizationKind.INTERNATIONAL,
+        name_es="Organización Internacional para las Migraciones",
+        name_en="International Organization for Migration",
+        acronym_es="OIM",
+        acronym_en="IOM",
+    )
+    n.ts_org = Organization.objects.create(
+        kind=OrganizationKind.SECRETARIAT,
+        name_es="Secretaría Técnica",
+        name_en="Technical Secretariat",
+        acronym_es="ST",
+        acronym_en="TS",
+        parent=n.iom,
+    )
+    n.unicef = Organization.objects.create(
+        kind=OrganizationKind.INTERNATIONAL,
+        name_es="UNICEF",
+        name_en="UNICEF",
+        acronym_es="UNICEF",
+        acronym_en="UNICEF",
+    )
+
+    # The first TS member is bootstrapped directly, as an installation would.
+    ts_person = Person.objects.create(given_names="Tania", family_names="Secretaría", email="ts@example.org")
+    Appointment.objects.create(
+        person=ts_person,
+        organization=n.ts_org,
+        role=AppointmentRole.STAFF,
+        body=n.network,
+        start_date=today - datetime.timedelta(days=400),
+    )
+    n.ts = make_user("ts@example.org", ts_person)
+
+    def institution(country, acronym):
+        return services.create_organization(
+            acting_user=n.ts,
+            kind=OrganizationKind.NATIONAL_INSTITUTION,
+            country=country,
+            name_es=f"Institución {acronym}",
+            acronym_es=acronym,
+            acronym_en=acronym,
+        )
+
+    n.sbs = institution(n.gt, "SBS")
+    n.dinaf = institution(n.hn, "DINAF")
+    n.dif = institution(n.mx, "DIF")
+    n.senniaf = institution(n.pa, "SENNIAF")
+
+    def officer(email, given, family, org, role=AppointmentRole.PRINCIPAL, **extra):
+        person = services.create_person(
+            acting_user=n.ts,
+            given_names=given,
+            family_names=family,
+            email=email,
+            phone_office=extra.pop("phone", "+502 2412 8000"),
+            appointment={
+                "organization": org,
+                "role": role,
+                "body": n.network,
+                "start_date": today - datetime.timedelta(days=300),
+                **extra,
+            },
+        )
+        return person
+
+    n.gt_person = officer("gt@example.org", "Carlos", "Estrada", n.sbs)
+    n.gt_alt_person = officer("gt.alt@example.org", "Lucía", "Morales", n.sbs, role=AppointmentRole.ALTERNATE)
+    n.hn_person = officer("hn@example.org", "José", "Alvarado", n.dinaf, phone="+504 2232 1000")
+    n.mx_person = officer("mx@example.org", "Laura", "Hernández", n.dif, phone="+52 55 3003 2200")
+    n.pa_person = officer("pa@example.org", "Ricardo", "Castillo", n.senniaf, phone="+507 500 5700")
+    n.partner_person = services.create_person(
+        acting_user=n.ts,
+        given_names="Sofía",
+        family_names="Méndez",
+        email="partner@example.org",
+        phone_office="+507 301 7400",
+        appointment={
+            "organization": n.unicef,
+            "role": AppointmentRole.CONTACT_POINT,
+            "body": n.network,
+            "country": n.gt,
+            "start_date": today - datetime.timedelta(days=200),
+        },
+    )
+    n.gt_officer = make_user("gt@example.org", n.gt_person)
+    n.gt_alternate = make_user("gt.alt@example.org", n.gt_alt_person)
+    n.hn_officer = make_user("hn@example.org", n.hn_person)
+    n.mx_officer = make_user("mx@example.org", n.mx_person)
+    n.pa_officer = make_user("pa@example.org", n.pa_person)
+    n.partner = make_user("partner@example.org", n.partner_person)
+    n.outsider = make_user("outsider@example.org")
+    n.ppt = PPTPeriod.objects.create(
+        conference=n.conference, country=n.pa, start_date=today - datetime.timedelta(days=100)
+    )
+    return n

@@ -1,0 +1,81 @@
+"""Pages every domain shares: health check, language switch, search, error pages."""
+
+from django.db import connection
+from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from . import search as search_module
+from .access import record_refusal
+
+
+@never_cache
+def healthz(request):
+    """Answer 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language, remember it for a signed-in user, and stay on the page."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in {code for code, _name in _languages()}:
+        from accounts.services import set_preferences
+
+        set_preferences(request.user, language=language)
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect("/")
+    return response
+
+
+def _languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
+
+
+def search(request):
+    """Search the records the reader may see."""
+    query = (request.GET.get("q") or "").strip()
+    error = None
+    results = []
+    if len(query) > search_module.MAX_QUERY_LENGTH:
+        error = _("The search is too long: use at most %(max)s characters.") % {"max": search_module.MAX_QUERY_LENGTH}
+    elif query:
+        results = search_module.search(request.user, query)
+    status = 400 if error else 200
+    template = "core/search.html#results" if request.htmx else "core/search.html"
+    return render(request, template, {"query": query, "results": results, "error": error}, status=status)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    record_refusal(exception, request)
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    # No request context: the failure may be the database the context processors read.
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)

@@ -1,0 +1,157 @@
+"""Contact directory exports: CSV, XLSX and vCard. Callers pass rows already restricted by core.access."""
+
+import csv
+import io
+import re
+
+import vobject
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+# A cell starting with one of these may run as a formula in a spreadsheet (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PHONE_ONLY = re.compile(r"^\+[\d ()-]+$")
+
+
+def _headers():
+    return [
+        _("Country"),
+        _("Network or body"),
+        _("Institution"),
+        _("Role"),
+        _("Position"),
+        _("Honorific"),
+        _("Given names"),
+        _("Family names"),
+        _("E-mail"),
+        _("Office phone"),
+        _("Mobile phone"),
+        _("Languages"),
+        _("Term start"),
+        _("Term end"),
+    ]
+
+
+def _phone(number):
+    return number.as_international if number else ""
+
+
+def _values(row):
+    person = row.person
+    return [
+        row.country.name if row.country else "",
+        str(row.body) if row.body else "",
+        str(row.organization),
+        row.get_role_display(),
+        row.position,
+        person.honorific,
+        person.given_names,
+        person.family_names,
+        person.email,
+        _phone(person.phone_office),
+        _phone(person.phone_mobile),
+        ", ".join(str(name) for name in person.language_names()),
+        row.start_date.isoformat(),
+        row.end_date.isoformat() if row.end_date else "",
+    ]
+
+
+def _safe_cell(value):
+    """Neutralise a text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not PHONE_ONLY.match(value):
+        return "'" + value
+    return value
+
+
+def _filename(ext):
+    return f"enlace-contacts-{timezone.localdate().isoformat()}.{ext}"
+
+
+def csv_response(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_headers())
+    for row in rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows:
+        writer.writerow([_safe_cell(value) for value in _values(row)])
+    # A byte-order mark lets spreadsheet programs read the accents right.
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def xlsx_response(rows):
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = _("Contacts")[:31]
+    sheet.append(_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows:
+        sheet.append(_values(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # Text stays text: never a formula.
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+def _card(person, appointments):
+    card = vobject.vCard()
+    card.add("n").value = vobject.vcard.Name(
+        family=person.family_names, given=person.given_names, prefix=person.honorific
+    )
+    card.add("fn").value = person.full_name
+    if person.email:
+        email = card.add("email")
+        email.value = person.email
+        email.type_param = "INTERNET"
+    for number, kind in ((person.phone_office, "WORK"), (person.phone_mobile, "CELL")):
+        if number:
+            tel = card.add("tel")
+            tel.value = number.as_international
+            tel.type_param = kind
+    current = list(appointments)
+    if current:
+        first = current[0]
+        card.add("org").value = [str(first.organization)]
+        if first.position:
+            card.add("title").value = first.position
+        notes = [
+            " · ".join(
+                part
+                for part in (a.get_role_display(), str(a.body) if a.body else "", a.country.name if a.country else "")
+                if part
+            )
+            for a in current
+        ]
+        card.add("note").value = "\n".join(notes)
+    for code in person.languages or []:
+        card.add("lang").value = code
+    return card.serialize()
+
+
+def vcard_response(appointments, person=None):
+    """Return a .vcf file: one card per person, with their current appointments."""
+    by_person = {}
+    if person is not None:
+        by_person[person.pk] = (person, list(appointments))
+    else:
+        for row in appointments:
+            by_person.setdefault(row.person_id, (row.person, []))[1].append(row)
+    body = "".join(_card(p, rows) for p, rows in by_person.values())
+    response = HttpResponse(body, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("vcf")}"'
+    return response
+
+
+FORMATS = {"csv": csv_response, "xlsx": xlsx_response, "vcf": vcard_response}

@@ -1,0 +1,105 @@
+"""Reads the network pages, API and exports share, each with a fixed number of queries."""
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from core import access
+
+from .models import Appointment, Body, Country, Organization, OrganizationKind, Person, PPTPeriod
+
+
+def current_ppt(conference=None, on=None):
+    """Return the Pro Tempore Presidency running on `on` (today by default), or None."""
+    periods = PPTPeriod.objects.current(on).select_related("country")
+    if conference is not None:
+        periods = periods.filter(conference=conference)
+    return periods.first()
+
+
+def directory(user, *, country=None, body=None, organization=None, q="", include_past=False, on=None):
+    """Return the appointments a user may see in the contact directory, filtered.
+
+    One definition serves the page, the exports and the API.
+    """
+    rows = access.restrict(Appointment.objects.for_directory(), user)
+    if not include_past:
+        rows = rows.current(on)
+    if country is not None:
+        rows = rows.filter(country=country)
+    if body is not None:
+        rows = rows.filter(body=body)
+    if organization is not None:
+        rows = rows.filter(organization=organization)
+    for word in (q or "").split()[:8]:
+        rows = rows.filter(
+            Q(person__given_names__icontains=word)
+            | Q(person__family_names__icontains=word)
+            | Q(person__email__icontains=word)
+            | Q(position__icontains=word)
+            | Q(organization__name_es__icontains=word)
+            | Q(organization__name_en__icontains=word)
+            | Q(organization__acronym_es__iexact=word)
+            | Q(organization__acronym_en__iexact=word)
+        )
+    return rows.order_by("country__code", "body__order", "organization__name_es", "role", "person__family_names", "pk")
+
+
+def country_page(user, country, on=None):
+    """Return what a country page shows: its institutions, and its officers now and before."""
+    on = on or timezone.localdate()
+    appointments = list(
+        access.restrict(Appointment.objects.for_directory(), user)
+        .filter(country=country)
+        .order_by("body__order", "role", "person__family_names", "-start_date")
+    )
+    current = [a for a in appointments if a.start_date <= on and (a.end_date is None or a.end_date >= on)]
+    past = [a for a in appointments if a.end_date is not None and a.end_date < on]
+    institutions = list(Organization.objects.filter(country=country).order_by("name_es", "name_en"))
+    return {
+        "institutions": institutions,
+        "current": current,
+        "past": past,
+        "ppt_periods": list(country.ppt_periods.order_by("-start_date")),
+    }
+
+
+def organization_contacts(user, organization, on=None):
+    """Return an organization's current contact points, grouped by country (None: regional)."""
+    rows = (
+        access.restrict(Appointment.objects.for_directory(), user)
+        .current(on)
+        .filter(Q(organization=organization) | Q(organization__parent=organization))
+        .order_by("country__code", "role", "person__family_names")
+    )
+    groups = {}
+    for row in rows:
+        groups.setdefault(row.country, []).append(row)
+    return sorted(groups.items(), key=lambda item: (item[0] is not None, str(item[0] or "")))
+
+
+def home(conference=None):
+    """Return what the network's home page shows."""
+    bodies = Body.objects.select_related("conference", "parent").order_by("order", "pk")
+    if conference is not None:
+        bodies = bodies.filter(conference=conference)
+    return {
+        "bodies": list(bodies),
+        "members": list(Country.objects.members()),
+        "observers": list(Country.objects.filter(membership="observer")),
+        "ppt": current_ppt(conference),
+        "secretariat": Organization.objects.filter(kind=OrganizationKind.SECRETARIAT).select_related("parent").first(),
+        "partners": list(Organization.objects.partners().filter(parent__isnull=True).order_by("acronym_en")),
+    }
+
+
+def person_detail(user, person):
+    """Return a person's appointments (that the user may see) for the person page."""
+    return list(
+        access.restrict(Appointment.objects.for_directory(), user).filter(person=person).order_by("-start_date")
+    )
+
+
+def people_with_appointments():
+    return Person.objects.prefetch_related(
+        Prefetch("appointments", queryset=Appointment.objects.select_related("organization", "body", "country"))
+    )

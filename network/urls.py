@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("bodies/<slug:slug>/", views.body_detail, name="body"),
+    path("countries/<str:code>/", views.country_detail, name="country"),
+    path("organizations/", views.organization_list, name="organizations"),
+    path("organizations/new/", views.organization_edit, name="organization_create"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/export.<str:fmt>", views.directory_export, name="directory_export"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/vcard/", views.person_vcard, name="person_vcard"),
+    path("people/<int:pk>/invite/", views.person_invite, name="person_invite"),
+    path("people/<int:person_pk>/terms/new/", views.appointment_edit, name="appointment_create"),
+    path("people/<int:person_pk>/terms/<int:pk>/edit/", views.appointment_edit, name="appointment_edit"),
+]
