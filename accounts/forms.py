@@ -3,7 +3,39 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import timezone_choices
+# Time zones of the member countries (and a few the partners work from), not all 600.
+NETWORK_TIME_ZONES = [
+    "America/Belize",
+    "America/Vancouver",
+    "America/Edmonton",
+    "America/Winnipeg",
+    "America/Toronto",
+    "America/Halifax",
+    "America/St_Johns",
+    "America/Costa_Rica",
+    "America/Santo_Domingo",
+    "America/El_Salvador",
+    "America/Guatemala",
+    "America/Tegucigalpa",
+    "America/Tijuana",
+    "America/Hermosillo",
+    "America/Mexico_City",
+    "America/Cancun",
+    "America/Managua",
+    "America/Panama",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Bogota",
+    "America/Lima",
+    "Europe/Madrid",
+    "Europe/Zurich",
+    "UTC",
+]
 
 
 class AcceptInvitationForm(forms.Form):
@@ -25,7 +57,9 @@ class AcceptInvitationForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(name, name.replace("_", " ")) for name in NETWORK_TIME_ZONES]
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -18,7 +18,7 @@ def hash_secret(raw):
 
 
 def timezone_choices():
-    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
 
 
 class UserManager(BaseUserManager):

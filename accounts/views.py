@@ -1,5 +1,6 @@
 """Account pages: accept an invitation, preferences, API tokens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -50,8 +51,6 @@ def preferences(request):
         else:
             messages.success(request, _("Preferences saved."))
             response = redirect("accounts:preferences")
-            from django.conf import settings
-
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,

@@ -9,7 +9,9 @@ import contextlib
 import contextvars
 import datetime
 import decimal
+import ipaddress
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -41,8 +43,16 @@ def request_context(request):
 
 
 def client_address(request):
-    """Return the client's address; REMOTE_ADDR is trusted, a proxy must set it (docs/deployment.md)."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """Return the client's address: REMOTE_ADDR, or what our trusted proxies appended."""
+    if request is None:
+        return None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    candidate = forwarded[-proxies] if proxies and len(forwarded) >= proxies else request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def current_actor():
@@ -73,7 +83,7 @@ def snapshot(instance, exclude=()):
     """Return the instance's concrete field values, keyed by field name."""
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude:
+        if field.primary_key or field.name in exclude:
             continue
         values[field.name] = _plain(field.value_from_object(instance))
     return values

@@ -108,3 +108,25 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def change_rows(self):
+        """Return (field label, before, after) for display, labels in the reader's language."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        rows = []
+        for name, (before, after) in self.changes.items():
+            label = name
+            if model is not None:
+                try:
+                    label = model._meta.get_field(name).verbose_name
+                except Exception:  # noqa: BLE001 - a field removed since keeps its raw name
+                    label = name
+            rows.append((str(label)[:1].upper() + str(label)[1:], _shown(before), _shown(after)))
+        return rows
+
+
+def _shown(value):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return value

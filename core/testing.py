@@ -27,7 +27,7 @@ from network.models import (
     PPTPeriod,
 )
 
-PASSWORD = "a-Long-test-passphrase-42"
+PASSWORD = "a-Long-test-passphrase-42"  # noqa: S105 - test accounts only
 
 
 def make_user(email, person=None):

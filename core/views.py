@@ -1,5 +1,6 @@
 """Pages every domain shares: health check, language switch, search, error pages."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -44,7 +45,6 @@ def set_language(request):
 
 
 def _languages():
-    from django.conf import settings
 
     return settings.LANGUAGES
 

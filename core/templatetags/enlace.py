@@ -1,14 +1,13 @@
 """Template helpers shared by every domain."""
 
 from django import template
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core import access
 from core.i18n import localized, missing_languages
 
 register = template.Library()
-
-LANGUAGE_NAMES = {"es": "español", "en": "English"}
 
 
 @register.filter
@@ -23,7 +22,8 @@ def missing_translation(obj, field):
     missing = missing_languages(obj, field)
     if not missing or len(missing) == 2:
         return ""
-    return _("No text in %(language)s yet.") % {"language": LANGUAGE_NAMES.get(missing[0], missing[0])}
+    names = dict(settings.LANGUAGES)
+    return _("No text in %(language)s yet.") % {"language": str(names.get(missing[0], missing[0])).lower()}
 
 
 @register.simple_tag(takes_context=True)

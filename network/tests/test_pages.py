@@ -1,0 +1,129 @@
+"""Every page of the network answers for every role; the admin adds a second network."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from accounts.models import User
+from core.testing import build_network, signed_in
+from network.models import Appointment, Body, Country, Organization, Person, PPTPeriod
+
+
+class PagesTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_network()
+
+    def urls(self):
+        term = self.n.gt_person.appointments.get()
+        return [
+            reverse("network:home"),
+            reverse("network:body", args=["child-protection"]),
+            reverse("network:country", args=["gt"]),
+            reverse("network:organizations"),
+            reverse("network:organization", args=[self.n.iom.pk]),
+            reverse("network:directory"),
+            reverse("network:directory") + "?country=GT&q=Carlos&include_past=on",
+            reverse("network:person", args=[self.n.gt_person.pk]),
+            reverse("network:person_edit", args=[self.n.gt_person.pk]),
+            reverse("network:person_create"),
+            reverse("network:appointment_create", args=[self.n.gt_person.pk]),
+            reverse("network:appointment_edit", args=[self.n.gt_person.pk, term.pk]),
+            reverse("network:organization_create"),
+            reverse("network:organization_edit", args=[self.n.sbs.pk]),
+            reverse("search") + "?q=Carlos",
+            reverse("accounts:preferences"),
+            reverse("accounts:api_tokens"),
+            reverse("account_change_password"),
+            reverse("admin:index"),
+        ]
+
+    def test_no_page_fails_for_any_role(self):
+        users = [
+            None,
+            self.n.ts,
+            self.n.gt_officer,
+            self.n.gt_alternate,
+            self.n.partner,
+            self.n.outsider,
+            self.n.pa_officer,
+        ]
+        for user in users:
+            client = signed_in(user) if user else self.client
+            for url in self.urls():
+                response = client.get(url)
+                self.assertIn(response.status_code, (200, 302, 403), f"{user} {url}")
+
+    def test_the_ts_reaches_every_page(self):
+        client = signed_in(self.n.ts)
+        for url in self.urls():
+            self.assertEqual(client.get(url).status_code, 200, url)
+
+    def test_only_the_ts_reaches_the_admin(self):
+        self.assertEqual(signed_in(self.n.gt_officer).get(reverse("admin:index")).status_code, 302)
+
+    def test_an_unknown_country_is_not_found(self):
+        self.assertEqual(self.client.get("/countries/zz/").status_code, 404)
+        self.assertEqual(self.client.get("/countries/" + "x" * 300 + "/").status_code, 404)
+
+    def test_a_second_network_is_added_from_the_admin(self):
+        client = signed_in(self.n.ts)
+        response = client.post(
+            reverse("admin:network_body_add"),
+            {
+                "conference": self.n.conference.pk,
+                "kind": "network",
+                "slug": "consular-protection",
+                "name_es": "Red de Protección Consular",
+                "name_en": "Consular Protection Network",
+                "parent": self.n.rcgm.pk,
+                "order": 5,
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.assertContains(self.client.get(reverse("network:home")), "Red de Protección Consular")
+        self.assertEqual(self.client.get(reverse("network:body", args=["consular-protection"])).status_code, 200)
+
+    def test_a_duplicate_e_mail_in_the_form_names_the_field(self):
+        client = signed_in(self.n.gt_officer)
+        data = {
+            "person-given_names": "Otra",
+            "person-family_names": "Persona",
+            "person-email": "HN@example.org",
+            "person-visibility": "members",
+            "term-organization": self.n.sbs.pk,
+            "term-role": "alternate",
+            "term-body": self.n.network.pk,
+            "term-start_date": "2026-01-01",
+        }
+        response = client.post(reverse("network:person_create"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("email", response.context["person_form"].errors)
+        self.assertFalse(Person.objects.filter(family_names="Persona").exists())
+
+    def test_a_bad_phone_in_the_form_names_the_field(self):
+        client = signed_in(self.n.gt_officer)
+        url = reverse("network:person_edit", args=[self.n.gt_person.pk])
+        response = client.post(url, {"given_names": "Carlos", "family_names": "Estrada", "phone_office": "abc"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("phone_office", response.context["form"].errors)
+
+
+class DemoDataTest(TestCase):
+    def test_load_demo_is_idempotent_and_marks_demo_records(self):
+        call_command("load_demo", stdout=StringIO())
+        counts = [m.objects.count() for m in (Body, Country, Organization, Person, Appointment, PPTPeriod, User)]
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        self.assertEqual(
+            counts, [m.objects.count() for m in (Body, Country, Organization, Person, Appointment, PPTPeriod, User)]
+        )
+        self.assertEqual(Country.objects.members().count(), 11)
+        self.assertIn("ts@enlace.example", out.getvalue())
+        self.assertFalse(Person.objects.filter(is_demo=False).exists())
+        self.assertTrue(
+            {"IOM", "UNICEF", "ICRC", "UNHCR"} <= set(Organization.objects.values_list("acronym_en", flat=True))
+        )
+        self.assertTrue(Organization.objects.filter(name_en="Child Fund").exists())
