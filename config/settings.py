@@ -40,6 +40,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
 
 INSTALLED_APPS = [
+    # Our apps first: their templates and translations take precedence over third-party ones.
+    "core",
+    "accounts",
+    "network",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,9 +59,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "ninja",
-    "core",
-    "accounts",
-    "network",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,12 @@
 """Bilingual content: fields stored as `<name>_es` and `<name>_en`, read in the reader's language."""
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
+
+# Strings of Django and its libraries that their Spanish catalogues lack; ours fills them.
+LIBRARY_GAPS = [
+    gettext_noop("- Select an option -"),
+]
 
 CONTENT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 

@@ -24,12 +24,22 @@ class DirectoryFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="code"
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All countries"),
     )
     body = forms.ModelChoiceField(
-        label=_("Network or body"), queryset=Body.objects.all(), required=False, to_field_name="slug"
+        label=_("Network or body"),
+        queryset=Body.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All networks and bodies"),
     )
-    organization = forms.ModelChoiceField(label=_("Institution"), queryset=Organization.objects.all(), required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Organization.objects.all(), required=False, empty_label=_("All institutions")
+    )
     include_past = forms.BooleanField(label=_("Include past terms"), required=False)
 
     def __init__(self, *args, **kwargs):

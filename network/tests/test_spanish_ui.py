@@ -16,7 +16,7 @@ ENGLISH_WORDS = set(
     """the and of to your you sign search contact contacts edit add save cancel network country role term
     page filter export previous next history who what when before after none active present since until hosted
     bodies members organizations institution phones languages people person password forgot account admin
-    change download invitation invite preferences language welcome skip content""".split()
+    change download invitation invite preferences language welcome skip content select option all""".split()
 )
 
 
