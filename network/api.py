@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
@@ -301,8 +301,8 @@ class BodyIn(Schema):
     slug: str = Field(..., min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
     name_es: str = Field("", max_length=300)
     name_en: str = Field("", max_length=300)
-    acronym_es: str = Field("", max_length=20)
-    acronym_en: str = Field("", max_length=20)
+    acronym_es: str = Field("", max_length=40)
+    acronym_en: str = Field("", max_length=40)
     parent_id: int | None = None
     order: int = Field(0, ge=0, le=32767)
 
@@ -311,8 +311,8 @@ class BodyPatch(Schema):
     kind: BodyKind | None = None
     name_es: str | None = Field(None, max_length=300)
     name_en: str | None = Field(None, max_length=300)
-    acronym_es: str | None = Field(None, max_length=20)
-    acronym_en: str | None = Field(None, max_length=20)
+    acronym_es: str | None = Field(None, max_length=40)
+    acronym_en: str | None = Field(None, max_length=40)
     parent_id: int | None = None
     order: int | None = Field(None, ge=0, le=32767)
 
@@ -383,7 +383,7 @@ def get_body(request, body_id: int):
 @router.post("/bodies", response={201: BodyOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def create_body(request, payload: BodyIn):
     """Add a body (TS only)."""
-    return 201, services.create_body(acting_user=request.user, **_body_fields(payload.dict()))
+    return Status(201, services.create_body(acting_user=request.user, **_body_fields(payload.dict())))
 
 
 @router.patch("/bodies/{int:body_id}", response={200: BodyOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
@@ -417,7 +417,7 @@ def get_organization(request, org_id: int):
 @router.post("/organizations", response={201: OrganizationOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def create_organization(request, payload: OrganizationIn):
     """Add an organization; officers may add their own country's national institutions."""
-    return 201, services.create_organization(acting_user=request.user, **_organization_fields(payload.dict()))
+    return Status(201, services.create_organization(acting_user=request.user, **_organization_fields(payload.dict())))
 
 
 @router.patch("/organizations/{int:org_id}", response={200: OrganizationOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
@@ -447,7 +447,8 @@ def create_person(request, payload: PersonIn):
     """Add a contact with their first term; officers add contacts for their own country."""
     data = payload.dict()
     appointment = _appointment_fields(data["appointment"]) if data.get("appointment") else None
-    return 201, services.create_person(acting_user=request.user, appointment=appointment, **_person_fields(data))
+    person = services.create_person(acting_user=request.user, appointment=appointment, **_person_fields(data))
+    return Status(201, person)
 
 
 @router.patch("/people/{int:person_id}", response={200: PersonOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
@@ -478,7 +479,7 @@ def create_appointment(request, payload: AppointmentCreate):
     """Give a person a term in a role."""
     person = get_object_or_404(access.restrict(Person.objects.all(), request.user), pk=payload.person_id)
     appointment = services.create_appointment(person, acting_user=request.user, **_appointment_fields(payload.dict()))
-    return 201, Appointment.objects.for_directory().get(pk=appointment.pk)
+    return Status(201, Appointment.objects.for_directory().get(pk=appointment.pk))
 
 
 @router.patch("/appointments/{int:appointment_id}", response={200: AppointmentOut, **WRITE_ERRORS}, auth=WRITE_AUTH)

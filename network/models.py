@@ -61,8 +61,8 @@ class Body(BilingualMixin, models.Model):
     slug = models.SlugField(_("short name for links"), max_length=60, unique=True)
     name_es = models.CharField(_("name (Spanish)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    acronym_es = models.CharField(_("acronym (Spanish)"), max_length=20, blank=True)
-    acronym_en = models.CharField(_("acronym (English)"), max_length=20, blank=True)
+    acronym_es = models.CharField(_("acronym (Spanish)"), max_length=40, blank=True)
+    acronym_en = models.CharField(_("acronym (English)"), max_length=40, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -127,3 +127,7 @@ class DemoDataTest(TestCase):
             {"IOM", "UNICEF", "ICRC", "UNHCR"} <= set(Organization.objects.values_list("acronym_en", flat=True))
         )
         self.assertTrue(Organization.objects.filter(name_en="Child Fund").exists())
+        # Every demo record passes the same validation as the forms (lengths, choices, phones).
+        for model in (Body, Country, Organization, Person, Appointment, PPTPeriod):
+            for record in model.objects.all():
+                record.full_clean()
