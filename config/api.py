@@ -1,5 +1,8 @@
 """The REST API at /api/v1/: one NinjaAPI, each domain adds its router."""
 
+import importlib
+import importlib.util
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -8,6 +11,7 @@ from ninja.errors import AuthenticationError
 
 from accounts.auth import READ_AUTH
 from core.access import record_refusal
+from core.apps import project_apps
 
 api = NinjaAPI(
     title="Enlace API",
@@ -59,11 +63,13 @@ def on_unauthenticated(request, exc):
 
 
 def _register_routers():
-    from accounts.api import router as accounts_router
-    from network.api import router as network_router
-
-    api.add_router("/", network_router)
-    api.add_router("/", accounts_router)
+    """Mount the router of every domain app that has an api.py."""
+    for app in project_apps():
+        if importlib.util.find_spec(f"{app.name}.api"):
+            module = importlib.import_module(f"{app.name}.api")
+            router = getattr(module, "router", None)
+            if router is not None:
+                api.add_router("/", router)
 
 
 _register_routers()

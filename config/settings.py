@@ -39,11 +39,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
 
-INSTALLED_APPS = [
-    # Our apps first: their templates and translations take precedence over third-party ones.
+# Enlace's own apps, one per domain. Listed first: their templates and translations take
+# precedence over third-party ones. Each plugs in through core.apps.EnlaceAppConfig.
+PROJECT_APPS = [
     "core",
     "accounts",
     "network",
+]
+
+INSTALLED_APPS = [
+    *PROJECT_APPS,
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

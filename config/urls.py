@@ -1,8 +1,11 @@
+import importlib.util
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from core.apps import project_apps
 
 from .api import api
 
@@ -14,11 +17,14 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("search/", core_views.search, name="search"),
     path("accounts/", include("allauth.urls")),
-    path("account/", include("accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("", include("network.urls")),
 ]
+
+# Each domain app declares where its pages live (EnlaceAppConfig.url_prefix).
+for app in project_apps():
+    if app.url_prefix is not None and importlib.util.find_spec(f"{app.name}.urls"):
+        urlpatterns.append(path(app.url_prefix, include(f"{app.name}.urls")))
 
 handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"

@@ -1,7 +1,39 @@
-from django.apps import AppConfig
+from dataclasses import dataclass
+
+from django.apps import AppConfig, apps
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
-class CoreConfig(AppConfig):
+@dataclass(frozen=True)
+class NavItem:
+    """A main-menu entry an app offers: its label, URL name, and who sees it."""
+
+    label: str
+    url_name: str
+    audience: str = "public"  # "public", "member" (network members) or "ts"
+    order: int = 50
+
+
+class EnlaceAppConfig(AppConfig):
+    """Base for Enlace's domain apps.
+
+    An app plugs into the project by declaring, here, what it adds — no shared file to edit:
+    `url_prefix` (its urls.py is included there), `nav` (main-menu entries); an `api.py` with
+    a `router` is mounted under /api/v1/, a `demo.py` with `load(stdout)` runs in load_demo.
+    """
+
+    default = False  # only concrete configs (which set default = True) are picked by Django
+    url_prefix = None
+    nav: tuple = ()
+
+
+class CoreConfig(EnlaceAppConfig):
+    default = True
     name = "core"
     verbose_name = _("Core")
+
+
+def project_apps():
+    """Return Enlace's own app configs, in INSTALLED_APPS order."""
+    return [apps.get_app_config(label) for label in settings.PROJECT_APPS]

@@ -1,13 +1,33 @@
 """Template context every page needs."""
 
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 from .access import principal_for
+from .apps import project_apps
+
+
+def _nav_for(principal, path):
+    items = []
+    for app in project_apps():
+        for item in app.nav:
+            if item.audience == "member" and not principal.is_member:
+                continue
+            if item.audience == "ts" and not principal.is_ts:
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            items.append((item.order, str(item.label), url))
+    items.sort(key=lambda entry: entry[0])
+    return [(label, url, path == url or (url != "/" and path.startswith(url))) for _order, label, url in items]
 
 
 def enlace(request):
-    user = getattr(request, "user", None)
+    principal = principal_for(getattr(request, "user", None))
     return {
-        "principal": principal_for(user),
+        "principal": principal,
+        "nav": _nav_for(principal, getattr(request, "path", "")),
         "demo_mode": settings.ENLACE_DEMO,
     }

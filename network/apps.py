@@ -1,10 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.apps import EnlaceAppConfig, NavItem
 
-class NetworkConfig(AppConfig):
+
+class NetworkConfig(EnlaceAppConfig):
+    default = True
     name = "network"
     verbose_name = _("Network")
+    url_prefix = ""  # the network's pages are the site's root
+    nav = (
+        NavItem(_("Network"), "network:home", "public", order=10),
+        NavItem(_("Contacts"), "network:contacts", "member", order=20),
+        NavItem(_("Organizations"), "network:organizations", "public", order=90),
+    )
 
     def ready(self):
         from core.audit import track

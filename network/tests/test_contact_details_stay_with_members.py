@@ -48,17 +48,17 @@ class AnonymousVisitorTest(TestCase):
 
     def test_directory_exports_and_vcards_need_a_member(self):
         for url in [
-            reverse("network:directory"),
-            reverse("network:directory_export", args=["csv"]),
-            reverse("network:directory_export", args=["xlsx"]),
-            reverse("network:directory_export", args=["vcf"]),
+            reverse("network:contacts"),
+            reverse("network:contacts_export", args=["csv"]),
+            reverse("network:contacts_export", args=["xlsx"]),
+            reverse("network:contacts_export", args=["vcf"]),
             reverse("network:person_vcard", args=[self.n.gt_person.pk]),
         ]:
             response = self.client.get(url)
             self.assertEqual(response.status_code, 302, url)
             self.assertIn(reverse("account_login"), response["Location"])
         outsider = signed_in(self.n.outsider)
-        for url in [reverse("network:directory"), reverse("network:directory_export", args=["csv"])]:
+        for url in [reverse("network:contacts"), reverse("network:contacts_export", args=["csv"])]:
             self.assertEqual(outsider.get(url).status_code, 403)
 
     def test_api_gives_null_contact_fields(self):

@@ -23,7 +23,7 @@ class ExportTest(TestCase):
         self.client = signed_in(self.n.gt_officer)
 
     def export(self, fmt, **params):
-        response = self.client.get(reverse("network:directory_export", args=[fmt]), params)
+        response = self.client.get(reverse("network:contacts_export", args=[fmt]), params)
         self.assertEqual(response.status_code, 200)
         return response
 
@@ -64,5 +64,5 @@ class ExportTest(TestCase):
         self.assertEqual(card.email.value, "hn@example.org")
 
     def test_unknown_format_is_not_found(self):
-        response = self.client.get(reverse("network:directory_export", args=["pdf"]))
+        response = self.client.get(reverse("network:contacts_export", args=["pdf"]))
         self.assertEqual(response.status_code, 404)

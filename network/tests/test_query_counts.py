@@ -36,11 +36,11 @@ class QueryCountTest(TestCase):
         client = signed_in(self.n.gt_officer)
         api = api_client(self.n.gt_officer)
         fetches = {
-            "directory": lambda: client.get(reverse("network:directory")),
+            "directory": lambda: client.get(reverse("network:contacts")),
             "country": lambda: client.get(reverse("network:country", args=["gt"])),
             "organization": lambda: client.get(reverse("network:organization", args=[self.n.sbs.pk])),
             "body": lambda: client.get(reverse("network:body", args=["child-protection"])),
-            "csv": lambda: client.get(reverse("network:directory_export", args=["csv"])),
+            "csv": lambda: client.get(reverse("network:contacts_export", args=["csv"])),
             "api appointments": lambda: api.get("/api/v1/appointments?limit=100"),
             "api people": lambda: api.get("/api/v1/people?limit=100"),
             "search": lambda: client.get(reverse("search"), {"q": "Prueba"}),

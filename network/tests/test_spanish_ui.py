@@ -87,7 +87,7 @@ class SpanishInterfaceTest(TestCase):
             reverse("network:country", args=["gt"]),
             reverse("network:organizations"),
             reverse("network:organization", args=[self.n.sbs.pk]),
-            reverse("network:directory"),
+            reverse("network:contacts"),
             reverse("network:person", args=[self.n.gt_person.pk]),
             reverse("network:person_edit", args=[self.n.gt_person.pk]),
             reverse("network:person_create"),

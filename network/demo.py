@@ -1,13 +1,10 @@
-"""Load the demonstration network (idempotent): run it again and nothing is duplicated.
+"""The demonstration network (idempotent): loading it again duplicates nothing.
 
 Real structure (the RCM, its bodies, its member countries, the organizations named in the
 seed report) and invented people, all marked as demo.
 """
 
 import datetime
-
-from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from accounts.models import User
 from network.models import (
@@ -439,113 +436,102 @@ def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
-class Command(BaseCommand):
-    help = "Load the demonstration network; safe to run again."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--quiet-sign-ins", action="store_true", help="Do not print the demo sign-ins.")
-
-    @transaction.atomic
-    def handle(self, *args, quiet_sign_ins=False, **options):
-        conference, _created = Conference.objects.update_or_create(
-            acronym_en="RCM",
+def load(stdout):
+    """Create or update the demo network; print nothing but a summary line."""
+    conference, _created = Conference.objects.update_or_create(
+        acronym_en="RCM",
+        defaults=dict(
+            name_es="Conferencia Regional sobre Migración",
+            name_en="Regional Conference on Migration",
+            acronym_es="CRM",
+            is_demo=False,
+        ),
+    )
+    bodies = {}
+    for order, (slug, kind, parent, name_es, name_en, acr_es, acr_en) in enumerate(BODIES):
+        bodies[slug], _created = Body.objects.update_or_create(
+            slug=slug,
             defaults=dict(
-                name_es="Conferencia Regional sobre Migración",
-                name_en="Regional Conference on Migration",
-                acronym_es="CRM",
+                conference=conference,
+                kind=kind,
+                parent=bodies.get(parent),
+                name_es=name_es,
+                name_en=name_en,
+                acronym_es=acr_es,
+                acronym_en=acr_en,
+                order=order,
+            ),
+        )
+    countries = {}
+    for code in MEMBER_COUNTRIES:
+        countries[code], _created = Country.objects.update_or_create(
+            code=code, defaults={"membership": Membership.MEMBER}
+        )
+    orgs = {}
+    for key, kind, country, parent, name_es, name_en, acr_es, acr_en in ORGANIZATIONS:
+        orgs[key], _created = Organization.objects.update_or_create(
+            name_en=name_en,
+            defaults=dict(
+                kind=kind,
+                country=countries.get(country),
+                parent=orgs.get(parent),
+                name_es=name_es,
+                acronym_es=acr_es,
+                acronym_en=acr_en,
                 is_demo=False,
             ),
         )
-        bodies = {}
-        for order, (slug, kind, parent, name_es, name_en, acr_es, acr_en) in enumerate(BODIES):
-            bodies[slug], _created = Body.objects.update_or_create(
-                slug=slug,
-                defaults=dict(
-                    conference=conference,
-                    kind=kind,
-                    parent=bodies.get(parent),
-                    name_es=name_es,
-                    name_en=name_en,
-                    acronym_es=acr_es,
-                    acronym_en=acr_en,
-                    order=order,
-                ),
-            )
-        countries = {}
-        for code in MEMBER_COUNTRIES:
-            countries[code], _created = Country.objects.update_or_create(
-                code=code, defaults={"membership": Membership.MEMBER}
-            )
-        orgs = {}
-        for key, kind, country, parent, name_es, name_en, acr_es, acr_en in ORGANIZATIONS:
-            orgs[key], _created = Organization.objects.update_or_create(
-                name_en=name_en,
-                defaults=dict(
-                    kind=kind,
-                    country=countries.get(country),
-                    parent=orgs.get(parent),
-                    name_es=name_es,
-                    acronym_es=acr_es,
-                    acronym_en=acr_en,
-                    is_demo=False,
-                ),
-            )
-        PPTPeriod.objects.update_or_create(
-            conference=conference,
-            country=countries["SV"],
-            start_date=datetime.date(2016, 12, 1),
+    PPTPeriod.objects.update_or_create(
+        conference=conference,
+        country=countries["SV"],
+        start_date=datetime.date(2016, 12, 1),
+        defaults=dict(
+            end_date=datetime.date(2017, 11, 30),
+            handed_over_at="XXI Vice-Ministerial Meeting, San Pedro Sula, Honduras (November 2016)",
+            is_demo=True,
+        ),
+    )
+    # A running presidency, so the demo PPT account has its rights today.
+    PPTPeriod.objects.update_or_create(
+        conference=conference,
+        country=countries["PA"],
+        start_date=datetime.date(2025, 12, 1),
+        defaults=dict(end_date=None, handed_over_at="Demo", is_demo=True),
+    )
+    for email, given, family, honorific, languages, phone, terms in PEOPLE:
+        person, _created = Person.objects.update_or_create(
+            email=email,
             defaults=dict(
-                end_date=datetime.date(2017, 11, 30),
-                handed_over_at="XXI Vice-Ministerial Meeting, San Pedro Sula, Honduras (November 2016)",
+                given_names=given,
+                family_names=family,
+                honorific=honorific,
+                languages=languages,
+                phone_office=phone,
                 is_demo=True,
             ),
         )
-        # A running presidency, so the demo PPT account has its rights today.
-        PPTPeriod.objects.update_or_create(
-            conference=conference,
-            country=countries["PA"],
-            start_date=datetime.date(2025, 12, 1),
-            defaults=dict(end_date=None, handed_over_at="Demo", is_demo=True),
-        )
-        for email, given, family, honorific, languages, phone, terms in PEOPLE:
-            person, _created = Person.objects.update_or_create(
-                email=email,
+        for org_key, role, body, country, position, start, end in terms:
+            Appointment.objects.update_or_create(
+                person=person,
+                organization=orgs[org_key],
+                role=role,
+                country=countries.get(country),
                 defaults=dict(
-                    given_names=given,
-                    family_names=family,
-                    honorific=honorific,
-                    languages=languages,
-                    phone_office=phone,
+                    body=bodies.get(body),
+                    position=position,
+                    start_date=_date(start),
+                    end_date=_date(end),
                     is_demo=True,
                 ),
             )
-            for org_key, role, body, country, position, start, end in terms:
-                Appointment.objects.update_or_create(
-                    person=person,
-                    organization=orgs[org_key],
-                    role=role,
-                    country=countries.get(country),
-                    defaults=dict(
-                        body=bodies.get(body),
-                        position=position,
-                        start_date=_date(start),
-                        end_date=_date(end),
-                        is_demo=True,
-                    ),
-                )
-        for email, _label in DEMO_USERS:
-            person = Person.objects.get(email=email)
-            user = person.user or User.objects.filter(email=email).first() or User(email=email)
-            user.is_active = True
-            user.language = user.language or "es"
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            if person.user_id != user.pk:
-                person.user = user
-                person.save(update_fields=["user"])
-        self.stdout.write(self.style.SUCCESS("Demo network loaded."))
-        if not quiet_sign_ins:
-            self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
-            for email, label in DEMO_USERS:
-                self.stdout.write(f"  {email:36} {label}")
-            self.stdout.write("")
+    for email, _label in DEMO_USERS:
+        person = Person.objects.get(email=email)
+        user = person.user or User.objects.filter(email=email).first() or User(email=email)
+        user.is_active = True
+        user.language = user.language or "es"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if person.user_id != user.pk:
+            person.user = user
+            person.save(update_fields=["user"])
+    stdout.write("Demo network loaded.")
