@@ -6,6 +6,7 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from core.uploads import check_upload, safe_name
 
@@ -21,6 +22,9 @@ def docx_bytes(extra=None):
 
 
 class UploadCheckTest(SimpleTestCase):
+    def setUp(self):
+        self.enterContext(translation.override("en"))
+
     def refused(self, name, content, **kwargs):
         with self.assertRaises(ValidationError) as caught:
             check_upload(SimpleUploadedFile(name, content), **kwargs)
