@@ -45,6 +45,12 @@ PROJECT_APPS = [
     "core",
     "accounts",
     "network",
+    "meetings",
+    "circulation",
+    "plan",
+    "practices",
+    "directory",
+    "comparisons",
 ]
 
 INSTALLED_APPS = [
