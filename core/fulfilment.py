@@ -1,0 +1,25 @@
+"""Let one domain's action fulfil another domain's record, without importing each other.
+
+A circular that "fulfils" a meeting commitment marks it done when it is sent: circulation
+calls `fulfil(commitment, by=circular, acting_user=…)`; meetings registered, for its
+Commitment model, the function that records it. Neither app imports the other.
+"""
+
+_fulfillers = {}
+
+
+def register_fulfiller(model, func):
+    """Declare how a `model` record is fulfilled: `func(record, *, by, acting_user)`."""
+    _fulfillers[model] = func
+
+
+def can_be_fulfilled(record):
+    return type(record) in _fulfillers
+
+
+def fulfil(record, *, by, acting_user):
+    """Record that `by` fulfils `record`; return whatever the domain's function returns."""
+    func = _fulfillers.get(type(record))
+    if func is None:
+        raise LookupError(f"{type(record).__name__} records cannot be fulfilled.")
+    return func(record, by=by, acting_user=acting_user)
