@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 from ninja.security import HttpBearer, SessionAuth
 
+from .security import needs_second_factor
 from .services import user_for_token
 
 
@@ -11,8 +12,9 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token):
         user = user_for_token(token)
-        if user is not None:
-            request.user = user
+        if user is None or needs_second_factor(user):
+            return None
+        request.user = user
         return user
 
 

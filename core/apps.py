@@ -33,6 +33,12 @@ class CoreConfig(EnlaceAppConfig):
     name = "core"
     verbose_name = _("Core")
 
+    def ready(self):
+        from .audit import track
+        from .models import Grant
+
+        track(Grant)
+
 
 def project_apps():
     """Return Enlace's own app configs, in INSTALLED_APPS order."""

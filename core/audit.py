@@ -90,13 +90,11 @@ def snapshot(instance, exclude=()):
 
 
 def _label(instance, field_name, raw):
-    """Show a foreign key as its record's name, not its id."""
+    """Keep a foreign key as its record's name and id; other values raw (labels come at display)."""
     field = instance._meta.get_field(field_name)
     if field.is_relation and raw is not None:
         related = getattr(instance, field_name, None)
         return f"{related} (#{raw})" if related is not None else f"#{raw}"
-    if field.choices and raw is not None:
-        return str(dict(field.flatchoices).get(raw, raw))
     return raw
 
 
@@ -151,8 +149,6 @@ def _label_before(model, field_name, raw):
     if field.is_relation and raw is not None:
         related = field.related_model._base_manager.filter(pk=raw).first()
         return f"{related} (#{raw})" if related is not None else f"#{raw}"
-    if field.choices and raw is not None:
-        return str(dict(field.flatchoices).get(raw, raw))
     return raw
 
 

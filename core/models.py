@@ -114,17 +114,21 @@ class AuditEntry(models.Model):
         model = self.content_type.model_class() if self.content_type_id else None
         rows = []
         for name, (before, after) in self.changes.items():
-            label = name
+            field = None
             if model is not None:
                 try:
-                    label = model._meta.get_field(name).verbose_name
+                    field = model._meta.get_field(name)
                 except Exception:  # noqa: BLE001 - a field removed since keeps its raw name
-                    label = name
-            rows.append((str(label)[:1].upper() + str(label)[1:], _shown(before), _shown(after)))
+                    field = None
+            label = str(field.verbose_name) if field is not None else name
+            rows.append((label[:1].upper() + label[1:], _shown(before, field), _shown(after, field)))
         return rows
 
 
-def _shown(value):
+def _shown(value, field=None):
+    """Show a recorded value in the reader's language (choices by their label)."""
+    if field is not None and field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
