@@ -17,7 +17,11 @@ $(VENV)/.ok: requirements.txt requirements-dev.txt scripts/find-python
 	$(PIP) install -r requirements.txt -r requirements-dev.txt
 	@touch $@
 
-setup: $(VENV)/.ok
+node_modules/.ok: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility checks (axe-core) will be skipped."; fi
+
+setup: $(VENV)/.ok node_modules/.ok
 	@mkdir -p var
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput -v 0

@@ -21,6 +21,12 @@ class TokenAuth(HttpBearer):
 class CookieSession(SessionAuth):
     """The browser session; unsafe methods need the CSRF token."""
 
+    def _get_key(self, request):
+        # Without a signed-in session there is nothing to protect: answer 401, not a CSRF 403.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         if request.user.is_authenticated and request.user.is_active:
             return request.user

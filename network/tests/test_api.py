@@ -123,7 +123,18 @@ class BadInputTest(TestCase):
         response = api_client(self.n.ts).post("/api/v1/people", data="{not json", content_type="application/json")
         self.assertIn(response.status_code, (400, 422))
         response = self.post(self.n.ts, "/api/v1/people", {"given_names": 5, "family_names": []})
-        self.assertEqual(response.status_code, 422)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(set(response.json()["errors"]), {"given_names", "family_names"})
+
+    def test_a_body_that_is_not_an_object_or_has_unknown_fields_is_refused(self):
+        url = f"/api/v1/people/{self.n.gt_person.pk}"
+        for body in ["[null, null]", "5", "null", '"x"']:
+            response = api_client(self.n.gt_officer).patch(url, data=body, content_type="application/json")
+            self.assertEqual(response.status_code, 400, body)
+            self.assertIn("JSON object", response.json()["detail"])
+        response = api_client(self.n.gt_officer).patch(url, data='{"phone": "+502 1"}', content_type="application/json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("phone", response.json()["errors"])
 
     def test_an_officer_national_institution_in_another_country_is_refused(self):
         response = self.post(
