@@ -5,7 +5,7 @@ import json
 from django.test import TestCase
 from openapi_spec_validator import validate
 
-from core.testing import api_client, build_network
+from core.testing import api_client, build_network, signed_in
 from network.models import Person
 
 
@@ -137,6 +137,14 @@ class BadInputTest(TestCase):
         response = api_client(self.n.gt_officer).patch(url, data='{"phone": "+502 1"}', content_type="application/json")
         self.assertEqual(response.status_code, 400)
         self.assertIn("phone", response.json()["errors"])
+
+    def test_nul_characters_are_refused_before_reaching_the_database(self):
+        response = api_client(self.n.ts).get("/api/v1/appointments?body=x%00y")
+        self.assertEqual(response.status_code, 400)
+        response = self.post(self.n.ts, "/api/v1/organizations", {"kind": "international", "name_es": "a\u0000b"})
+        self.assertEqual(response.status_code, 400)
+        response = signed_in(self.n.gt_officer).get("/search/?q=a%00")
+        self.assertEqual(response.status_code, 400)
 
     def test_an_officer_national_institution_in_another_country_is_refused(self):
         response = self.post(
