@@ -47,6 +47,10 @@ MAX_RECIPIENTS = 300
 MAX_FILES = 10
 
 
+def past_deadline_message():
+    return _("The reply deadline has already passed: choose today or a later date.")
+
+
 def _assign(instance, fields, allowed):
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -259,7 +263,7 @@ def send_circular(circular, *, acting_user):
         if not recipients:
             errors["countries"] = _("Choose at least one recipient before sending.")
         if circular.reply_deadline and circular.reply_deadline < timezone.localdate():
-            errors["reply_deadline"] = _("The reply deadline has already passed: choose today or a later date.")
+            errors["reply_deadline"] = past_deadline_message()
         if errors:
             raise ValidationError(errors)
         circular.full_clean()
