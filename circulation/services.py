@@ -77,13 +77,15 @@ def resolve_target(reference, user):
         label, pk = reference.rsplit(":", 1)
         app_label, model = label.split(".", 1)
         ct = ContentType.objects.get_by_natural_key(app_label, model.lower())
-        obj = ct.get_object_for_this_type(pk=int(pk))
+        pk = int(pk)
     except (ValueError, ContentType.DoesNotExist):
         raise ValidationError(
             {"fulfils": _("Name the record as app.model:number, e.g. meetings.commitment:3.")}
         ) from None
-    except ct.model_class().DoesNotExist:
-        raise ValidationError({"fulfils": _("There is no such record: %(ref)s.") % {"ref": reference}}) from None
+    model_class = ct.model_class()
+    obj = model_class._default_manager.filter(pk=pk).first() if model_class is not None else None
+    if obj is None:
+        raise ValidationError({"fulfils": _("There is no such record: %(ref)s.") % {"ref": reference}})
     if not fulfilment.can_be_fulfilled(obj):
         raise ValidationError({"fulfils": _("A circular cannot fulfil this kind of record.")})
     try:
