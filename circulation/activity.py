@@ -57,7 +57,9 @@ def _country_ids(obj):
 def _load(model, ids):
     hints = _hints.get(model, {})
     related = [f.name for f in model._meta.concrete_fields if f.is_relation]
-    rows = model._base_manager.filter(pk__in=ids).select_related(*related, *hints.get("select", ()))
+    rows = model._base_manager.filter(pk__in=ids)
+    if related or hints.get("select"):
+        rows = rows.select_related(*related, *hints.get("select", ()))
     for name in hints.get("prefetch", ()):
         rows = rows.prefetch_related(Prefetch(name))
     return {obj.pk: obj for obj in rows}
@@ -152,7 +154,7 @@ def changes_for(user, *, country=None, days=7, now=None):
                 entry=entry,
                 obj=obj,
                 kind=str(model._meta.verbose_name),
-                label=str(obj) if obj is not None else entry.object_repr,
+                label=entry.object_repr,
                 url=url,
                 fields=fields,
                 actor=actor,
