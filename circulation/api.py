@@ -12,7 +12,6 @@ from core import access
 
 from . import queries, services
 from .models import (
-    Circular,
     CircularKind,
     CircularRecipient,
     CircularStatus,
