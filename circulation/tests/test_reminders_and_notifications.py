@@ -80,7 +80,7 @@ class RemindersTest(TestCase):
         self.n.gt_officer.language = "es"
         self.n.gt_officer.save()
         week = dict(self.run_on(self.deadline - datetime.timedelta(days=7)))
-        self.assertIn("Plazo de respuesta", week["gt@example.org"])
+        self.assertIn("La respuesta vence en menos de una semana", week["gt@example.org"])
         self.assertIn("Reply due", week["gt.alt@example.org"])
 
     def test_digest_readers_get_one_email_a_day_and_off_readers_none(self):
