@@ -3,7 +3,6 @@
 import datetime
 
 import time_machine
-
 from django.core import mail
 from django.test import TestCase, override_settings
 from django.urls import reverse
