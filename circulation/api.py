@@ -320,11 +320,6 @@ def create_reply(
 ):
     """Reply on behalf of your country or organization (multipart: text, recipient_id, files)."""
     circular = _get(request, circular_id)
-    if len(text) > 20000:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        raise ValidationError({"text": _("The reply is too long (at most 20,000 characters).")})
     reply = services.reply_to_circular(
         circular,
         acting_user=request.user,

@@ -45,6 +45,7 @@ from .queries import people_of, users_of
 CIRCULAR_FIELDS = ("kind", "title_es", "title_en", "body_es", "body_en", "reply_deadline")
 MAX_RECIPIENTS = 300
 MAX_FILES = 10
+MAX_REPLY_LENGTH = 20000
 
 
 def past_deadline_message():
@@ -369,6 +370,8 @@ def reply_to_circular(circular, *, acting_user, text="", files=(), recipient=Non
     files = list(files or ())
     if not text and not files:
         raise ValidationError({"text": _("Write a reply or attach a document.")})
+    if len(text) > MAX_REPLY_LENGTH:
+        raise ValidationError({"text": _("The reply is too long (at most 20,000 characters).")})
     if len(files) > MAX_FILES:
         raise ValidationError({"files": _("Attach at most %(max)s files.") % {"max": MAX_FILES}})
     checked = []

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -334,8 +335,10 @@ def notification_list(request):
 def notification_open(request, pk):
     notification = get_object_or_404(Notification, pk=pk)
     services.mark_notification_read(notification, acting_user=request.user)
-    url = notification.url if notification.url.startswith("/") and not notification.url.startswith("//") else None
-    return redirect(url or "circulation:notifications")
+    url = notification.url
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect("circulation:notifications")
+    return redirect(url)
 
 
 @login_required
