@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "ninja",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,16 @@ if _email_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Enlace <enlace@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (e-mails, reminders): Django's tasks framework with a database queue, run
+# by `manage.py db_worker` (docs/deployment.md). TASKS_BACKEND=immediate runs them inline.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if os.environ.get("TASKS_BACKEND") == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The e-mail outbox (circulation.outbox): a send claimed but not confirmed after this many
+# seconds is flagged to the TS; a task left running this long by a dead worker is retried.
+OUTBOX_UNCONFIRMED_AFTER = int(os.environ.get("OUTBOX_UNCONFIRMED_AFTER", str(10 * 60)))
+TASK_STALE_AFTER = int(os.environ.get("TASK_STALE_AFTER", str(15 * 60)))
 
 # Security. Production values come from the environment (docs/deployment.md).
 # Cookies only over HTTPS in production; SECURE_COOKIES=0 serves a production build over
