@@ -28,7 +28,9 @@ setup: $(VENV)/.ok node_modules/.ok
 
 run: setup
 	$(PY) manage.py load_demo
-	@echo "Enlace is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@echo "Enlace is at http://$(HOST):$(PORT)/  (stop with Ctrl-C). E-mails are printed in var/worker.log."
+	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup

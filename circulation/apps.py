@@ -14,6 +14,22 @@ class CirculationConfig(EnlaceAppConfig):
         NavItem(_("Activity"), "circulation:activity", "member", order=80),
         NavItem(_("Outbox"), "circulation:outbox", "ts", order=95),
     )
+    header_templates = ("circulation/_header_badge.html",)
+
+    def main_pages(self):
+        from .models import Circular
+
+        pages = [
+            {"name": "my-work", "path": "/circulars/my-work/", "audience": "member"},
+            {"name": "circulars", "path": "/circulars/", "audience": "member"},
+            {"name": "inbox", "path": "/circulars/inbox/", "audience": "member"},
+            {"name": "notifications", "path": "/circulars/notifications/", "audience": "member"},
+            {"name": "activity", "path": "/circulars/activity/", "audience": "member"},
+        ]
+        circular = Circular.objects.filter(sent_at__isnull=False, recipients__country__code="GT").first()
+        if circular:
+            pages.append({"name": "circular", "path": f"/circulars/{circular.pk}/", "audience": "member"})
+        return pages
 
     def ready(self):
         from core.audit import track

@@ -27,6 +27,8 @@ class EnlaceAppConfig(AppConfig):
     default = False  # only concrete configs (which set default = True) are picked by Django
     url_prefix = None
     nav: tuple = ()
+    # Templates included in the page header for signed-in users (e.g. a notifications badge).
+    header_templates: tuple = ()
 
     def main_pages(self):
         """Return the app's main pages for the quality gates (page weight, accessibility).
