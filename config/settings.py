@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "ninja",
+    "js_lib_leaflet",  # Leaflet 1.9.4 static files for the directory map
 ]
 
 MIDDLEWARE = [
