@@ -176,14 +176,15 @@ class Tables(dict):
         return [self[table][key] for key in sorted(self[table])]
 
 
-def collect(services, *, public=True, lang="es"):
-    """Return the HSDS Tables of `services` (a queryset the caller already restricted)."""
+def collect(services, *, public=True, lang="es", providers=()):
+    """Return the HSDS Tables of `services` (a queryset the caller already restricted).
+
+    `providers` adds organizations (ids) even when none of their services is listed.
+    """
     t = Tables()
     services = list(services.select_related("country").prefetch_related("terms__taxonomy"))
     service_ids = [s.pk for s in services]
-    if not services:
-        return t
-    provider_ids = {s.provider_id for s in services}
+    provider_ids = {s.provider_id for s in services} | set(providers)
     links = list(ServiceAtLocation.objects.filter(service_id__in=service_ids))
     location_ids = {link.location_id for link in links}
     link_ids = [link.pk for link in links]
