@@ -84,7 +84,7 @@ class MapFilterForm(forms.Form):
             return data["lat"], data["lon"], f"{data['lat']:.3f}, {data['lon']:.3f}"
         return None
 
-    def bbox(self):
+    def viewport(self):
         return queries.BBox.parse(self.cleaned().get("bbox"))
 
 

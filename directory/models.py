@@ -210,6 +210,9 @@ class Service(BilingualMixin, models.Model):
     is_published = models.BooleanField(
         _("published"), default=True, help_text=_("A partner's new entry stays unpublished until approved.")
     )
+    # core.models.Grant names its object by an integer; a UUID does not fit, so a service that
+    # gets a named partner gets this key (see services.name_partner).
+    grant_key = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -549,6 +552,14 @@ MERCATOR_BITS = 28
 MAX_LATITUDE = 85.05112878
 
 
+def mercator_latlon(x, y):
+    """Return (lat, lon) of Web Mercator pixels at zoom 20 (the inverse of mercator_pixels)."""
+    scale = float(1 << MERCATOR_BITS)
+    lon = x / scale * 360.0 - 180.0
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / scale))))
+    return lat, lon
+
+
 def mercator_pixels(lat, lon):
     """Return integer (x, y) Web Mercator pixels at zoom 20 for a point."""
     lat = max(-MAX_LATITUDE, min(MAX_LATITUDE, lat))
@@ -588,8 +599,11 @@ class MapPoint(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["public_mx", "public_my"], name="mappoint_public_xy"),
-            models.Index(fields=["mx", "my"], name="mappoint_member_xy"),
+            # Covering indexes: a viewport's clusters are counted from the index alone.
+            models.Index(
+                fields=["is_published", "public_mx", "public_my", "service_at_location"], name="mappoint_public_xy"
+            ),
+            models.Index(fields=["is_published", "mx", "my", "service_at_location"], name="mappoint_member_xy"),
             models.Index(fields=["service"], name="mappoint_service"),
         ]
 

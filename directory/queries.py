@@ -17,7 +17,7 @@ from django.utils import timezone
 from core import access
 from core.i18n import current_language
 
-from .models import MapPoint, Place, PlaceKind, Service, ServiceEdit, mercator_pixels
+from .models import MapPoint, Place, PlaceKind, Service, ServiceEdit, mercator_latlon, mercator_pixels
 from .services import UNVERIFIED_AFTER_DAYS
 
 CELL_BITS = 6  # cluster cells of 64 screen pixels
@@ -137,12 +137,13 @@ def clusters(user, filters, bbox, zoom):
     rows = map_points(user, filters).filter(
         **{f"{x_col}__gte": x0, f"{x_col}__lte": x1, f"{y_col}__gte": y0, f"{y_col}__lte": y1}
     )
-    inner_sql, params = rows.values_list(x_col, y_col, lat_col, lon_col, "service_at_location_id").query.sql_with_params()
+    inner_sql, params = rows.values_list(x_col, y_col, "service_at_location_id").query.sql_with_params()
     qn = connection.ops.quote_name
     size = 1 << shift
+    # Averages of Mercator pixels, turned back into degrees below: the index alone answers.
     sql = (
-        f"SELECT x / {size}, y / {size}, COUNT(*), AVG(lat), AVG(lon), MIN(id), MAX(id) FROM ("
-        f"SELECT {qn(x_col)} AS x, {qn(y_col)} AS y, {qn(lat_col)} AS lat, {qn(lon_col)} AS lon, "
+        f"SELECT x / {size}, y / {size}, COUNT(*), AVG(x), AVG(y), MIN(id), MAX(id) FROM ("
+        f"SELECT {qn(x_col)} AS x, {qn(y_col)} AS y, "
         f"CAST({qn('service_at_location_id')} AS TEXT) AS id FROM ({inner_sql}) AS u) AS t "
         f"GROUP BY x / {size}, y / {size}"
     )
@@ -151,10 +152,11 @@ def clusters(user, filters, bbox, zoom):
         cells = cursor.fetchall()
     out_clusters, single_ids = [], []
     expand = zoom >= POINTS_FROM_ZOOM
-    for _cx, _cy, count, lat, lon, first, last in cells:
+    for _cx, _cy, count, x, y, first, last in cells:
         if count == 1 or (expand and first == last):
             single_ids.append(first)
         else:
+            lat, lon = mercator_latlon(float(x), float(y))
             out_clusters.append([round(lat, 5), round(lon, 5), count])
     points = []
     if single_ids:

@@ -15,7 +15,7 @@ from core import access
 from core.audit import acting_as
 
 from . import indexing
-from .access import APPROVE, PROPOSE, VERIFY, keeps
+from .access import APPROVE, PROPOSE, VERIFY, keeps, require
 from .models import (
     Address,
     EditStatus,
@@ -100,7 +100,7 @@ def create_provider(*, acting_user, **fields):
 @transaction.atomic
 def update_provider(provider, *, acting_user, **fields):
     """Change a service provider."""
-    access.require(acting_user, access.CHANGE, provider)
+    require(acting_user, access.CHANGE, provider)
     with acting_as(acting_user):
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
         _assign(provider, fields, PROVIDER_FIELDS)
@@ -148,7 +148,7 @@ def _save_address(address, fields):
 @transaction.atomic
 def update_location(location, *, acting_user, address=None, **fields):
     """Change a location; the map shows the change at once."""
-    access.require(acting_user, access.CHANGE, location)
+    require(acting_user, access.CHANGE, location)
     with acting_as(acting_user):
         location = Location.objects.select_for_update().get(pk=location.pk)
         _assign(location, _place_fields(fields), LOCATION_FIELDS)
@@ -180,7 +180,7 @@ def create_service(
         _set_languages(service, languages)
         for location in locations:
             if not direct:
-                access.require(acting_user, access.VIEW, location)
+                require(acting_user, access.VIEW, location)
             ServiceAtLocation.objects.create(service=service, location=location)
         for phone in phones:
             item = Phone(service=service, **phone)
@@ -202,7 +202,7 @@ def _save_schedule(schedule, fields):
 @transaction.atomic
 def add_schedule(service, *, acting_user, **fields):
     """Add an opening schedule (an RFC 5545 rule) to a service."""
-    access.require(acting_user, access.CHANGE, service)
+    require(acting_user, access.CHANGE, service)
     with acting_as(acting_user):
         return _save_schedule(Schedule(service=service), fields)
 
@@ -210,7 +210,7 @@ def add_schedule(service, *, acting_user, **fields):
 @transaction.atomic
 def link_location(service, location, *, acting_user, description=""):
     """Say that a service is delivered at a location."""
-    access.require(acting_user, access.CHANGE, service)
+    require(acting_user, access.CHANGE, service)
     with acting_as(acting_user):
         link, _created = ServiceAtLocation.objects.get_or_create(
             service=service, location=location, defaults={"description": description}
@@ -251,8 +251,9 @@ def update_service(service, *, acting_user, terms=None, languages=None, **fields
 
     Returns the service when applied, or the `ServiceEdit` draft when it waits for approval.
     """
+    service = Service.objects.select_related("provider").get(pk=service.pk)
     if not access.can(acting_user, PROPOSE, service):
-        access.refuse(acting_user, access.CHANGE, service)
+        access.refuse(acting_user, access.CHANGE, Service)
     changes = _encode(fields, terms, languages)
     with acting_as(acting_user):
         if access.can(acting_user, access.CHANGE, service):
@@ -270,7 +271,7 @@ def update_service(service, *, acting_user, terms=None, languages=None, **fields
 def approve_edit(edit, *, acting_user):
     """Apply a partner's draft to the service, which the public then sees."""
     edit = ServiceEdit.objects.select_for_update().select_related("service").get(pk=edit.pk)
-    access.require(acting_user, APPROVE, edit.service)
+    require(acting_user, APPROVE, edit.service)
     if edit.status != EditStatus.PENDING:
         raise ValidationError(_("This change was already decided."))
     with acting_as(acting_user):
@@ -286,7 +287,7 @@ def approve_edit(edit, *, acting_user):
 def reject_edit(edit, *, acting_user, note=""):
     """Turn down a partner's draft; the service stays as it was."""
     edit = ServiceEdit.objects.select_for_update().select_related("service").get(pk=edit.pk)
-    access.require(acting_user, APPROVE, edit.service)
+    require(acting_user, APPROVE, edit.service)
     if edit.status != EditStatus.PENDING:
         raise ValidationError(_("This change was already decided."))
     with acting_as(acting_user):
@@ -301,7 +302,7 @@ def reject_edit(edit, *, acting_user, note=""):
 @transaction.atomic
 def publish_service(service, *, acting_user):
     """Approve a partner's new entry: the public sees it from now on."""
-    access.require(acting_user, APPROVE, service)
+    require(acting_user, APPROVE, service)
     with acting_as(acting_user):
         service = Service.objects.select_for_update().get(pk=service.pk)
         service.is_published = True
@@ -314,7 +315,7 @@ def publish_service(service, *, acting_user):
 @transaction.atomic
 def verify_service(service, *, acting_user, on=None):
     """Record that a person checked the entry today (HSDS assured_date)."""
-    access.require(acting_user, VERIFY, service)
+    require(acting_user, VERIFY, service)
     with acting_as(acting_user):
         service = Service.objects.select_for_update().get(pk=service.pk)
         service.assured_date = on or timezone.localdate()
@@ -327,6 +328,31 @@ def verify_service(service, *, acting_user, on=None):
 @transaction.atomic
 def delete_service(service, *, acting_user):
     """Remove a service and its links (its locations stay)."""
-    access.require(acting_user, access.DELETE, service)
+    require(acting_user, access.DELETE, service)
     with acting_as(acting_user):
         service.delete()
+
+
+@transaction.atomic
+def name_partner(service, user, *, acting_user):
+    """Name a partner's member on one service: they may then propose changes to it (as drafts)."""
+    import secrets
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Grant, GrantPermission
+
+    require(acting_user, APPROVE, service)
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    if service.grant_key is None:
+        service.grant_key = secrets.randbits(62)
+        service.save(update_fields=["grant_key"])
+    grant, _created = Grant.objects.get_or_create(
+        user=user,
+        permission=GrantPermission.CHANGE,
+        content_type=ContentType.objects.get_for_model(Service),
+        object_id=service.grant_key,
+        defaults={"granted_by": acting_user},
+    )
+    access.forget_principal(user)
+    return grant

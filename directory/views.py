@@ -16,7 +16,7 @@ from core.forms import add_service_errors
 from network.models import Country
 
 from . import audit, borders, exports, queries, services
-from .access import APPROVE, PROPOSE, VERIFY, VIEW_CONFIDENTIAL, VIEW_HISTORY
+from .access import APPROVE, PROPOSE, VERIFY, VIEW_CONFIDENTIAL, VIEW_HISTORY, require
 from .forms import MapFilterForm, ServiceForm
 from .hsds import package
 from .hsds.tables import collect
@@ -35,7 +35,7 @@ def _list_context(request, form):
         points = [point for point, _km in found]
         context.update(rows=[(p, km) for p, km in found], count=len(found), page=None)
     else:
-        rows = queries.in_view(request.user, filters, form.bbox())
+        rows = queries.in_view(request.user, filters, form.viewport())
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         points = list(page.object_list)
         context.update(rows=[(p, None) for p in points], count=page.paginator.count, page=page)
@@ -74,7 +74,7 @@ def _review_countries(user):
 def map_data(request):
     """JSON for the map: clusters and points in a viewport, filtered."""
     form = MapFilterForm(request.GET or None)
-    bbox = form.bbox() or queries.BBox(-180, -85, 180, 85)
+    bbox = form.viewport() or queries.BBox(-180, -85, 180, 85)
     try:
         zoom = int(request.GET.get("zoom", "4"))
     except ValueError:
@@ -92,7 +92,7 @@ def borders_geojson(request):
 
 def service_detail(request, pk):
     service = get_object_or_404(Service.objects.for_pages(), pk=pk)
-    access.require(request.user, access.VIEW, service)
+    require(request.user, access.VIEW, service)
     see_all = access.can(request.user, VIEW_CONFIDENTIAL, service)
     links = list(
         service.service_at_locations.select_related("location__municipality", "location__division", "location__country")
@@ -127,7 +127,7 @@ def service_detail(request, pk):
 def service_edit(request, pk):
     service = get_object_or_404(Service, pk=pk)
     if not access.can(request.user, PROPOSE, service):
-        access.refuse(request.user, access.CHANGE, service)
+        access.refuse(request.user, access.CHANGE, Service)
     form = ServiceForm(request.POST or None, instance=Service.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -187,7 +187,7 @@ def review(request, code):
     country = get_object_or_404(Country, code=code.upper())
     p = access.principal_for(request.user)
     if not (p.is_ts or country.pk in p.officer_countries):
-        access.refuse(request.user, APPROVE, country)
+        access.refuse(request.user, APPROVE, Country)
     return render(
         request,
         "directory/review.html",

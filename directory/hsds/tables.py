@@ -144,7 +144,7 @@ class Tables(dict):
         super().__init__({name: {} for name in TABLES})
 
     def add(self, table, row):
-        self[table][row["id"]] = {key: plain(value) for key, value in row.items()}
+        self[table][plain(row["id"])] = {key: plain(value) for key, value in row.items()}
 
     def attribute(self, entity, link_id, code, value, *, term_id=None):
         term_id = str(term_id or FIELD_TERMS[code])
