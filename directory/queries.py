@@ -219,7 +219,7 @@ def nearest(user, filters, lat, lon, limit=20):
                 f"{lon_col}__lte": lon + dlon,
             }
         )
-        candidates = list(box.only("service_at_location_id", "service_id", lat_col, lon_col, "name_es", "name_en")[:5000])
+        candidates = list(box[:5000])
         found = [(p, haversine_km(lat, lon, getattr(p, lat_col), getattr(p, lon_col))) for p in candidates]
         found = [(p, km) for p, km in found if km <= radius]
         if len(found) >= limit or radius == NEAR_RADII_KM[-1]:

@@ -31,8 +31,14 @@ def openapi():
 def validator(name):
     """Return a jsonschema validator (with format checks: uuid, email, uri, date-time) for a schema."""
     from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 
-    return Draft202012Validator(schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    # taxonomy_term.json refers to taxonomy.json by a relative name.
+    registry = Registry().with_resource(
+        "taxonomy.json", Resource.from_contents(schema("taxonomy"), default_specification=DRAFT202012)
+    )
+    return Draft202012Validator(schema(name), registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def schema_errors(name, record, limit=10):
