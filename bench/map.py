@@ -88,14 +88,27 @@ def bench_import(count, tmp, rng):
     country_term = str(__import__("directory.hsds.tables", fromlist=["FIELD_TERMS"]).FIELD_TERMS["enlace:country"])
     for i in range(count):
         sid, lid = str(uuid.uuid4()), str(uuid.uuid4())
-        rows["service"].append({"id": sid, "organization_id": org, "name": f"Servicio importado {i}", "status": "active"})
+        rows["service"].append(
+            {"id": sid, "organization_id": org, "name": f"Servicio importado {i}", "status": "active"}
+        )
         rows["location"].append(
-            {"id": lid, "location_type": "physical", "latitude": place.latitude + rng.uniform(-1, 1), "longitude": place.longitude + rng.uniform(-1, 1)}
+            {
+                "id": lid,
+                "location_type": "physical",
+                "latitude": place.latitude + rng.uniform(-1, 1),
+                "longitude": place.longitude + rng.uniform(-1, 1),
+            }
         )
         rows["service_at_location"].append({"id": str(uuid.uuid4()), "service_id": sid, "location_id": lid})
         for link in (sid, lid):
             rows["attribute"].append(
-                {"id": str(uuid.uuid4()), "link_id": link, "taxonomy_term_id": country_term, "link_entity": "x", "value": "GT"}
+                {
+                    "id": str(uuid.uuid4()),
+                    "link_id": link,
+                    "taxonomy_term_id": country_term,
+                    "link_entity": "x",
+                    "value": "GT",
+                }
             )
     for table, items in rows.items():
         path, columns = TABLES[table]
@@ -107,7 +120,10 @@ def bench_import(count, tmp, rng):
     counts = load(read_path(folder))
     seconds = time.perf_counter() - t0
     records = sum(counts.values())
-    print(f"HSDS import: {count} services ({records} records) in {seconds:.1f} s = {count / seconds:.0f} services/s, {records / seconds:.0f} records/s")
+    print(
+        f"HSDS import: {count} services ({records} records) in {seconds:.1f} s = "
+        f"{count / seconds:.0f} services/s, {records / seconds:.0f} records/s"
+    )
 
 
 def main(argv=None):
@@ -126,7 +142,10 @@ def main(argv=None):
         from django.db import connections
 
         connections.close_all()
-    print(f"map points={args.points} p95_ms={p95_ms:.1f} p95_kb={p95_kb:.1f} naive_ms={naive_ms:.0f} naive_kb={naive_kb:.0f}")
+    print(
+        f"map points={args.points} p95_ms={p95_ms:.1f} p95_kb={p95_kb:.1f} "
+        f"naive_ms={naive_ms:.0f} naive_kb={naive_kb:.0f}"
+    )
     return 0
 
 

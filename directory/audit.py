@@ -58,4 +58,6 @@ def track(model):
 def history(obj, limit=50):
     """Return the audit entries of a directory record, newest first."""
     ct = ContentType.objects.get_for_model(obj)
-    return list(AuditEntry.objects.filter(content_type=ct, object_repr__endswith=f"[{obj.pk}]").select_related("actor")[:limit])
+    return list(
+        AuditEntry.objects.filter(content_type=ct, object_repr__endswith=f"[{obj.pk}]").select_related("actor")[:limit]
+    )

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one demo record per line reads best as a table
 """The demonstration directory (idempotent): national child-protection authorities, consulates,
 shelters and reception centres, IOM and UNICEF offices in the member countries.
 
@@ -13,7 +14,18 @@ from django.utils import timezone
 from network.models import Country, Organization
 
 from . import indexing
-from .models import Address, Location, Phone, Place, PlaceKind, Provider, Schedule, Service, ServiceAtLocation, ServiceLanguage
+from .models import (
+    Address,
+    Location,
+    Phone,
+    Place,
+    PlaceKind,
+    Provider,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+)
 from .queries import language_name
 from .taxonomies import PROFILES, SERVICE_TYPES, term_id
 
@@ -100,7 +112,9 @@ def load(stdout):
     """Create or update the demo directory; print a summary line."""
     countries = {c.code.code: c for c in Country.objects.all()}
     network_orgs = {o.acronym_en: o for o in Organization.objects.filter(acronym_en__in=["IOM", "UNICEF"])}
-    places = {(p.country_code, p.code): p for p in Place.objects.filter(kind=PlaceKind.MUNICIPALITY).select_related("parent")}
+    places = {
+        (p.country_code, p.code): p for p in Place.objects.filter(kind=PlaceKind.MUNICIPALITY).select_related("parent")
+    }
     providers = {}
     for key, (code, name_es, name_en, org) in PROVIDERS.items():
         providers[key], _created = Provider.objects.update_or_create(
@@ -115,7 +129,9 @@ def load(stdout):
         )
     today = timezone.localdate()
     count = 0
-    for index, (key, prov, code, muni, name_es, name_en, types, profiles, confidential, ages, langs) in enumerate(SERVICES):
+    for index, (key, prov, code, muni, name_es, name_en, types, profiles, confidential, ages, langs) in enumerate(
+        SERVICES
+    ):
         country = countries.get(code)
         place = places.get((code, muni))
         if country is None or place is None:
@@ -140,7 +156,9 @@ def load(stdout):
             id=_id("address", key),
             defaults={
                 "location": location,
-                "address_1": f"Dirección de demostración {index + 1}" if confidential else f"Avenida Central {100 + index}",
+                "address_1": f"Dirección de demostración {index + 1}"
+                if confidential
+                else f"Avenida Central {100 + index}",
                 "city": place.name,
                 "state_province": place.parent.name if place.parent else "",
                 "country": code,
@@ -164,14 +182,17 @@ def load(stdout):
                 "is_demo": True,
             },
         )
-        service.terms.set(
-            [term_id(SERVICE_TYPES, t) for t in types] + [term_id(PROFILES, p) for p in profiles]
-        )
+        service.terms.set([term_id(SERVICE_TYPES, t) for t in types] + [term_id(PROFILES, p) for p in profiles])
         ServiceLanguage.objects.filter(service=service).delete()
         ServiceLanguage.objects.bulk_create(
-            [ServiceLanguage(id=_id("language", f"{key}:{c}"), service=service, code=c, name=language_name(c)) for c in langs]
+            [
+                ServiceLanguage(id=_id("language", f"{key}:{c}"), service=service, code=c, name=language_name(c))
+                for c in langs
+            ]
         )
-        ServiceAtLocation.objects.update_or_create(id=_id("link", key), defaults={"service": service, "location": location})
+        ServiceAtLocation.objects.update_or_create(
+            id=_id("link", key), defaults={"service": service, "location": location}
+        )
         Phone.objects.update_or_create(
             id=_id("phone", key), defaults={"service": service, "number": f"+000 {1000 + index}", "description": "demo"}
         )

@@ -58,12 +58,15 @@ def rows_for(user, points):
     member = access.principal_for(user).is_member
     services = services_for_points(points)
     sal_locations = dict(
-        Location.objects.filter(service_at_locations__in=[p.service_at_location_id for p in points])
-        .values_list("service_at_locations", "pk")
+        Location.objects.filter(service_at_locations__in=[p.service_at_location_id for p in points]).values_list(
+            "service_at_locations", "pk"
+        )
     )
     locations = {
         loc.pk: loc
-        for loc in Location.objects.filter(pk__in=set(sal_locations.values())).select_related("municipality", "division")
+        for loc in Location.objects.filter(pk__in=set(sal_locations.values())).select_related(
+            "municipality", "division"
+        )
     }
     addresses = {}
     for address in Address.objects.filter(location_id__in=locations):
@@ -152,7 +155,9 @@ def print_context(user, country, points):
     header = [label for label, _tag in columns()]
     groups = {}
     for row in rows_for(user, points):
-        groups.setdefault(row[5] or _("Nationwide or unknown"), []).append(dict(zip(header, row, strict=True)) | {"row": row})
+        groups.setdefault(row[5] or _("Nationwide or unknown"), []).append(
+            dict(zip(header, row, strict=True)) | {"row": row}
+        )
     return {
         "country": country,
         "groups": sorted(groups.items()),

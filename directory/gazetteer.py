@@ -25,7 +25,11 @@ def install(Place):
                 country_code=row["country"],
                 kind="division",
                 code=row["code"],
-                defaults={"name": row["name"], "latitude": float(row["latitude"]), "longitude": float(row["longitude"])},
+                defaults={
+                    "name": row["name"],
+                    "latitude": float(row["latitude"]),
+                    "longitude": float(row["longitude"]),
+                },
             )
             divisions[row["code"]] = place
     for row in data:

@@ -22,7 +22,7 @@ from core import access
 from core.i18n import current_language
 
 from . import hsds
-from .hsds.tables import Nester, collect, term_json, taxonomy_json
+from .hsds.tables import Nester, collect, taxonomy_json, term_json
 from .models import MapPoint, Place, PlaceKind, Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from .queries import haversine_km
 
@@ -164,7 +164,9 @@ def root(request):
 
 def _render_services(request, full):
     def render(items):
-        tables = collect(Service.objects.filter(pk__in=[s.pk for s in items]), public=_public(request), lang=_lang(request))
+        tables = collect(
+            Service.objects.filter(pk__in=[s.pk for s in items]), public=_public(request), lang=_lang(request)
+        )
         nester = Nester(tables)
         by_id = {row["id"]: row for row in tables.rows("service")}
         out = []
@@ -208,7 +210,11 @@ def services(request):
         when = parse_datetime(modified) or (parse_date(modified) if len(modified) == 10 else None)
         if when is None:
             raise BadRequest(_("modified_after must be a date and time (ISO 8601)."))
-        rows = rows.filter(last_modified__gte=when) if hasattr(when, "hour") else rows.filter(last_modified__date__gte=when)
+        rows = (
+            rows.filter(last_modified__gte=when)
+            if hasattr(when, "hour")
+            else rows.filter(last_modified__date__gte=when)
+        )
     rows = rows.order_by("pk")
     if _bool(request, "minimal"):
         render = lambda items: [  # noqa: E731
@@ -287,7 +293,11 @@ def _render_organizations(request, full, full_service):
         nester = Nester(tables)
         by_org = {}
         for row in tables.rows("service"):
-            item = nester.service(row, full=True) if full_service else {"id": row["id"], "name": row["name"], "status": row["status"]}
+            item = (
+                nester.service(row, full=True)
+                if full_service
+                else {"id": row["id"], "name": row["name"], "status": row["status"]}
+            )
             by_org.setdefault(row["organization_id"], []).append(item)
         out = []
         for provider in items:
@@ -352,7 +362,9 @@ def service_at_locations(request):
     rows = ServiceAtLocation.objects.filter(service__in=_services(request)).order_by("pk")
     for word in _search_words(request):
         rows = rows.filter(
-            Q(service__name_es__icontains=word) | Q(service__name_en__icontains=word) | Q(location__name__icontains=word)
+            Q(service__name_es__icontains=word)
+            | Q(service__name_en__icontains=word)
+            | Q(location__name__icontains=word)
         )
     term = _uuid_param(request, "taxonomy_term_id")
     if term:
@@ -388,9 +400,7 @@ def _proximity(request, rows):
     if not 0 < metres <= 5_000_000:
         raise BadRequest(_("proximity must be between 1 and 5,000,000 metres."))
     km = metres / 1000
-    lat_col, lon_col = (
-        ("latitude", "longitude") if not _public(request) else ("public_latitude", "public_longitude")
-    )
+    lat_col, lon_col = ("latitude", "longitude") if not _public(request) else ("public_latitude", "public_longitude")
     dlat = km / 111.0
     dlon = km / max(1e-6, 111.0 * math.cos(math.radians(min(89.0, abs(place.latitude)))))
     near = MapPoint.objects.filter(

@@ -73,4 +73,3 @@ def reindex(service_ids=None):
 def reindex_all():
     """Rebuild the whole map index (after an import)."""
     return reindex(None)
-

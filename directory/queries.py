@@ -65,7 +65,9 @@ class MapFilters:
         if self.division is not None:
             rows = rows.filter(division_id=self.division.pk)
         for term in self.terms:
-            rows = rows.filter(service_id__in=Service.terms.through.objects.filter(taxonomyterm_id=term).values("service_id"))
+            rows = rows.filter(
+                service_id__in=Service.terms.through.objects.filter(taxonomyterm_id=term).values("service_id")
+            )
         if self.age is not None:
             rows = rows.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=self.age))
             rows = rows.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=self.age))
@@ -141,8 +143,9 @@ def clusters(user, filters, bbox, zoom):
     qn = connection.ops.quote_name
     size = 1 << shift
     # Averages of Mercator pixels, turned back into degrees below: the index alone answers.
+    # Only integers and quoted column names are formatted in; values travel as parameters.
     sql = (
-        f"SELECT x / {size}, y / {size}, COUNT(*), AVG(x), AVG(y), MIN(id), MAX(id) FROM ("
+        f"SELECT x / {size}, y / {size}, COUNT(*), AVG(x), AVG(y), MIN(id), MAX(id) FROM ("  # noqa: S608
         f"SELECT {qn(x_col)} AS x, {qn(y_col)} AS y, "
         f"CAST({qn('service_at_location_id')} AS TEXT) AS id FROM ({inner_sql}) AS u) AS t "
         f"GROUP BY x / {size}, y / {size}"
@@ -241,7 +244,9 @@ def in_view(user, filters, bbox=None):
 def services_for_points(points):
     """Return {service id: service} with what the list shows, in a fixed number of queries."""
     ids = {p.service_id for p in points}
-    services = Service.objects.filter(pk__in=ids).select_related("provider", "country").prefetch_related("terms__taxonomy")
+    services = (
+        Service.objects.filter(pk__in=ids).select_related("provider", "country").prefetch_related("terms__taxonomy")
+    )
     return {s.pk: s for s in services}
 
 
@@ -268,7 +273,9 @@ def pending_edits(user, country=None):
 
 
 def pending_services(user, country=None):
-    rows = access.restrict(Service.objects.filter(is_published=False).select_related("provider", "country"), user, "approve")
+    rows = access.restrict(
+        Service.objects.filter(is_published=False).select_related("provider", "country"), user, "approve"
+    )
     if country is not None:
         rows = rows.filter(country=country)
     return rows

@@ -19,7 +19,10 @@ def _int_list(value, low, high, field):
             raise ValidationError({field: _("“%(value)s” is not a whole number.") % {"value": item}}) from None
         if number == 0 or not low <= number <= high:
             raise ValidationError(
-                {field: _("%(value)s is out of range (%(low)s to %(high)s, not 0).") % {"value": number, "low": low, "high": high}}
+                {
+                    field: _("%(value)s is out of range (%(low)s to %(high)s, not 0).")
+                    % {"value": number, "low": low, "high": high}
+                }
             )
     return items
 
@@ -33,7 +36,9 @@ def check_rrule(schedule):
             raise ValidationError({"freq": _("A recurrence rule needs its frequency (WEEKLY or MONTHLY).")})
         return
     if freq not in FREQUENCIES:
-        raise ValidationError({"freq": _("“%(value)s” is not a frequency HSDS accepts (WEEKLY or MONTHLY).") % {"value": schedule.freq}})
+        raise ValidationError(
+            {"freq": _("“%(value)s” is not a frequency HSDS accepts (WEEKLY or MONTHLY).") % {"value": schedule.freq}}
+        )
     schedule.freq = freq
     if schedule.wkst and schedule.wkst.upper() not in WEEKDAYS:
         raise ValidationError({"wkst": _("“%(value)s” is not a day (MO to SU).") % {"value": schedule.wkst}})
@@ -45,7 +50,9 @@ def check_rrule(schedule):
     for day in days:
         match = BYDAY.match(day)
         if not match:
-            raise ValidationError({"byday": _("“%(value)s” is not a day of RFC 5545 (e.g. MO, 1FR, -1SU).") % {"value": day}})
+            raise ValidationError(
+                {"byday": _("“%(value)s” is not a day of RFC 5545 (e.g. MO, 1FR, -1SU).") % {"value": day}}
+            )
         if match.group(1) and freq == "WEEKLY":
             raise ValidationError({"byday": _("A weekly rule cannot number its days (“%(value)s”).") % {"value": day}})
     schedule.byday = ",".join(days)

@@ -311,7 +311,7 @@ def load(raw, *, lang="es", dry_run=False):
         address_country.setdefault(row["location_id"], row.get("country"))
 
     objects = {table: [] for table in MODELS}
-    for key, (where, row) in typed["taxonomy"].items():
+    for key, (_where, row) in typed["taxonomy"].items():
         if key == FIELDS_TAXONOMY_ID:
             continue
         uri = row.get("uri") or ""
@@ -428,7 +428,11 @@ def load(raw, *, lang="es", dry_run=False):
             is_demo=attrs.get((key, "enlace:demo")) == "true",
             **_texts("service", key, row, attrs, lang),
         )
-        if service.minimum_age is not None and service.maximum_age is not None and service.minimum_age > service.maximum_age:
+        if (
+            service.minimum_age is not None
+            and service.maximum_age is not None
+            and service.minimum_age > service.maximum_age
+        ):
             c.add(where, "maximum_age", "the minimum age is above the maximum age.")
         objects["service"].append(service)
 
@@ -531,7 +535,11 @@ def _write(objects, service_terms):
     for start in range(0, len(service_ids), BATCH):
         through.objects.filter(service_id__in=service_ids[start : start + BATCH]).delete()
     through.objects.bulk_create(
-        [through(service_id=sid, taxonomyterm_id=tid) for sid, terms in service_terms.items() for tid in dict.fromkeys(terms)],
+        [
+            through(service_id=sid, taxonomyterm_id=tid)
+            for sid, terms in service_terms.items()
+            for tid in dict.fromkeys(terms)
+        ],
         batch_size=BATCH,
     )
     indexing.reindex(service_ids)

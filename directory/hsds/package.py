@@ -165,10 +165,17 @@ def _check_zip(path, archive):
             raise ImportRefused([f"{path.name}: the entry “{entry.filename[:200]}” has an unsafe path."])
         if len(parts) > ZIP_MAX_DEPTH:
             raise ImportRefused(
-                [f"{path.name}: the entry “{entry.filename[:200]}” is nested {len(parts)} folders deep (at most {ZIP_MAX_DEPTH})."]
+                [
+                    f"{path.name}: the entry “{entry.filename[:200]}” is nested {len(parts)} folders deep "
+                    f"(at most {ZIP_MAX_DEPTH})."
+                ]
             )
         total += entry.file_size
-        if entry.compress_size and entry.file_size > 1_000_000 and entry.file_size / entry.compress_size > ZIP_MAX_RATIO:
+        if (
+            entry.compress_size
+            and entry.file_size > 1_000_000
+            and entry.file_size / entry.compress_size > ZIP_MAX_RATIO
+        ):
             raise ImportRefused([f"{path.name}: “{entry.filename[:200]}” inflates far beyond its size (a zip bomb)."])
     if total > MAX_CSV_BYTES:
         raise ImportRefused([f"{path.name}: the files inside add up to more than {MAX_CSV_BYTES // (1024 * 1024)} MB."])
@@ -226,7 +233,9 @@ def _read_files(files, label):
         if len(data) > MAX_CSV_BYTES:
             errors.append(f"{name}: larger than {MAX_CSV_BYTES // (1024 * 1024)} MB.")
             continue
-        raw[known[name]] = [(f"{name}, row {n}", row) for n, row in _read_csv(name, _decode(name, data, errors), errors)]
+        raw[known[name]] = [
+            (f"{name}, row {n}", row) for n, row in _read_csv(name, _decode(name, data, errors), errors)
+        ]
     if errors:
         raise ImportRefused(errors)
     return raw
@@ -238,7 +247,10 @@ def read_json(path):
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise ImportRefused(
-            [f"{path.name}: {size // (1024 * 1024)} MB is more than the {MAX_JSON_BYTES // (1024 * 1024)} MB an import may be; split it."]
+            [
+                f"{path.name}: {size // (1024 * 1024)} MB is more than the "
+                f"{MAX_JSON_BYTES // (1024 * 1024)} MB an import may be; split it."
+            ]
         )
     try:
         with open(path, encoding="utf-8") as handle:

@@ -113,7 +113,7 @@ def attribute_id(link_id, term_id):
 def all_field_terms():
     """Every term of our 'enlace-fields' taxonomy: {code: id}."""
     codes = [field_term_code(flag) for flag in FLAGS]
-    for entity, columns in BILINGUAL.items():
+    for columns in BILINGUAL.values():
         for column in columns:
             for lang in LANGS:
                 codes.append(text_term_code(column, lang))
@@ -190,9 +190,7 @@ def collect(services, *, public=True, lang="es", providers=()):
     link_ids = [link.pk for link in links]
     locations = {
         loc.pk: loc
-        for loc in Location.objects.filter(pk__in=location_ids).select_related(
-            "country", "municipality", "division"
-        )
+        for loc in Location.objects.filter(pk__in=location_ids).select_related("country", "municipality", "division")
     }
     confidential = {pk for pk, loc in locations.items() if public and loc.is_confidential}
     places = {}
@@ -275,12 +273,21 @@ def collect(services, *, public=True, lang="es", providers=()):
     for link in links:
         t.add(
             "service_at_location",
-            {"id": link.pk, "service_id": link.service_id, "location_id": link.location_id, "description": link.description},
+            {
+                "id": link.pk,
+                "service_id": link.service_id,
+                "location_id": link.location_id,
+                "description": link.description,
+            },
         )
 
     shown_locations = location_ids - confidential
     for address in Address.objects.filter(location_id__in=shown_locations):
-        t.add("address", {name: getattr(address, name) for name in TABLES["address"][1] if name != "location_id"} | {"location_id": address.location_id})
+        t.add(
+            "address",
+            {name: getattr(address, name) for name in TABLES["address"][1] if name != "location_id"}
+            | {"location_id": address.location_id},
+        )
 
     contact_ids = []
     if not public:
@@ -356,7 +363,11 @@ def collect(services, *, public=True, lang="es", providers=()):
         )
 
     for area in ServiceArea.objects.filter(service_id__in=service_ids):
-        t.add("service_area", {name: getattr(area, name) for name in TABLES["service_area"][1] if name != "service_id"} | {"service_id": area.service_id})
+        t.add(
+            "service_area",
+            {name: getattr(area, name) for name in TABLES["service_area"][1] if name != "service_id"}
+            | {"service_id": area.service_id},
+        )
 
     add_taxonomies(t, terms.values(), lang)
     add_field_taxonomy(t)
@@ -569,4 +580,3 @@ def term_json(term, lang):
 
 def plain_row(row):
     return {key: plain(value) for key, value in row.items()}
-

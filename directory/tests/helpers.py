@@ -2,7 +2,6 @@
 
 import datetime
 
-from core.models import Grant, GrantPermission
 from core.testing import build_network
 from directory import gazetteer, services, taxonomies
 from directory.models import Place, PlaceKind, Taxonomy, TaxonomyTerm
@@ -30,7 +29,9 @@ def build_directory(n=None):
     reference_data()
     n = n or build_network()
     quetzal = municipality("quetzaltenango")
-    n.sbs_provider = services.create_provider(acting_user=n.gt_officer, name_es="Secretaría de Bienestar Social", country=n.gt)
+    n.sbs_provider = services.create_provider(
+        acting_user=n.gt_officer, name_es="Secretaría de Bienestar Social", country=n.gt
+    )
     n.unicef_provider = services.create_provider(
         acting_user=n.ts, name_es="UNICEF Guatemala", network_organization=n.unicef
     )
@@ -65,7 +66,9 @@ def build_directory(n=None):
         languages=["es", "mam"],
         locations=[n.office],
         phones=[{"number": "+502 2412 8000"}],
-        schedules=[{"freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": datetime.time(8), "closes_at": datetime.time(16)}],
+        schedules=[
+            {"freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": datetime.time(8), "closes_at": datetime.time(16)}
+        ],
     )
     n.shelter = services.create_service(
         acting_user=n.gt_officer,

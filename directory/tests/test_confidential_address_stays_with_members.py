@@ -74,7 +74,9 @@ class ConfidentialLocationTest(TestCase):
 
         sheet = load_workbook(io.BytesIO(xlsx)).active
         self.assertHidden(json.dumps([[str(c.value) for c in row] for row in sheet.iter_rows()]))
-        member_csv = signed_in(self.n.gt_officer).get(reverse("directory:export", args=["csv"])).content.decode("utf-8-sig")
+        member_csv = (
+            signed_in(self.n.gt_officer).get(reverse("directory:export", args=["csv"])).content.decode("utf-8-sig")
+        )
         self.assertIn(SECRET_STREET, member_csv)
 
     def test_the_hxl_row_follows_the_header(self):

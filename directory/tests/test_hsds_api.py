@@ -102,7 +102,10 @@ class HsdsApiTest(TestCase):
 
         document = Client().get("/api/hsds/openapi.json").json()
         validate(document)
-        self.assertNotIn("raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled/service.json\"", str(document).replace("'", '"').replace("(full schema", ""))
+        self.assertNotIn(
+            'raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled/service.json"',
+            str(document).replace("'", '"').replace("(full schema", ""),
+        )
 
     def test_lists_run_a_fixed_number_of_queries(self):
         def count(url):
@@ -111,7 +114,8 @@ class HsdsApiTest(TestCase):
             return len(queries)
 
         urls = ["/api/hsds/services?full=true", "/api/hsds/organizations?full_service=true", "/map/", "/map/export.csv",
-                "/api/hsds/service_at_locations?full=true", "/map/?near=" + str(self.n.shelter_location.municipality_id)]  # fmt: skip
+                "/api/hsds/service_at_locations?full=true",
+                "/map/?near=" + str(self.n.shelter_location.municipality_id)]  # fmt: skip
         for url in urls:
             count(url)
         small = {url: count(url) for url in urls}

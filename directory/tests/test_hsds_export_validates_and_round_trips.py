@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from directory import hsds
-from directory.hsds.package import read_path
 from directory.hsds.importer import load
+from directory.hsds.package import read_path
 from directory.models import Location, Service
 
 from .helpers import build_directory
@@ -33,7 +33,9 @@ class HsdsExportTest(TestCase):
         for service in services:
             self.assertEqual(hsds.schema_errors("service", service), [], service["id"])
         shelter = next(s for s in services if s["id"] == str(self.n.shelter.pk))
-        self.assertEqual(shelter["service_at_locations"][0]["location"]["addresses"][0]["address_1"], "Calle Escondida 77")
+        self.assertEqual(
+            shelter["service_at_locations"][0]["location"]["addresses"][0]["address_1"], "Calle Escondida 77"
+        )
         self.assertIn("datapackage.json", files)
         package = json.loads(files["datapackage.json"])
         self.assertIn("services.csv", [r["path"] for r in package["resources"]])

@@ -25,10 +25,24 @@ def package(folder, **overrides):
         "organization": [{"id": ORG, "name": "Org", "description": "x"}],
         "service": [{"id": SERVICE, "organization_id": ORG, "name": "Servicio", "status": "active"}],
         "location": [{"id": LOCATION, "location_type": "physical", "latitude": "14.6", "longitude": "-90.5"}],
-        "service_at_location": [{"id": "e94c9f38-1e8f-4564-91d4-d53501ab1765", "service_id": SERVICE, "location_id": LOCATION}],
+        "service_at_location": [
+            {"id": "e94c9f38-1e8f-4564-91d4-d53501ab1765", "service_id": SERVICE, "location_id": LOCATION}
+        ],
         "attribute": [
-            {"id": "5a1b2c3d-0000-4000-8000-000000000001", "link_id": SERVICE, "taxonomy_term_id": str(FIELD_TERMS["enlace:country"]), "link_entity": "service", "value": "GT"},
-            {"id": "5a1b2c3d-0000-4000-8000-000000000002", "link_id": LOCATION, "taxonomy_term_id": str(FIELD_TERMS["enlace:country"]), "link_entity": "location", "value": "GT"},
+            {
+                "id": "5a1b2c3d-0000-4000-8000-000000000001",
+                "link_id": SERVICE,
+                "taxonomy_term_id": str(FIELD_TERMS["enlace:country"]),
+                "link_entity": "service",
+                "value": "GT",
+            },
+            {
+                "id": "5a1b2c3d-0000-4000-8000-000000000002",
+                "link_id": LOCATION,
+                "taxonomy_term_id": str(FIELD_TERMS["enlace:country"]),
+                "link_entity": "location",
+                "value": "GT",
+            },
         ],
         "schedule": [],
     }
@@ -80,7 +94,9 @@ class ImportRefusesBadInputTest(TestCase):
 
     def test_a_schedule_that_is_not_a_valid_rule_is_refused(self):
         with tempfile.TemporaryDirectory() as folder:
-            bad = [{"id": "0b4b4a5e-1111-4111-8111-111111111111", "service_id": SERVICE, "freq": "WEEKLY", "byday": "XX"}]
+            bad = [
+                {"id": "0b4b4a5e-1111-4111-8111-111111111111", "service_id": SERVICE, "freq": "WEEKLY", "byday": "XX"}
+            ]
             message = self.refused(package(folder, schedule=bad))
         self.assertIn("schedules.csv, row 2, byday:", message)
         with tempfile.TemporaryDirectory() as folder:
@@ -89,7 +105,14 @@ class ImportRefusesBadInputTest(TestCase):
 
     def test_a_reference_to_nothing_is_refused(self):
         with tempfile.TemporaryDirectory() as folder:
-            bad = [{"id": SERVICE, "organization_id": "11111111-2222-4333-8444-555555555555", "name": "S", "status": "active"}]
+            bad = [
+                {
+                    "id": SERVICE,
+                    "organization_id": "11111111-2222-4333-8444-555555555555",
+                    "name": "S",
+                    "status": "active",
+                }
+            ]
             message = self.refused(package(folder, service=bad))
         self.assertIn("services.csv, row 2, organization_id:", message)
 

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory")
         parser.add_argument(
-            "--public", action="store_true", help="Only what the public sees (published; confidential addresses hidden)."
+            "--public",
+            action="store_true",
+            help="Only what the public sees (published; confidential addresses hidden).",
         )
 
     def handle(self, directory, public, **options):
