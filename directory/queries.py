@@ -5,7 +5,6 @@ sits at its municipality's centroid), network members the exact ones.
 """
 
 import math
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -139,46 +138,51 @@ def clusters(user, filters, bbox, zoom):
     rows = map_points(user, filters).filter(
         **{f"{x_col}__gte": x0, f"{x_col}__lte": x1, f"{y_col}__gte": y0, f"{y_col}__lte": y1}
     )
-    inner_sql, params = rows.values_list(x_col, y_col, "service_at_location_id").query.sql_with_params()
+    inner_sql, params = rows.values_list(x_col, y_col).query.sql_with_params()
     qn = connection.ops.quote_name
     size = 1 << shift
-    # Averages of Mercator pixels, turned back into degrees below: the index alone answers.
+    # Counted from the covering index alone (pixels only, no ids): averages of Mercator pixels
+    # turn back into degrees below; a cell whose pixels are all equal holds one location.
     # Only integers and quoted column names are formatted in; values travel as parameters.
     sql = (
-        f"SELECT x / {size}, y / {size}, COUNT(*), AVG(x), AVG(y), MIN(id), MAX(id) FROM ("  # noqa: S608
-        f"SELECT {qn(x_col)} AS x, {qn(y_col)} AS y, "
-        f"CAST({qn('service_at_location_id')} AS TEXT) AS id FROM ({inner_sql}) AS u) AS t "
+        f"SELECT COUNT(*), AVG(x), AVG(y), MIN(x), MAX(x), MIN(y), MAX(y) FROM ("  # noqa: S608
+        f"SELECT {qn(x_col)} AS x, {qn(y_col)} AS y FROM ({inner_sql}) AS u) AS t "
         f"GROUP BY x / {size}, y / {size}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cells = cursor.fetchall()
-    out_clusters, single_ids = [], []
+    out_clusters, spots = [], {}
     expand = zoom >= POINTS_FROM_ZOOM
-    for _cx, _cy, count, x, y, first, last in cells:
-        if count == 1 or (expand and first == last):
-            single_ids.append(first)
+    for count, x, y, min_x, max_x, min_y, max_y in cells:
+        same_place = min_x == max_x and min_y == max_y
+        if count == 1 or (expand and same_place and len(spots) < MAX_CELLS):
+            spots[(min_x, min_y)] = count
         else:
             lat, lon = mercator_latlon(float(x), float(y))
             out_clusters.append([round(lat, 5), round(lon, 5), count])
     points = []
-    if single_ids:
-        ids = [uuid.UUID(str(value)) for value in single_ids]
+    if spots:
+        # The locations of single cells, found by their exact pixels through the same index.
         lang = current_language()
-        for row in MapPoint.objects.filter(service_at_location_id__in=ids).values(
-            "service_at_location_id", "service_id", lat_col, lon_col, "name_es", "name_en", "is_confidential"
-        ):
-            name = row[f"name_{lang}"] or row["name_es"] or row["name_en"]
+        wanted = rows.filter(**{f"{x_col}__in": sorted({x for x, _y in spots})}).values(
+            x_col, y_col, "service_at_location_id", "service_id", lat_col, lon_col, "name_es", "name_en"
+        )
+        for row in wanted[: MAX_CELLS * 4]:
+            if (row[x_col], row[y_col]) not in spots:
+                continue
             points.append(
                 {
                     "id": str(row["service_at_location_id"]),
                     "s": str(row["service_id"]),
                     "lat": round(row[lat_col], 5),
                     "lon": round(row[lon_col], 5),
-                    "name": name,
+                    "name": row[f"name_{lang}"] or row["name_es"] or row["name_en"],
                 }
             )
-    total = sum(cell[2] for cell in cells)
+            if len(points) >= MAX_CELLS:
+                break
+    total = sum(cell[0] for cell in cells)
     return {"zoom": zoom, "total": total, "clusters": out_clusters, "points": points}
 
 
