@@ -201,9 +201,9 @@ def load(stdout):
             defaults={
                 "service": service,
                 "freq": "WEEKLY",
-                "byday": "MO,TU,WE,TH,FR",
-                "opens_at": datetime.time(8, 0),
-                "closes_at": datetime.time(16, 0),
+                "byday": "MO,TU,WE,TH,FR,SA,SU" if confidential else "MO,TU,WE,TH,FR",
+                "opens_at": None if confidential else datetime.time(8, 0),
+                "closes_at": None if confidential else datetime.time(16, 0),
                 "description": "Lunes a viernes, 8:00–16:00" if not confidential else "Todos los días, 24 horas",
             },
         )
