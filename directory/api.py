@@ -8,6 +8,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -150,6 +151,21 @@ class EditOut(Schema):
     changes: dict
 
 
+def _service(service_id, rows=None):
+    """Return the service of a path id (404 when it is not a UUID or not there)."""
+    try:
+        key = uuid.UUID(service_id)
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(rows if rows is not None else ServiceModel.objects.all(), pk=key)
+
+
+def _edit(edit_id):
+    if not edit_id.isdigit():
+        raise Http404
+    return get_object_or_404(ServiceEdit, pk=int(edit_id))
+
+
 def _with_details(rows):
     links = ServiceAtLocation.objects.select_related(
         "location__country", "location__division", "location__municipality"
@@ -194,11 +210,9 @@ def list_services(
     return _with_details(rows).order_by("name_es", "pk")
 
 
-@router.get(
-    "/directory/services/{uuid:service_id}", response={200: ServiceOut, **READ_ERRORS}, openapi_extra=READ_SECURITY
-)
-def get_service(request, service_id: uuid.UUID):
-    service = get_object_or_404(_with_details(ServiceModel.objects.all()), pk=service_id)
+@router.get("/directory/services/{service_id}", response={200: ServiceOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
+def get_service(request, service_id: str):
+    service = _service(service_id, _with_details(ServiceModel.objects.all()))
     require(request.user, access.VIEW, service)
     return service
 
@@ -218,10 +232,10 @@ def map_clusters(
     return queries.clusters(request.user, _filters(country, None, category, None, None, None), box, zoom)
 
 
-@router.patch("/directory/services/{uuid:service_id}", response={200: ChangeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def update_service(request, service_id: uuid.UUID, payload: ServicePatch):
+@router.patch("/directory/services/{service_id}", response={200: ChangeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def update_service(request, service_id: str, payload: ServicePatch):
     """Change a service; a partner's change is kept as a draft until approved."""
-    service = get_object_or_404(ServiceModel, pk=service_id)
+    service = _service(service_id)
     data = payload.dict(exclude_unset=True)
     terms = data.pop("categories", None)
     languages = data.pop("languages", None)
@@ -230,25 +244,23 @@ def update_service(request, service_id: uuid.UUID, payload: ServicePatch):
             raise ValidationError({key: _("This field cannot be null.")})
     result = services.update_service(service, acting_user=request.user, terms=terms, languages=languages, **data)
     edit = result if isinstance(result, ServiceEdit) else None
-    fresh = _with_details(ServiceModel.objects.all()).get(pk=service_id)
+    fresh = _with_details(ServiceModel.objects.all()).get(pk=service.pk)
     return {"applied": edit is None, "edit_id": edit.pk if edit else None, "service": fresh}
 
 
-@router.post(
-    "/directory/services/{uuid:service_id}/verify", response={200: ServiceOut, **WRITE_ERRORS}, auth=WRITE_AUTH
-)
-def verify_service(request, service_id: uuid.UUID):
+@router.post("/directory/services/{service_id}/verify", response={200: ServiceOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def verify_service(request, service_id: str):
     """Record that the entry was checked today (HSDS assured_date)."""
-    service = get_object_or_404(ServiceModel, pk=service_id)
+    service = _service(service_id)
     services.verify_service(service, acting_user=request.user)
-    return _with_details(ServiceModel.objects.all()).get(pk=service_id)
+    return _with_details(ServiceModel.objects.all()).get(pk=service.pk)
 
 
-@router.post("/directory/edits/{int:edit_id}/approve", response={200: EditOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def approve_edit(request, edit_id: int):
-    return services.approve_edit(get_object_or_404(ServiceEdit, pk=edit_id), acting_user=request.user)
+@router.post("/directory/edits/{edit_id}/approve", response={200: EditOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def approve_edit(request, edit_id: str):
+    return services.approve_edit(_edit(edit_id), acting_user=request.user)
 
 
-@router.post("/directory/edits/{int:edit_id}/reject", response={200: EditOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def reject_edit(request, edit_id: int):
-    return services.reject_edit(get_object_or_404(ServiceEdit, pk=edit_id), acting_user=request.user)
+@router.post("/directory/edits/{edit_id}/reject", response={200: EditOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def reject_edit(request, edit_id: str):
+    return services.reject_edit(_edit(edit_id), acting_user=request.user)
