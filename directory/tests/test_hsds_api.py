@@ -115,7 +115,8 @@ class HsdsApiTest(TestCase):
 
         urls = ["/api/hsds/services?full=true", "/api/hsds/organizations?full_service=true", "/map/", "/map/export.csv",
                 "/api/hsds/service_at_locations?full=true",
-                "/map/?near=" + str(self.n.shelter_location.municipality_id)]  # fmt: skip
+                "/map/?near=" + str(self.n.shelter_location.municipality_id), "/map/countries/gt/print/",
+                "/map/hsds.json", "/map/?bbox=-92,13,-89,16", "/api/v1/directory/services?country=GT"]  # fmt: skip
         for url in urls:
             count(url)
         small = {url: count(url) for url in urls}
