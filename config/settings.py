@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "django_tasks_db",
+    "js_lib_leaflet",  # Leaflet 1.9.4 static files for the directory map
 ]
 
 MIDDLEWARE = [
@@ -305,3 +306,13 @@ LOGGING = {
 # Enlace's own settings.
 ENLACE_DEMO = env_bool("ENLACE_DEMO", DEBUG)
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
+
+# The directory map draws country borders served by Enlace itself; an online tile layer is
+# optional (off by default), e.g. DIRECTORY_TILE_URL=https://tile.example.org/{z}/{x}/{y}.png
+DIRECTORY_TILE_URL = os.environ.get("DIRECTORY_TILE_URL", "")
+DIRECTORY_TILE_ATTRIBUTION = os.environ.get("DIRECTORY_TILE_ATTRIBUTION", "")
+if DIRECTORY_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(DIRECTORY_TILE_URL)
+    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")
