@@ -12,10 +12,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
+from core.api import Error, FieldErrors, InputSchema
 from network.models import Country
 
 from . import queries, services
@@ -26,16 +27,7 @@ from .models import Service as ServiceModel
 router = Router(tags=["directory"])
 
 
-class Error(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-READ_ERRORS = {401: Error, 404: Error}
+READ_ERRORS = {400: FieldErrors, 401: Error, 404: Error}
 WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
 
 
@@ -119,7 +111,7 @@ class ServiceOut(Schema):
         return [link.location for link in obj.service_at_locations.all()]
 
 
-class ServicePatch(Schema):
+class ServicePatch(InputSchema):
     name_es: str | None = Field(None, max_length=300)
     name_en: str | None = Field(None, max_length=300)
     description_es: str | None = Field(None, max_length=10000)
@@ -192,8 +184,8 @@ def _filters(country, division, category, age, language, status):
     )
 
 
-@router.get("/directory/services", response=list[ServiceOut], openapi_extra=READ_SECURITY)
-@paginate(LimitOffsetPagination)
+@router.get("/directory/services", response={200: list[ServiceOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
+@paginate
 def list_services(
     request,
     country: str | None = Query(None, max_length=2),
@@ -217,7 +209,7 @@ def get_service(request, service_id: str):
     return service
 
 
-@router.get("/directory/map", response={200: ClustersOut, 400: FieldErrors}, openapi_extra=READ_SECURITY)
+@router.get("/directory/map", response={200: ClustersOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def map_clusters(
     request,
     bbox: str = Query(..., max_length=120, description="west,south,east,north in degrees"),

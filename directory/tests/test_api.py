@@ -36,7 +36,7 @@ class DirectoryApiTest(TestCase):
             {"Atención a niñez retornada", "Albergue para niñez no acompañada", "Espacio amigable para la niñez"},
         )
         self.assertEqual(client.get("/api/v1/directory/services?country=ZZ").status_code, 400)
-        self.assertEqual(client.get("/api/v1/directory/services?age=500").status_code, 422)
+        self.assertEqual(client.get("/api/v1/directory/services?age=500").status_code, 400)
         self.assertEqual(client.get("/api/v1/directory/map?bbox=nonsense").status_code, 400)
 
     def test_a_partners_patch_is_a_draft_and_an_officer_approves_it(self):
