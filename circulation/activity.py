@@ -62,7 +62,7 @@ def _load(model, ids):
         rows = rows.select_related(*related, *hints.get("select", ()))
     for name in hints.get("prefetch", ()):
         rows = rows.prefetch_related(Prefetch(name))
-    return {obj.pk: obj for obj in rows}
+    return {str(obj.pk): obj for obj in rows}
 
 
 @dataclass

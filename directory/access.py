@@ -11,7 +11,7 @@
 
 from django.db.models import Q
 
-from core.access import ANY, CHANGE, DELETE, VIEW, Policy, can, refuse, register
+from core.access import ANY, CHANGE, DELETE, VIEW, Policy, register
 from core.models import GrantPermission
 
 from .models import (
@@ -32,15 +32,6 @@ VIEW_CONFIDENTIAL = "view_confidential"
 VIEW_HISTORY = "view_history"
 
 
-def require(user, action, obj):
-    """core.access.require for our UUID-keyed records.
-
-    The audit trail keeps integer record ids, so a refusal is recorded against the model.
-    """
-    if not can(user, action, obj):
-        refuse(user, action, type(obj))
-
-
 def keeps(p, country_id):
     """The TS and the country's liaison officers keep a country's entries."""
     return p.is_ts or (country_id is not None and country_id in p.officer_countries)
@@ -53,7 +44,7 @@ def partners_on(p, service):
     org_id = service.provider.network_organization_id if service.provider_id else None
     if org_id is not None and org_id in p.organizations:
         return True
-    return service.grant_key is not None and service.grant_key in p.granted_ids(Service, GrantPermission.CHANGE)
+    return p.has_grant(service, GrantPermission.CHANGE)
 
 
 @register(Service)
@@ -92,7 +83,7 @@ class ServicePolicy(Policy):
             if p.is_authenticated:
                 seen |= (
                     Q(provider__network_organization_id__in=p.organizations)
-                    | Q(grant_key__in=p.granted_ids(Service, GrantPermission.CHANGE))
+                    | Q(pk__in=p.granted_ids(Service, GrantPermission.CHANGE))
                     | Q(created_by_id=p.user_id)
                 )
             return queryset.filter(seen)

@@ -16,11 +16,12 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
+from core.access import require
 from core.api import Error, FieldErrors, InputSchema
 from network.models import Country
 
 from . import queries, services
-from .access import VIEW_CONFIDENTIAL, require
+from .access import VIEW_CONFIDENTIAL
 from .models import MAX_AGE, Place, ServiceAtLocation, ServiceEdit, ServiceStatus
 from .models import Service as ServiceModel
 

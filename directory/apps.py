@@ -11,12 +11,10 @@ class DirectoryConfig(EnlaceAppConfig):
     nav = (NavItem(_("Map of services"), "directory:map", "public", order=40),)
 
     def ready(self):
-        from core import audit
+        from core.audit import track
 
         from . import access, search  # noqa: F401 - registers policies and search providers
-        from .audit import track
         from .models import Location, Provider, Service, ServiceAtLocation, ServiceEdit
 
-        for model in (Provider, Service, Location, ServiceAtLocation):
-            track(model)  # UUID keys: see directory/audit.py
-        audit.track(ServiceEdit)
+        for model in (Provider, Service, Location, ServiceAtLocation, ServiceEdit):
+            track(model)

@@ -210,9 +210,6 @@ class Service(BilingualMixin, models.Model):
     is_published = models.BooleanField(
         _("published"), default=True, help_text=_("A partner's new entry stays unpublished until approved.")
     )
-    # core.models.Grant names its object by an integer; a UUID does not fit, so a service that
-    # gets a named partner gets this key (see services.name_partner).
-    grant_key = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import access
+from core.access import require
 from core.audit import acting_as
 
 from . import indexing
-from .access import APPROVE, PROPOSE, VERIFY, keeps, require
+from .access import APPROVE, PROPOSE, VERIFY, keeps
 from .models import (
     Address,
     EditStatus,
@@ -336,22 +337,17 @@ def delete_service(service, *, acting_user):
 @transaction.atomic
 def name_partner(service, user, *, acting_user):
     """Name a partner's member on one service: they may then propose changes to it (as drafts)."""
-    import secrets
 
     from django.contrib.contenttypes.models import ContentType
 
     from core.models import Grant, GrantPermission
 
     require(acting_user, APPROVE, service)
-    service = Service.objects.select_for_update().get(pk=service.pk)
-    if service.grant_key is None:
-        service.grant_key = secrets.randbits(62)
-        service.save(update_fields=["grant_key"])
     grant, _created = Grant.objects.get_or_create(
         user=user,
         permission=GrantPermission.CHANGE,
         content_type=ContentType.objects.get_for_model(Service),
-        object_id=service.grant_key,
+        object_id=str(service.pk),
         defaults={"granted_by": acting_user},
     )
     access.forget_principal(user)

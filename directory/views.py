@@ -12,11 +12,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.access import require
+from core.audit import history_for
 from core.forms import add_service_errors
 from network.models import Country
 
-from . import audit, borders, exports, queries, services
-from .access import APPROVE, PROPOSE, VERIFY, VIEW_CONFIDENTIAL, VIEW_HISTORY, require
+from . import borders, exports, queries, services
+from .access import APPROVE, PROPOSE, VERIFY, VIEW_CONFIDENTIAL
 from .forms import MapFilterForm, ServiceForm
 from .hsds import package
 from .hsds.tables import collect
@@ -102,7 +104,7 @@ def service_detail(request, pk):
     pending = []
     if access.can(request.user, APPROVE, service):
         pending = list(service.edits.pending().select_related("author"))
-    history = audit.history(service) if access.can(request.user, VIEW_HISTORY, service) else None
+    history = history_for(request.user, service)
     return render(
         request,
         "directory/service_detail.html",

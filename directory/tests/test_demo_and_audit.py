@@ -38,9 +38,7 @@ class AuditTest(TestCase):
 
     def test_changes_are_recorded_with_who_and_before_and_after(self):
         services.update_service(self.n.office_service, acting_user=self.n.gt_officer, maximum_age=12)
-        entry = AuditEntry.objects.filter(
-            object_repr__endswith=f"[{self.n.office_service.pk}]", action="update"
-        ).first()
+        entry = AuditEntry.objects.for_object(self.n.office_service).filter(action="update").first()
         self.assertEqual(entry.actor, self.n.gt_officer)
         self.assertEqual(entry.changes["maximum_age"], [17, 12])
         page = signed_in(self.n.ts).get(reverse("directory:service", args=[self.n.office_service.pk]))
@@ -50,3 +48,11 @@ class AuditTest(TestCase):
             signed_in(self.n.gt_officer).get(reverse("directory:service", args=[self.n.office_service.pk])),
             'class="history"',
         )
+
+    def test_a_refusal_on_a_service_is_recorded_against_that_service(self):
+        from core.testing import api_client
+
+        url = f"/api/v1/directory/services/{self.n.office_service.pk}/verify"
+        self.assertEqual(api_client(self.n.hn_officer).post(url).status_code, 403)
+        refusal = AuditEntry.objects.for_object(self.n.office_service).get(action="refused")
+        self.assertEqual((refusal.actor, refusal.note), (self.n.hn_officer, "verify"))
