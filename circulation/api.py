@@ -5,10 +5,11 @@ import datetime
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.auth import WRITE_AUTH
 from core import access
+from core.api import Error, FieldErrors, Id, InputSchema
 
 from . import queries, services
 from .models import (
@@ -23,16 +24,7 @@ from .models import (
 router = Router(tags=["circulation"])
 
 
-class Error(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-READ_ERRORS = {401: Error, 403: Error, 404: Error}
+READ_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
 WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
 
 
@@ -166,7 +158,7 @@ class NotificationOut(Schema):
 # ---- input -------------------------------------------------------------------------------
 
 
-class CircularIn(Schema):
+class CircularIn(InputSchema):
     kind: CircularKind = CircularKind.INFORMATION_NOTE
     title_es: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
@@ -174,12 +166,12 @@ class CircularIn(Schema):
     body_en: str = Field("", max_length=50000)
     reply_deadline: datetime.date | None = None
     countries: list[str] = Field(default_factory=list, max_length=50, description="ISO 3166 alpha-2 codes")
-    organizations: list[int] = Field(default_factory=list, max_length=100)
-    people: list[int] = Field(default_factory=list, max_length=200)
+    organizations: list[Id] = Field(default_factory=list, max_length=100)
+    people: list[Id] = Field(default_factory=list, max_length=200)
     fulfils: str | None = Field(None, max_length=100, description='e.g. "meetings.commitment:3"')
 
 
-class CircularPatch(Schema):
+class CircularPatch(InputSchema):
     kind: CircularKind | None = None
     title_es: str | None = Field(None, max_length=300)
     title_en: str | None = Field(None, max_length=300)
@@ -187,13 +179,13 @@ class CircularPatch(Schema):
     body_en: str | None = Field(None, max_length=50000)
     reply_deadline: datetime.date | None = None
     countries: list[str] | None = Field(None, max_length=50)
-    organizations: list[int] | None = Field(None, max_length=100)
-    people: list[int] | None = Field(None, max_length=200)
+    organizations: list[Id] | None = Field(None, max_length=100)
+    people: list[Id] | None = Field(None, max_length=200)
     fulfils: str | None = Field(None, max_length=100)
 
 
-class AcknowledgeIn(Schema):
-    recipient_id: int | None = None
+class AcknowledgeIn(InputSchema):
+    recipient_id: Id | None = None
 
 
 def _circular_fields(request, data):
@@ -234,8 +226,8 @@ def _recipient(circular, recipient_id):
 # ---- endpoints -----------------------------------------------------------------------------
 
 
-@router.get("/circulars", response={200: list[CircularOut], 401: Error}, auth=WRITE_AUTH)
-@paginate(LimitOffsetPagination)
+@router.get("/circulars", response={200: list[CircularOut], **READ_ERRORS}, auth=WRITE_AUTH)
+@paginate
 def list_circulars(request, status: CircularStatus | None = None):
     """Circulars you may see: drafts you wrote (TS: all), sent circulars addressed to you."""
     rows = _visible(request).annotate(
@@ -248,7 +240,7 @@ def list_circulars(request, status: CircularStatus | None = None):
 
 
 @router.get("/circulars/{circular_id}", response={200: CircularDetailOut, **READ_ERRORS}, auth=WRITE_AUTH)
-def get_circular(request, circular_id: int):
+def get_circular(request, circular_id: Id):
     """One circular; opening it as one of its recipients' people records that it was read."""
     circular = _get(request, circular_id)
     services.mark_read(circular, acting_user=request.user)
@@ -263,26 +255,26 @@ def create_circular(request, payload: CircularIn):
 
 
 @router.patch("/circulars/{circular_id}", response={200: CircularDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def update_circular(request, circular_id: int, payload: CircularPatch):
+def update_circular(request, circular_id: Id, payload: CircularPatch):
     circular = _get(request, circular_id)
     fields = _circular_fields(request, payload.dict(exclude_unset=True))
     return services.update_circular(circular, acting_user=request.user, **fields)
 
 
 @router.post("/circulars/{circular_id}/send", response={200: CircularDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def send_circular(request, circular_id: int):
+def send_circular(request, circular_id: Id):
     """Send a draft to its recipients (and mark done the record it fulfils)."""
     return services.send_circular(_get(request, circular_id), acting_user=request.user)
 
 
 @router.post("/circulars/{circular_id}/attachments", response={201: AttachmentOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def add_attachment(request, circular_id: int, file: File[UploadedFile]):
+def add_attachment(request, circular_id: Id, file: File[UploadedFile]):
     """Attach a document to a draft (multipart); the upload checks apply."""
     return Status(201, services.add_attachment(_get(request, circular_id), file, acting_user=request.user))
 
 
 @router.get("/circulars/{circular_id}/recipients", response={200: list[RecipientOut], **READ_ERRORS}, auth=WRITE_AUTH)
-def list_recipients(request, circular_id: int):
+def list_recipients(request, circular_id: Id):
     """The tracking board: every recipient for the TS and the author, one's own for a recipient."""
     circular = _get(request, circular_id)
     rows = access.restrict(circular.recipients.with_parties().select_related("circular"), request.user)
@@ -290,7 +282,7 @@ def list_recipients(request, circular_id: int):
 
 
 @router.post("/circulars/{circular_id}/acknowledge", response={200: RecipientOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def acknowledge(request, circular_id: int, payload: AcknowledgeIn):
+def acknowledge(request, circular_id: Id, payload: AcknowledgeIn):
     """Acknowledge receipt on behalf of your country or organization."""
     circular = _get(request, circular_id)
     recipient = _recipient(circular, payload.recipient_id)
@@ -299,7 +291,7 @@ def acknowledge(request, circular_id: int, payload: AcknowledgeIn):
 
 
 @router.get("/circulars/{circular_id}/replies", response={200: list[ReplyOut], **READ_ERRORS}, auth=WRITE_AUTH)
-def list_replies(request, circular_id: int):
+def list_replies(request, circular_id: Id):
     circular = _get(request, circular_id)
     rows = access.restrict(
         Reply.objects.filter(circular=circular).select_related(
@@ -335,21 +327,21 @@ def create_reply(
     return Status(201, reply)
 
 
-@router.get("/inbox", response={200: list[RecipientOut], 401: Error}, auth=WRITE_AUTH)
+@router.get("/inbox", response={200: list[RecipientOut], **READ_ERRORS}, auth=WRITE_AUTH)
 def inbox(request):
     """Sent circulars addressed to your countries, organizations or yourself, with their state."""
     return queries.inbox(request.user)
 
 
-@router.get("/notifications", response={200: list[NotificationOut], 401: Error}, auth=WRITE_AUTH)
-@paginate(LimitOffsetPagination)
+@router.get("/notifications", response={200: list[NotificationOut], **READ_ERRORS}, auth=WRITE_AUTH)
+@paginate
 def list_notifications(request, unread: bool = False):
     rows = access.restrict(Notification.objects.all(), request.user)
     return rows.filter(read_at=None) if unread else rows
 
 
 @router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def read_notification(request, notification_id: int):
+def read_notification(request, notification_id: Id):
     notification = get_object_or_404(access.restrict(Notification.objects.all(), request.user), pk=notification_id)
     services.mark_notification_read(notification, acting_user=request.user)
     notification.refresh_from_db()

@@ -1,6 +1,6 @@
 """What every domain's API shares: pagination bounds and error schemas."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext
 from ninja import Field, Schema
@@ -8,6 +8,11 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict, model_validator
 
 MAX_OFFSET = 1_000_000
+MAX_ID = 2**63 - 1
+
+# A database id in a path, a query or a body: out-of-range numbers are refused as bad input
+# instead of reaching the database (which would fail on them).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Pagination(LimitOffsetPagination):

@@ -10,6 +10,19 @@ class DirectoryConfig(EnlaceAppConfig):
     url_prefix = ""
     nav = (NavItem(_("Map of services"), "directory:map", "public", order=40),)
 
+    def main_pages(self):
+        from .models import Service
+
+        pages = [
+            {"name": "map", "path": "/map/", "audience": "public"},
+            {"name": "print", "path": "/map/countries/gt/print/", "audience": "public"},
+            {"name": "review", "path": "/map/countries/gt/review/", "audience": "member"},
+        ]
+        service = Service.objects.filter(is_published=True, country__code="GT").first()
+        if service:
+            pages.append({"name": "service", "path": f"/map/services/{service.pk}/", "audience": "public"})
+        return pages
+
     def ready(self):
         from core.audit import track
 

@@ -64,8 +64,10 @@ def _lang(request):
 
 
 def _bool(request, name):
-    value = request.GET.get(name, "").lower()
-    if value in ("", "false", "0", "no"):
+    if name not in request.GET:
+        return False
+    value = request.GET[name].lower()
+    if value in ("false", "0", "no"):
         return False
     if value in ("true", "1", "yes"):
         return True
@@ -73,9 +75,9 @@ def _bool(request, name):
 
 
 def _int(request, name, default, low, high):
-    value = request.GET.get(name, "")
-    if value == "":
+    if name not in request.GET:
         return default
+    value = request.GET[name]
     try:
         number = int(value)
     except ValueError:
@@ -468,7 +470,29 @@ def openapi(request):
             if isinstance(operation, dict) and "responses" in operation:
                 operation["responses"].setdefault("400", {"description": "A parameter is not valid."})
                 operation["responses"].setdefault("404", {"description": "Not found."})
+    # `minimal=true` answers ids and dates only, which the specification's page schema does not
+    # describe: document both shapes.
+    listing = document["paths"].get("/services", {}).get("get", {}).get("responses", {}).get("200", {})
+    content = listing.get("content", {}).get("application/json")
+    if content and "schema" in content:
+        content["schema"] = {"anyOf": [content["schema"], MINIMAL_PAGE]}
     return _json(document)
+
+
+MINIMAL_PAGE = {
+    "type": "object",
+    "required": ["contents"],
+    "properties": {
+        "contents": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {"id": {"type": "string"}, "last_modified": {"type": "string"}},
+            },
+        }
+    },
+}
 
 
 urlpatterns = [

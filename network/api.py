@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Error, FieldErrors, InputSchema
+from core.api import Error, FieldErrors, Id, InputSchema
 
 from . import queries, services
 from .access import VIEW_CONTACT
@@ -55,7 +55,7 @@ class BodyOut(Schema):
     id: int
     slug: str
     kind: BodyKind
-    conference_id: int
+    conference_id: Id
     parent_id: int | None
     name_es: str
     name_en: str
@@ -177,7 +177,7 @@ def _organization(pk, field="organization"):
 
 
 class AppointmentIn(InputSchema):
-    organization_id: int
+    organization_id: Id
     role: AppointmentRole
     body: str | None = Field(None, max_length=60, description="The body's slug")
     country: str | None = Field(None, max_length=2, description="ISO 3166 alpha-2 code")
@@ -187,7 +187,7 @@ class AppointmentIn(InputSchema):
 
 
 class AppointmentPatch(InputSchema):
-    organization_id: int | None = None
+    organization_id: Id | None = None
     role: AppointmentRole | None = None
     body: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
@@ -197,7 +197,7 @@ class AppointmentPatch(InputSchema):
 
 
 class AppointmentCreate(AppointmentIn):
-    person_id: int
+    person_id: Id
 
 
 def _appointment_fields(data: dict):
@@ -258,7 +258,7 @@ class OrganizationIn(InputSchema):
     acronym_es: str = Field("", max_length=30)
     acronym_en: str = Field("", max_length=30)
     country: str | None = Field(None, max_length=2)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     website: str = Field("", max_length=200)
 
 
@@ -269,7 +269,7 @@ class OrganizationPatch(InputSchema):
     acronym_es: str | None = Field(None, max_length=30)
     acronym_en: str | None = Field(None, max_length=30)
     country: str | None = Field(None, max_length=2)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     website: str | None = Field(None, max_length=200)
 
 
@@ -288,14 +288,14 @@ def _organization_fields(data: dict):
 
 
 class BodyIn(InputSchema):
-    conference_id: int
+    conference_id: Id
     kind: BodyKind
     slug: str = Field(..., min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
     name_es: str = Field("", max_length=300)
     name_en: str = Field("", max_length=300)
     acronym_es: str = Field("", max_length=40)
     acronym_en: str = Field("", max_length=40)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     order: int = Field(0, ge=0, le=32767)
 
 
@@ -305,7 +305,7 @@ class BodyPatch(InputSchema):
     name_en: str | None = Field(None, max_length=300)
     acronym_es: str | None = Field(None, max_length=40)
     acronym_en: str | None = Field(None, max_length=40)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     order: int | None = Field(None, ge=0, le=32767)
 
 
@@ -332,7 +332,7 @@ def _body_fields(data: dict):
 class DirectoryFilter(FilterSchema):
     country: str | None = Field(None, max_length=2, description="ISO 3166 alpha-2 code")
     body: str | None = Field(None, max_length=60, description="Body slug")
-    organization: int | None = Field(None, description="Organization id")
+    organization: Id | None = Field(None, description="Organization id")
     q: str | None = Field(None, max_length=200, description="Words in names, positions, institutions")
     include_past: bool = False
 
@@ -368,7 +368,7 @@ def list_bodies(request):
 
 
 @router.get("/bodies/{int:body_id}", response={200: BodyOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
-def get_body(request, body_id: int):
+def get_body(request, body_id: Id):
     return get_object_or_404(access.restrict(Body.objects.all(), request.user), pk=body_id)
 
 
@@ -379,7 +379,7 @@ def create_body(request, payload: BodyIn):
 
 
 @router.patch("/bodies/{int:body_id}", response={200: BodyOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def update_body(request, body_id: int, payload: BodyPatch):
+def update_body(request, body_id: Id, payload: BodyPatch):
     body = get_object_or_404(Body, pk=body_id)
     return services.update_body(body, acting_user=request.user, **_body_fields(payload.dict(exclude_unset=True)))
 
@@ -402,7 +402,7 @@ def list_organizations(request, country: str | None = Query(None, max_length=2),
 
 
 @router.get("/organizations/{int:org_id}", response={200: OrganizationOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
-def get_organization(request, org_id: int):
+def get_organization(request, org_id: Id):
     return get_object_or_404(access.restrict(Organization.objects.select_related("country"), request.user), pk=org_id)
 
 
@@ -413,7 +413,7 @@ def create_organization(request, payload: OrganizationIn):
 
 
 @router.patch("/organizations/{int:org_id}", response={200: OrganizationOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def update_organization(request, org_id: int, payload: OrganizationPatch):
+def update_organization(request, org_id: Id, payload: OrganizationPatch):
     org = get_object_or_404(Organization, pk=org_id)
     fields = _organization_fields(payload.dict(exclude_unset=True))
     return services.update_organization(org, acting_user=request.user, **fields)
@@ -430,7 +430,7 @@ def list_people(request, q: str | None = Query(None, max_length=200)):
 
 
 @router.get("/people/{int:person_id}", response={200: PersonOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     return get_object_or_404(access.restrict(Person.objects.all(), request.user), pk=person_id)
 
 
@@ -444,7 +444,7 @@ def create_person(request, payload: PersonIn):
 
 
 @router.patch("/people/{int:person_id}", response={200: PersonOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def update_person(request, person_id: int, payload: PersonPatch):
+def update_person(request, person_id: Id, payload: PersonPatch):
     person = get_object_or_404(access.restrict(Person.objects.all(), request.user), pk=person_id)
     return services.update_person(person, acting_user=request.user, **_person_fields(payload.dict(exclude_unset=True)))
 
@@ -459,7 +459,7 @@ def list_appointments(request, filters: Query[DirectoryFilter]):
 @router.get(
     "/appointments/{int:appointment_id}", response={200: AppointmentOut, **READ_ERRORS}, openapi_extra=READ_SECURITY
 )
-def get_appointment(request, appointment_id: int):
+def get_appointment(request, appointment_id: Id):
     rows = access.restrict(Appointment.objects.for_directory(), request.user)
     return get_object_or_404(rows, pk=appointment_id)
 
@@ -473,7 +473,7 @@ def create_appointment(request, payload: AppointmentCreate):
 
 
 @router.patch("/appointments/{int:appointment_id}", response={200: AppointmentOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def update_appointment(request, appointment_id: int, payload: AppointmentPatch):
+def update_appointment(request, appointment_id: Id, payload: AppointmentPatch):
     appointment = get_object_or_404(
         access.restrict(Appointment.objects.for_directory(), request.user), pk=appointment_id
     )

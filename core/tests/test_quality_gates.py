@@ -134,12 +134,12 @@ def test_every_main_page_passes_axe_in_both_languages(production_server, browser
     assert not failures, "accessibility violations:\n" + "\n".join(failures)
 
 
-def schemathesis_run(production_server, *headers, examples=25):
+def schemathesis_run(production_server, *headers, examples=25, schema="/api/v1/openapi.json"):
     executable = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or "schemathesis"
     command = [
         executable,
         "run",
-        f"{production_server.url}/api/v1/openapi.json",
+        f"{production_server.url}{schema}",
         "--checks",
         "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,"
         "negative_data_rejection",
@@ -158,7 +158,8 @@ def schemathesis_run(production_server, *headers, examples=25):
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"})
     report = ROOT / "artifacts" / "schemathesis"
     report.mkdir(parents=True, exist_ok=True)
-    (report / f"run-{'token' if headers else 'anonymous'}.txt").write_text(result.stdout + result.stderr)
+    name = f"{schema.strip('/').replace('/', '-')}-{'token' if headers else 'anonymous'}.txt"
+    (report / name).write_text(result.stdout + result.stderr)
     print(result.stdout[-6000:])
     return result
 
@@ -177,4 +178,18 @@ def test_the_api_survives_fuzzing_with_a_members_token(production_server):
     )
     token = next(line for line in output.splitlines() if line.startswith("enl_"))
     result = schemathesis_run(production_server, f"Authorization: Bearer {token}")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_the_hsds_api_survives_fuzzing_anonymously_and_with_a_token(production_server):
+    result = schemathesis_run(production_server, schema="/api/hsds/openapi.json")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    output = production_server.manage(
+        "shell",
+        "-c",
+        "from accounts.models import User; from accounts.services import create_api_token; "
+        f"print(create_api_token(User.objects.get(email='{MEMBER[0]}'), 'fuzzing-hsds')[1])",
+    )
+    token = next(line for line in output.splitlines() if line.startswith("enl_"))
+    result = schemathesis_run(production_server, f"Authorization: Bearer {token}", schema="/api/hsds/openapi.json")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
