@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.apps import EnlaceAppConfig
+from core.apps import EnlaceAppConfig, NavItem
 
 
 class MeetingsConfig(EnlaceAppConfig):
@@ -8,4 +8,24 @@ class MeetingsConfig(EnlaceAppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
     url_prefix = "meetings/"
-    nav = ()
+    nav = (
+        NavItem(_("Meetings"), "meetings:list", "public", order=30),
+        NavItem(_("Follow-up"), "meetings:board", "member", order=35),
+    )
+
+    def ready(self):
+        from core.audit import track
+
+        from . import access, hooks, models  # noqa: F401  (register policies, search, my work, fulfilment)
+
+        for model in (
+            models.Meeting,
+            models.AgendaItem,
+            models.MeetingDocument,
+            models.ReportVersion,
+            models.Agreement,
+            models.Commitment,
+            models.CommitmentActor,
+            models.CalendarFeed,
+        ):
+            track(model, exclude=("created_at", "updated_at", "source_text", "last_used_at", "key_hash"))

@@ -1,0 +1,1 @@
+"""How meetings plug into the rest of Enlace: fulfilment, my work, site search."""
