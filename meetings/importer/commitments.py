@@ -18,7 +18,9 @@ from .lexicon import PREPOSITIONS, RELATIVES
 from .text import fold, sentences, strip_end
 
 EN_FUTURE = re.compile(r"\bwill\s+(?:also\s+|then\s+|further\s+|jointly\s+)?(?P<verb>[a-z]+)")
-ES_FUTURE = re.compile(r"(?<![\w])(?:(?P<clitic>se|les?|los|las|lo|la)\s+)?(?P<verb>\w+r(?:á|án))(?![\w])", re.IGNORECASE)
+ES_FUTURE = re.compile(
+    r"(?<![\w])(?:(?P<clitic>se|les?|los|las|lo|la)\s+)?(?P<verb>\w+r(?:á|án))(?![\w])", re.IGNORECASE
+)
 ES_GOING_TO = re.compile(r"\b(?P<aux>va|van)\s+a\s+(?P<verb>\w+(?:ar|er|ir)(?:se)?)\b")
 OFFER = re.compile(
     r"\b(?:offer|offers|offered|commitment|undertaking|willingness|readiness)\s+to\s+(?P<verb>[a-z]+)"
@@ -185,7 +187,9 @@ class Extractor:
             cand.lang = lang
             before = f[:actor_start].rstrip()
             last_word = before.split()[-1] if before.split() else ""
-            cand.antecedent = self._antecedent(sentence, f, len(before) - len(last_word)) if last_word in RELATIVES else ""
+            cand.antecedent = (
+                self._antecedent(sentence, f, len(before) - len(last_word)) if last_word in RELATIVES else ""
+            )
             found.append(cand)
         return found
 
@@ -207,9 +211,7 @@ class Extractor:
         for token in reversed(tokens[-20:]):
             word = fold(token.group()).strip(",;:()")
             if word in PREPOSITIONS or token.group().endswith((",", ";", ":")):
-                if word == "del":
-                    article = "el "
-                elif word == "al":
+                if word in ("del", "al"):
                     article = "el "
                 break
             first = token
@@ -307,7 +309,9 @@ class Extractor:
         noun = m.group("noun")
         anaphor_at = folded.find(m.group(0))
         earlier = None
-        for found in re.finditer(rf"\b(?:a|an|the|un|una|el|la|del|al)\s+({re.escape(noun)})\b", folded[: max(anaphor_at, 0)]):
+        for found in re.finditer(
+            rf"\b(?:a|an|the|un|una|el|la|del|al)\s+({re.escape(noun)})\b", folded[: max(anaphor_at, 0)]
+        ):
             earlier = found
         if earlier is None:
             return action

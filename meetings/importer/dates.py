@@ -122,7 +122,9 @@ DUE_Q = re.compile(rf"\bq([1-4])\s*(?:of\s+|de\s+|del\s+)?{YEAR}\b|\b{YEAR}-q([1
 DUE_HALF = re.compile(
     rf"\b(first|second|primer|segundo)\s+(?:half|semester|semestre)\s+(?:of\s+|de\s+|del\s+)?(?:(?:the\s+)?year\s+|ano\s+)?{YEAR}\b"
 )
-DUE_MONTH = re.compile(rf"\b(?:in|by|during|before|en|durante|para|antes\s+de)\s+(?:the\s+end\s+of\s+|finales\s+de\s+)?({MONTH})\s+(?:of\s+|de\s+|del\s+)?{YEAR}\b")
+DUE_MONTH = re.compile(
+    rf"\b(?:in|by|during|before|en|durante|para|antes\s+de)\s+(?:the\s+end\s+of\s+|finales\s+de\s+)?({MONTH})\s+(?:of\s+|de\s+|del\s+)?{YEAR}\b"
+)
 DUE_YEAR = re.compile(
     rf"\b(?:in|for|during|by|before the end of|by the end of|throughout|en|para|durante|antes de finalizar|"
     rf"a finales de|a lo largo de|antes de que finalice)\s+(?:el\s+|the\s+)?(?:(?:year|ano)\s+)?{YEAR}\b(?!\s*-\s*\d)"

@@ -43,7 +43,10 @@ COUNTRY_ALIASES = {
     "BZ": ["belize", "belice"],
     "PA": ["panama", "republica de panama"],
 }
-SUFFIX = r"(?:\s+(?:of the rcm|de la crm|of the regional conference on migration|de la conferencia regional sobre migracion))?"
+SUFFIX = (
+    r"(?:\s+(?:of the rcm|de la crm|of the regional conference on migration"
+    r"|de la conferencia regional sobre migracion))?"
+)
 PREFIX = (
     r"(?:(?:the\s+)?(?:delegations?|governments?)\s+of\s+(?:the\s+)?"
     r"|(?:la|el|las|los)\s+(?:delegacion|delegaciones|gobierno|gobiernos)\s+de\s+(?:la\s+|el\s+|los\s+)?)?"

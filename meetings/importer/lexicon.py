@@ -38,7 +38,10 @@ OPERATIVE = [
         rf"{TO}(?:thank|thanks|express(?:es)?\s+(?:its\s+|their\s+)?(?:gratitude|appreciation|thanks))\b"
         r"|(?:agradecer|agradece|agradecio)\b|(?:expresar|expresa)\s+(?:su\s+|sus\s+)?(?:agradecimiento|gratitud)\b",
     ),
-    ("takes_note", rf"{TO}(?:take|takes|took)\s+(?:due\s+)?note\b|{TO}notes?\s+(?:with|that)\b|(?:tomar|toma|tomo)\s+(?:debida\s+)?nota\b"),
+    (
+        "takes_note",
+        rf"{TO}(?:take|takes|took)\s+(?:due\s+)?note\b|{TO}notes?\s+(?:with|that)\b|(?:tomar|toma|tomo)\s+(?:debida\s+)?nota\b",
+    ),
     ("receives", rf"{TO}(?:receive|receives|received)\b|(?:recibir|recibe|recibio)\b"),
     (
         "approves",

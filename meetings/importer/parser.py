@@ -21,13 +21,14 @@ NUMBER_RE = re.compile(r"^\s*(?P<num>\d{1,3})\s*(?:\.\s*-|\.-|\.|\)|-|–|—)\s
 LETTER_RE = re.compile(r"^\s*\(?(?P<letter>[a-zA-Z])\s*(?:\.\s*-|\.-|\)|\.|-|–)\s*(?P<rest>\S.*)$", re.DOTALL)
 ROMAN_ITEM_RE = re.compile(r"^\s*\(?(?:i{1,3}|iv|v|vi{1,3}|ix|x)\s*[.)]\s+", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s*[•·▪◦●\-–—*]\s+")
-ROMAN_TOKEN_RE = re.compile(r"(?<![\w-])(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![\w-])")
+ROMAN_TOKEN_RE = re.compile(
+    r"(?<![\w-])(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![\w-])"
+)
 ORDINAL_RE = re.compile(
     r"\b(?P<ord>"
     + "|".join(sorted(lexicon.ORDINAL_WORDS, key=len, reverse=True))
     + r"|\d{1,2}(?:st|nd|rd|th|a|o|°|º|ª))\s+(?:(?:ordinary|extraordinary|virtual|regular|ordinaria|extraordinaria|"
-    r"ordinario|extraordinario)\s+)?"
-    + lexicon.MEETING_WORDS
+    r"ordinario|extraordinario)\s+)?" + lexicon.MEETING_WORDS
 )
 CONTINUATION_START = re.compile(
     r"^(?:in this regard|in that regard|to this end|al respecto|en este sentido|para ello|"
@@ -230,7 +231,9 @@ class Parser:
         if body:
             report.body, report.body_pk = body[0], body[1]
         else:
-            report.warnings.append(_("The body that met was not recognised in the title; choose it on the review page."))
+            report.warnings.append(
+                _("The body that met was not recognised in the title; choose it on the review page.")
+            )
         report.title = self._title(lines)
 
         participants_f = fold(report.participants)
@@ -330,7 +333,8 @@ class Parser:
                 value = int(number["num"])
                 if current is not None and value != last_number + 1:
                     report.warnings.append(
-                        _("Agreement numbers jump from %(before)s to %(after)s.") % {"before": last_number, "after": value}
+                        _("Agreement numbers jump from %(before)s to %(after)s.")
+                        % {"before": last_number, "after": value}
                     )
                 current = ParsedAgreement(number=str(value), text=number["rest"].strip(), source=paragraph)
                 report.agreements.append(current)
@@ -377,7 +381,7 @@ class Parser:
                 )
             else:
                 report.warnings.append(
-                    _("A paragraph was not understood (“%(start)s…”); it is kept as agreement %(number)s, kind “other”.")
+                    _("A paragraph was not understood (“%(start)s…”); it is kept as agreement %(number)s (other).")
                     % {"start": paragraph[:50], "number": last_number}
                 )
                 current.unnumbered = True

@@ -53,12 +53,14 @@ def docx_paragraphs(data, name="report.docx"):
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError, SyntaxError) as error:
         raise ValidationError(
-            _("%(file)s: this Word document cannot be read (%(reason)s).") % {"file": name, "reason": type(error).__name__},
+            _("%(file)s: this Word document cannot be read (%(reason)s).")
+            % {"file": name, "reason": type(error).__name__},
             code="invalid_upload",
         ) from None
     except Exception as error:  # noqa: BLE001 - lxml and zip errors of a damaged file: refuse, never 500
         raise ValidationError(
-            _("%(file)s: this Word document cannot be read (%(reason)s).") % {"file": name, "reason": type(error).__name__},
+            _("%(file)s: this Word document cannot be read (%(reason)s).")
+            % {"file": name, "reason": type(error).__name__},
             code="invalid_upload",
         ) from None
     numbering = _Numbering(document)
