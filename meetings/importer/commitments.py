@@ -28,6 +28,8 @@ OFFER = re.compile(
     r"(?P<verbo>\w+(?:ar|er|ir)(?:la|lo|las|los|se)?)\b"
     r"|\bse\s+(?:ofrecio|comprometio)\s+a\s+(?P<verbo2>\w+(?:ar|er|ir))\b"
 )
+OFFER_OF = re.compile(r"\b(?:offer|ofrecimiento|oferta|compromiso)\s+(?:of|by|from|de|del)\s+")
+OFFER_OF_TO = re.compile(r"\s+(?:to|de|para|a)\s+(?P<verb>\w+)")
 POSSESSIVE_TAIL = re.compile(r"(?:\s+(?:for|por)\s+(?:its|their|his|her|su|sus)(?:\s+\w+)?|['’]s)\s*$")
 PROPOSAL = re.compile(
     r"\b(?:proposal|offer|initiative|propuesta|ofrecimiento|oferta|iniciativa)\b"
@@ -45,7 +47,7 @@ REQUEST_TO = re.compile(r"\s+(?:(?:to|que|a)\s+|(?=(?:la|el|los|las)\s))")
 EVENT = re.compile(
     r"\b(?:approval of|approve|approves|to hold|the holding of|holding of|the organization of|aprobacion de|"
     r"aprobar|aprueba|realizacion de|celebracion de|organizacion de|realizar|celebrar|organizar)\s+"
-    r"(?P<event>(?:an?|the|un|una|el|la)\s+(?:[\w-]+\s+){0,3}?(?:meeting|workshop|seminar|session|course|forum|"
+    r"(?P<event>(?:an?|the|un|una|el|la)\s+(?:(?!(?:de|del|of)\s)[\w-]+\s+){0,3}?(?:meeting|workshop|seminar|session|course|forum|"
     r"training|conference|webinar|reunion|taller|seminario|sesion|curso|foro|capacitacion|conferencia|"
     r"webinario)(?:s|es)?)\b"
 )
@@ -244,6 +246,17 @@ class Extractor:
             cand = Candidate(m.start(), actor_start, m.start(verb_group), actors, pattern="offer")
             cand.end = len(sentence)
             cand.action = strip_end(sentence[m.start(verb_group) :])
+            found.append(cand)
+        for m in OFFER_OF.finditer(f):
+            actors, length = self.directory.actor_list_prefix(f[m.end() :])
+            if not actors:
+                continue
+            to = OFFER_OF_TO.match(f, m.end() + length)
+            if to is None or to.group("verb") in NOT_VERBS:
+                continue
+            cand = Candidate(m.start(), m.end(), to.start("verb"), actors, pattern="offer")
+            cand.end = len(sentence)
+            cand.action = strip_end(sentence[to.start("verb") :])
             found.append(cand)
         return found
 

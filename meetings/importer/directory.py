@@ -37,7 +37,15 @@ MEMBER_ALIASES = [
 ]
 # Names people write that django-countries spells otherwise (folded).
 COUNTRY_ALIASES = {
-    "US": ["united states of america", "usa", "u.s.", "ee. uu.", "ee.uu.", "eeuu", "estados unidos de america"],
+    "US": [
+        "united states",
+        "united states of america",
+        "usa",
+        "ee. uu.",
+        "ee.uu.",
+        "eeuu",
+        "estados unidos de america",
+    ],
     "DO": ["dominican republic", "republica dominicana"],
     "MX": ["mexico", "estados unidos mexicanos"],
     "BZ": ["belize", "belice"],
@@ -51,7 +59,7 @@ PREFIX = (
     r"(?:(?:the\s+)?(?:delegations?|governments?)\s+of\s+(?:the\s+)?"
     r"|(?:la|el|las|los)\s+(?:delegacion|delegaciones|gobierno|gobiernos)\s+de\s+(?:la\s+|el\s+|los\s+)?)?"
 )
-ARTICLE = r"(?:(?:the|el|la|los|las)\s+)?"
+ARTICLE = r"(?:(?:the|el|la|los|las|al)\s+)?"
 SEPARATOR_RE = re.compile(
     r"\s*(?:,\s*(?:and|y|e)\s+|,\s*|\s+and\s+|\s+y\s+|\s+e\s+|\s+as well as\s+|\s+asi como\s+|\s*&\s*"
     r"|\s+together with\s+|\s+junto con\s+|\s+in coordination with\s+|\s+en coordinacion con\s+)"
@@ -134,7 +142,7 @@ class Directory:
     def _compile(self):
         names = sorted(self.aliases, key=len, reverse=True)
         alternatives = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in names) or r"(?!x)x"
-        self.actor_re = re.compile(rf"{PREFIX}{ARTICLE}(?P<alias>{alternatives}){SUFFIX}(?![\w])")
+        self.actor_re = re.compile(rf"(?<![\w]){PREFIX}{ARTICLE}(?P<alias>{alternatives}){SUFFIX}(?![\w])")
         world_names = sorted(self.world_names, key=len, reverse=True)
         self.country_re = re.compile(
             r"(?<![\w])(?P<name>" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in world_names) + r")(?![\w])"
@@ -197,10 +205,16 @@ class Directory:
 
     # ---- countries and bodies -----------------------------------------------------------
 
-    def find_countries(self, folded):
-        """Return the ISO codes of the countries named in `folded`, in order of mention."""
+    def find_countries(self, folded, original=None):
+        """Return the ISO codes of the countries named in `folded`, in order of mention.
+
+        With the `original` text, a name counts only when it is capitalised there ("Reunión" is an
+        island, "reunión" a meeting).
+        """
         codes = []
         for match in self.country_re.finditer(folded):
+            if original is not None and not original[match.start()].isupper():
+                continue
             code = self.world_names.get(re.sub(r"\s+", " ", match.group("name")))
             if code and code not in codes:
                 codes.append(code)

@@ -61,8 +61,9 @@ OPERATIVE = [
     ),
     (
         "agrees",
-        rf"{TO}(?:agree|agrees|decide|decides)\b|it\s+(?:was|is)\s+(?:agreed|decided)\b"
-        r"|(?:acordar|acuerda|decidir|decide|resolver|resuelve)\b|se\s+(?:acordo|acuerda|decidio|decide|resolvio)\b",
+        rf"{TO}(?:agree|agrees|agreed|decide|decides|decided)\b|it\s+(?:was|is)\s+(?:agreed|decided)\b"
+        r"|(?:acordar|acuerda|acordo|decidir|decide|decidio|resolver|resuelve|resolvio)\b"
+        r"|se\s+(?:acordo|acuerda|decidio|decide|resolvio)\b",
     ),
 ]
 OPERATIVE_RES = [(kind, re.compile(rf"^(?:{pattern})")) for kind, pattern in OPERATIVE]

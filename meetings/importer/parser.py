@@ -214,7 +214,7 @@ class Parser:
                 report.start_date, report.end_date, span = found
                 date_line = line
                 before = line[: span[0]].strip(" ,;-–")
-                if before and self.directory.find_countries(fold(before)):
+                if before and self.directory.find_countries(fold(before), before):
                     report.place = before
                 break
         if report.start_date is None and report.participants:
@@ -295,7 +295,7 @@ class Parser:
     def _place(self, sentence):
         for match in PLACE_RE.finditer(sentence):
             place = match["place"].strip().rstrip(",.")
-            if self.directory.find_countries(fold(place)):
+            if self.directory.find_countries(fold(place), place):
                 return place
         return None
 
@@ -308,7 +308,7 @@ class Parser:
             if not match:
                 continue
             after = sentence[match.start() :]
-            for code in self.directory.find_countries(after):
+            for code in self.directory.find_countries(after, text[start + match.start() : end]):
                 if code not in report.delegations:
                     report.delegations.append(code)
             for actor, _span in self.directory.find_actors(after):
@@ -388,10 +388,12 @@ class Parser:
 
         report_lead_in = lead_in_kind(report.submission) if report.submission else None
         for agreement in report.agreements:
+            if getattr(agreement, "unnumbered", False):
+                continue  # not understood: kept as "other", already flagged
             agreement.kind = operative_kind(agreement.text) or report_lead_in or "other"
             parent_lead_in = lead_in_kind(agreement.text)
             for sub in agreement.items:
-                sub.kind = operative_kind(sub.text) or parent_lead_in or "other"
+                sub.kind = operative_kind(sub.text) or parent_lead_in or report_lead_in or "other"
                 if sub.kind == "other":
                     report.warnings.append(
                         _("%(ref)s: no operative verb was recognised; its kind is “other”.")

@@ -57,3 +57,93 @@ def docx_bytes(document):
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def numbered_docx(paragraphs, hidden=None):
+    """Build a DOCX whose numbers come from Word's automatic list numbering, not from the text runs.
+
+    `paragraphs` is a list of (level, text): level 0 is numbered "1.", level 1 lettered "a)",
+    None is a plain paragraph. `hidden` text, if given, is added as a hidden run (w:vanish).
+    """
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:multiLevelType w:val="hybridMultilevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
+        '<w:lvlJc w:val="left"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/>'
+        '<w:lvlJc w:val="left"/></w:lvl>'
+        "</w:abstractNum>"
+    )
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in paragraphs:
+        paragraph = document.add_paragraph(text)
+        if level is not None:
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="91"/></w:numPr>')
+            )
+    if hidden:
+        run = document.paragraphs[-1].add_run(hidden)
+        run.font.hidden = True
+    return docx_bytes(document)
+
+
+def seed_as_word_list(lang="en"):
+    """The seed report as (level, text) paragraphs, its typed numbers and letters taken out."""
+    from meetings.importer.parser import LETTER_RE, NUMBER_RE
+
+    rows = []
+    for line in seed_text(lang).splitlines():
+        if not line.strip():
+            continue
+        number = NUMBER_RE.match(line)
+        letter = LETTER_RE.match(line)
+        if number:
+            rows.append((0, number["rest"]))
+        elif letter and rows and rows[-1][0] is not None:
+            rows.append((1, letter["rest"]))
+        else:
+            rows.append((None, line))
+    return rows
+
+
+def import_seed(n, *, publish=True, approve=True, spanish=True, visibility="members"):
+    """Import the seed report through the services users call: draft → (Spanish) → published → approved."""
+    from django.utils import translation
+
+    from meetings import services
+    from meetings.importer import parse_paragraphs
+
+    with translation.override("en"):
+        meeting = services.import_report(
+            parse_paragraphs(seed_text("en").splitlines()), acting_user=n.ts, source_name="seed_report_en.txt"
+        )
+        if spanish:
+            services.add_translation(meeting, parse_paragraphs(seed_text("es").splitlines()), acting_user=n.ts)
+    if visibility != "members":
+        meeting = services.update_meeting(meeting, acting_user=n.ts, visibility=visibility)
+    if publish:
+        meeting = services.publish_meeting(meeting, acting_user=n.ts)
+    if approve:
+        services.approve_report(services.draft_of(meeting), acting_user=n.ts)
+    return meeting
+
+
+def commitment(meeting, ref, kind=None):
+    """The commitment of agreement `ref` (the first, or the one with an actor of `kind`)."""
+    rows = meeting.commitments.filter(
+        agreement__number=ref.rstrip("abcdefgh"), agreement__letter=ref.lstrip("0123456789")
+    )
+    if kind:
+        rows = rows.filter(actors__kind=kind).distinct()
+    return rows.order_by("position").first()

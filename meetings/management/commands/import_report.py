@@ -3,7 +3,7 @@
 import json
 import os
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
@@ -65,8 +65,8 @@ class Command(BaseCommand):
                 meeting = import_report(parsed, acting_user=user, source_name=os.path.basename(path), body=target_body)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        except PermissionError as error:  # pragma: no cover - PermissionDenied is not a PermissionError
-            raise CommandError(str(error)) from None
+        except PermissionDenied:
+            raise CommandError(f"{user.email} may not import reports: only the Technical Secretariat may.") from None
         if not json:
             self.stdout.write(f"Draft meeting {meeting.pk}: {meeting}")
 
