@@ -56,7 +56,7 @@ class BoardTest(TestCase):
         self.assertEqual([r for r, _a in ours["PPT (Panama)"]], ["2a", "2a"])  # the PPT's and Panama's own
         self.assertEqual(ours["UNICEF"], [("5", ["ICRC", "UNICEF"])])
         self.assertEqual(
-            refs(queries.board(self.n.ts, actor="org:%d" % self.n.iom.pk)),
+            refs(queries.board(self.n.ts, actor=f"org:{self.n.iom.pk}")),
             [("4c", ["IOM"]), ("4d", ["IOM"]), ("4e", ["IOM"])],
         )
 
