@@ -239,7 +239,7 @@ def _visible_meeting(request, meeting_id):
     )
 
 
-@router.get("/meetings/{int:meeting_id}", response={200: MeetingDetailOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
+@router.get("/meetings/{meeting_id}", response={200: MeetingDetailOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def get_meeting(request, meeting_id: int):
     meeting = _visible_meeting(request, meeting_id)
     version, _versions = queries.shown_version(request.user, meeting)
@@ -249,7 +249,7 @@ def get_meeting(request, meeting_id: int):
 
 
 @router.get(
-    "/meetings/{int:meeting_id}/agreements",
+    "/meetings/{meeting_id}/agreements",
     response={200: list[AgreementOut], **READ_ERRORS},
     openapi_extra=READ_SECURITY,
 )
@@ -262,7 +262,7 @@ def list_agreements(request, meeting_id: int, version: int | None = None):
     return list(shown.agreements.order_by("position", "sub_position", "pk"))
 
 
-@router.post("/meetings/{int:meeting_id}/agreements", response={201: AgreementOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+@router.post("/meetings/{meeting_id}/agreements", response={201: AgreementOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def create_agreement(request, meeting_id: int, payload: AgreementIn):
     """Add an agreement (or sub-item) to the meeting's draft report (TS)."""
     meeting = _visible_meeting(request, meeting_id)
@@ -287,7 +287,7 @@ def create_agreement(request, meeting_id: int, payload: AgreementIn):
 
 
 @router.patch(
-    "/agreements/{int:agreement_id}",
+    "/agreements/{agreement_id}",
     response={200: AgreementOut, 409: ConflictOut, **WRITE_ERRORS},
     auth=WRITE_AUTH,
 )
@@ -306,7 +306,7 @@ def update_agreement(request, agreement_id: int, payload: AgreementPatch):
         return Status(409, {"detail": conflict.messages[0], "current": conflict.current})
 
 
-@router.post("/agreements/{int:agreement_id}/decision", response={200: AgreementOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+@router.post("/agreements/{agreement_id}/decision", response={200: AgreementOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def record_decision(request, agreement_id: int, payload: DecisionIn):
     """Record the RCGM's decision on a recommendation (TS)."""
     agreement = get_object_or_404(access.restrict(Agreement.objects.all(), request.user), pk=agreement_id)
@@ -352,16 +352,12 @@ def _visible_commitment(request, commitment_id):
     return get_object_or_404(access.restrict(Commitment.objects.for_board(), request.user), pk=commitment_id)
 
 
-@router.get(
-    "/commitments/{int:commitment_id}", response={200: CommitmentOut, **READ_ERRORS}, openapi_extra=READ_SECURITY
-)
+@router.get("/commitments/{commitment_id}", response={200: CommitmentOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def get_commitment(request, commitment_id: int):
     return _visible_commitment(request, commitment_id)
 
 
-@router.post(
-    "/agreements/{int:agreement_id}/commitments", response={201: CommitmentOut, **WRITE_ERRORS}, auth=WRITE_AUTH
-)
+@router.post("/agreements/{agreement_id}/commitments", response={201: CommitmentOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def create_commitment(request, agreement_id: int, payload: CommitmentIn):
     """Record a commitment of an agreement (TS)."""
     agreement = get_object_or_404(
@@ -380,7 +376,7 @@ def create_commitment(request, agreement_id: int, payload: CommitmentIn):
 
 
 @router.get(
-    "/commitments/{int:commitment_id}/status-changes",
+    "/commitments/{commitment_id}/status-changes",
     response={200: list[StatusChangeOut], **READ_ERRORS},
     openapi_extra=READ_SECURITY,
 )
@@ -391,7 +387,7 @@ def list_status_changes(request, commitment_id: int):
 
 
 @router.post(
-    "/commitments/{int:commitment_id}/status-changes",
+    "/commitments/{commitment_id}/status-changes",
     response={201: StatusChangeOut, **WRITE_ERRORS},
     auth=WRITE_AUTH,
 )
