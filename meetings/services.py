@@ -212,7 +212,11 @@ def start_correction(meeting, *, acting_user, note=""):
         version.full_clean()
         version.save()
         copies = {}
-        for old in approved.agreements.order_by("parent_id", "position", "sub_position"):
+        # Numbered agreements first, so their sub-items find their new parent (NULLs sort
+        # differently on SQLite and PostgreSQL, so no ordering on parent_id).
+        olds = list(approved.agreements.filter(parent__isnull=True).order_by("position", "pk"))
+        olds += list(approved.agreements.filter(parent__isnull=False).order_by("position", "sub_position", "pk"))
+        for old in olds:
             new = Agreement(
                 version=version,
                 parent=copies.get(old.parent_id),

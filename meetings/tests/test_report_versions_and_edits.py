@@ -42,6 +42,9 @@ class ReportVersionsTest(TestCase):
         services.change_commitment_status(tracked, "in_progress", acting_user=self.n.ts, note="Started")
         draft = services.start_correction(meeting, acting_user=self.n.ts, note="Typo in 6")
         self.assertEqual((draft.number, draft.status), (2, ReportStatus.DRAFT))
+        copied = [(a.ref, a.parent.ref if a.parent else None) for a in draft.agreements.in_order()]
+        original = [(a.ref, a.parent.ref if a.parent else None) for a in first.agreements.in_order()]
+        self.assertEqual(copied, original)
         six = draft.agreements.get(number="6", letter="")
         services.update_agreement(
             six, acting_user=self.n.ts, revision=six.revision, text_en="To thank UNICEF (corrected)."
