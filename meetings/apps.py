@@ -24,8 +24,7 @@ class MeetingsConfig(EnlaceAppConfig):
             models.MeetingDocument,
             models.ReportVersion,
             models.Agreement,
-            models.Commitment,
-            models.CommitmentActor,
+            models.Commitment,  # its actors are in `actor_codes`; CommitmentActor rows are written in bulk
             models.CalendarFeed,
         ):
             track(model, exclude=("created_at", "updated_at", "source_text", "last_used_at", "key_hash"))

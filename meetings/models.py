@@ -400,6 +400,9 @@ class Commitment(BilingualMixin, models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=CommitmentStatus.choices, default=CommitmentStatus.PENDING
     )
+    actor_codes = models.CharField(
+        _("actors"), max_length=600, blank=True, editable=False, help_text=_("As written in the audit trail.")
+    )
     notes = models.TextField(_("notes"), blank=True)
     evidence_link = models.URLField(_("evidence (link)"), blank=True, max_length=500)
     evidence_file = models.FileField(_("evidence (file)"), upload_to="meetings/evidence/%Y/", blank=True)

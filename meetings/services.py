@@ -445,22 +445,33 @@ def actors_from_codes(codes):
     return actors
 
 
-def _set_actors(commitment, actors):
+def _prepare_actors(actors):
+    """Validate (kind, country, organization) triples into unsaved actors, without duplicates."""
     if not actors:
         raise ValidationError({"actors": _("Name at least one actor: the TS, the PPT, a country or an organization.")})
-    commitment.actors.all().delete()
-    created = []
+    rows = []
     seen = set()
     for kind, country, organization in actors:
         key = (kind, getattr(country, "pk", None), getattr(organization, "pk", None))
         if key in seen:
             continue
         seen.add(key)
-        actor = CommitmentActor(commitment=commitment, kind=kind, country=country, organization=organization)
+        actor = CommitmentActor(kind=kind, country=country, organization=organization)
         actor.full_clean(exclude=["commitment"])
-        actor.save()
-        created.append(actor)
-    return created
+        rows.append(actor)
+    return rows
+
+
+def _actor_codes(rows):
+    return ", ".join(actor.code for actor in rows)[:600]
+
+
+def _write_actors(commitment, rows):
+    """Replace a commitment's actors in one query; the audit trail sees them in `actor_codes`."""
+    commitment.actors.all().delete()
+    for row in rows:
+        row.commitment = commitment
+    return CommitmentActor.objects.bulk_create(rows)
 
 
 def _due_fields(due):
@@ -494,10 +505,12 @@ def create_commitment(agreement, *, acting_user, actors, action_es="", action_en
             is_demo=is_demo,
             **_due_fields(due),
         )
+        rows = _prepare_actors(actors)
+        commitment.actor_codes = _actor_codes(rows)
         commitment.position = (agreement.commitments.aggregate(m=Max("position"))["m"] or 0) + 1
         commitment.full_clean()
         commitment.save()
-        created = _set_actors(commitment, actors)
+        created = _write_actors(commitment, rows)
     _announce(commitment, created, acting_user)
     return commitment
 
@@ -512,10 +525,13 @@ def update_commitment(commitment, *, acting_user, actors=None, due=..., **fields
         if due is not ...:
             for name, value in _due_fields(due).items():
                 setattr(commitment, name, value)
+        rows = _prepare_actors(actors) if actors is not None else None
+        if rows is not None:
+            commitment.actor_codes = _actor_codes(rows)
         commitment.full_clean()
         commitment.save()
-        if actors is not None:
-            _set_actors(commitment, actors)
+        if rows is not None:
+            _write_actors(commitment, rows)
     return commitment
 
 
@@ -692,9 +708,11 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
                 **_due_fields(parsed_commitment.due),
             )
             setattr(commitment, f"action_{lang}", parsed_commitment.action)
+            actors = _prepare_actors(rows)
+            commitment.actor_codes = _actor_codes(actors)
             commitment.full_clean()
             commitment.save()
-            announcements.append((commitment, _set_actors(commitment, rows)))
+            announcements.append((commitment, _write_actors(commitment, actors)))
     for commitment, actors in announcements:
         _announce(commitment, actors, acting_user)
     return meeting
