@@ -190,10 +190,13 @@ class BoardFilterForm(forms.Form):
     body = forms.ModelChoiceField(
         label=_("Body"), queryset=Body.objects.all(), required=False, to_field_name="slug", empty_label=_("All bodies")
     )
-    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False)
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.none(), required=False, empty_label=_("Any meeting")
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        initial="open",
         choices=[("open", _("Open (pending or in progress)")), ("overdue", _("Overdue")), ("", _("Any status"))]
         + list(CommitmentStatus.choices),
     )
