@@ -21,7 +21,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 IMPORT_RUNS = 7
-BOARD_RUNS = 60
+BOARD_RUNS = 100
 
 TEMPLATES = [
     "To thank the delegation of Guatemala for the presentation of its national report number {i}.",
@@ -148,11 +148,13 @@ def measure_board(client, url, params):
     count = len(queries)  # read now: the next request resets the connection's query log
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
+    cpu = []
     for _run in range(BOARD_RUNS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         client.get(url, params)
         timings.append(time.perf_counter() - started)
-    return count, percentile(timings, 0.95), statistics.median(timings)
+        cpu.append(time.process_time() - started_cpu)
+    return count, percentile(timings, 0.95), statistics.median(timings), percentile(cpu, 0.95)
 
 
 def bench_board(n):
@@ -180,13 +182,14 @@ def bench_board(n):
             results[(name, size)] = measure_board(clients[name], url, params)
     ok = True
     for name in pages:
-        q_small, _p95_small, _median_small = results[(name, 500)]
-        q_large, p95, median = results[(name, 5000)]
+        q_small = results[(name, 500)][0]
+        q_large, p95, median, cpu_p95 = results[(name, 5000)]
         same = q_small == q_large
         ok &= same and p95 <= 0.100
         print(
             f"{name}: queries {q_small} at 500, {q_large} at 5,000 ({'same' if same else 'DIFFERENT'}); "
-            f"at 5,000 p95 {p95 * 1000:.1f} ms, median {median * 1000:.1f} ms — target p95 ≤ 100 ms"
+            f"at 5,000 p95 {p95 * 1000:.1f} ms, median {median * 1000:.1f} ms "
+            f"(this process's CPU p95 {cpu_p95 * 1000:.1f} ms) — target p95 ≤ 100 ms"
         )
     return ok
 
@@ -209,6 +212,8 @@ def main():
             transaction.set_rollback(True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.2f} (a loaded machine inflates wall-clock times)")
     met = import_seconds <= 1.0 and board_ok
     print("targets met" if met else "targets NOT met")
     return 0 if met else 1

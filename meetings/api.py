@@ -349,7 +349,7 @@ def list_commitments(request, filters: Query[CommitmentFilter]):
 
 
 def _visible_commitment(request, commitment_id):
-    return get_object_or_404(access.restrict(Commitment.objects.for_board(), request.user), pk=commitment_id)
+    return get_object_or_404(access.restrict(Commitment.objects.with_actors(), request.user), pk=commitment_id)
 
 
 @router.get("/commitments/{commitment_id}", response={200: CommitmentOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)

@@ -374,9 +374,21 @@ class CommitmentQuerySet(models.QuerySet):
     def overdue(self, on=None):
         return self.open().filter(due_by__lt=on or timezone.localdate())
 
-    def for_board(self):
+    def with_actors(self):
         return self.select_related("meeting", "meeting__body", "agreement").prefetch_related(
             models.Prefetch("actors", queryset=CommitmentActor.objects.select_related("country", "organization"))
+        )
+
+    def for_board(self):
+        """Lists: the meeting's and agreement's long texts stay in the database (narrow rows to sort)."""
+        return self.with_actors().defer(
+            "meeting__source_text",
+            "meeting__import_warnings",
+            "meeting__mandate_es",
+            "meeting__mandate_en",
+            "agreement__text_es",
+            "agreement__text_en",
+            "agreement__source_text",
         )
 
 

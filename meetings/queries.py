@@ -27,7 +27,7 @@ from .models import (
 
 def meetings(user, *, body=None, when=None, q=""):
     """Return the meetings a user may see, filtered; upcoming ones soonest first, else newest first."""
-    rows = access.restrict(Meeting.objects.select_related("body"), user)
+    rows = access.restrict(Meeting.objects.select_related("body").defer("source_text", "import_warnings"), user)
     if body is not None:
         rows = rows.filter(body=body)
     today = timezone.localdate()
@@ -48,7 +48,7 @@ def meetings(user, *, body=None, when=None, q=""):
 
 def month_weeks(user, year, month, body=None):
     """Return the weeks (Monday first) of a month, each day with the meetings held that day."""
-    rows = access.restrict(Meeting.objects.select_related("body"), user).in_month(year, month)
+    rows = access.restrict(Meeting.objects.select_related("body").defer("source_text"), user).in_month(year, month)
     if body is not None:
         rows = rows.filter(body=body)
     rows = list(rows.order_by("start_date", "pk"))
@@ -95,7 +95,7 @@ def commitments_of(user, version):
     """Return the commitments a user may see in a report version, grouped by agreement pk."""
     if version is None:
         return {}
-    rows = access.restrict(Commitment.objects.for_board(), user).filter(agreement__version=version)
+    rows = access.restrict(Commitment.objects.with_actors(), user).filter(agreement__version=version)
     grouped = {}
     for row in rows.order_by("position", "pk"):
         grouped.setdefault(row.agreement_id, []).append(row)

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import hash_secret
-from core import access
+from core import access, audit
 from core.audit import acting_as
+from core.models import AuditAction
 from core.uploads import check_upload
 from network.models import Body, Country, Organization
 
@@ -456,9 +457,15 @@ def _prepare_actors(actors):
         if key in seen:
             continue
         seen.add(key)
-        actor = CommitmentActor(kind=kind, country=country, organization=organization)
-        actor.full_clean(exclude=["commitment"])
-        rows.append(actor)
+        fits = {
+            ActorKind.TS: country is None and organization is None,
+            ActorKind.PPT: country is None and organization is None,
+            ActorKind.COUNTRY: country is not None and organization is None,
+            ActorKind.ORGANIZATION: country is None and organization is not None,
+        }
+        if not fits.get(kind, False):
+            raise ValidationError({"actors": _("Unknown actors: %(codes)s.") % {"codes": kind}})
+        rows.append(CommitmentActor(kind=kind, country=country, organization=organization))
     return rows
 
 
@@ -634,7 +641,6 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
     if start is None:
         raise ValidationError({"start_date": _("The meeting date was not found: give it.")})
     lang = parsed.language
-    announcements = []
     with acting_as(acting_user):
         meeting = Meeting(
             body=body,
@@ -665,7 +671,9 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
         setattr(version, f"participants_{lang}", parsed.participants)
         setattr(version, f"submission_{lang}", parsed.submission)
         version.save()
-        by_ref = {}
+        # Written in bulk (a report has dozens of agreements and commitments); the audit trail
+        # gets one entry for the import, and every later change is tracked row by row.
+        tops = []
         for position, parsed_agreement in enumerate(parsed.agreements, start=1):
             agreement = Agreement(
                 version=version,
@@ -676,12 +684,15 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
                 updated_by=acting_user,
             )
             setattr(agreement, f"text_{lang}", parsed_agreement.text)
-            agreement.save()
-            by_ref[parsed_agreement.number] = agreement
+            tops.append(agreement)
+        Agreement.objects.bulk_create(tops)
+        by_ref = {top.number: top for top in tops}
+        items = []
+        for position, (top, parsed_agreement) in enumerate(zip(tops, parsed.agreements, strict=True), start=1):
             for sub_position, item in enumerate(parsed_agreement.items, start=1):
                 sub = Agreement(
                     version=version,
-                    parent=agreement,
+                    parent=top,
                     position=position,
                     sub_position=sub_position,
                     number=parsed_agreement.number,
@@ -691,28 +702,46 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
                     updated_by=acting_user,
                 )
                 setattr(sub, f"text_{lang}", item.text)
-                sub.save()
-                by_ref[parsed_agreement.number + item.letter] = sub
+                items.append(sub)
+        Agreement.objects.bulk_create(items)
+        by_ref.update({item.ref: item for item in items})
         positions = {}
+        commitments, actor_lists = [], []
         for parsed_commitment in parsed.commitments:
             agreement = by_ref.get(parsed_commitment.ref)
             rows = _actor_rows(parsed_commitment.actors)
             if agreement is None or not rows:
                 continue
-            positions[agreement.pk] = positions.get(agreement.pk, 0) + 1
+            positions[agreement.ref] = positions.get(agreement.ref, 0) + 1
             commitment = Commitment(
                 meeting=meeting,
                 agreement=agreement,
-                position=positions[agreement.pk],
+                position=positions[agreement.ref],
                 is_demo=is_demo,
                 **_due_fields(parsed_commitment.due),
             )
             setattr(commitment, f"action_{lang}", parsed_commitment.action)
             actors = _prepare_actors(rows)
             commitment.actor_codes = _actor_codes(actors)
-            commitment.full_clean()
-            commitment.save()
-            announcements.append((commitment, _write_actors(commitment, actors)))
+            commitment.full_clean(exclude=["meeting", "agreement"])
+            commitments.append(commitment)
+            actor_lists.append(actors)
+        Commitment.objects.bulk_create(commitments)
+        for commitment, actors in zip(commitments, actor_lists, strict=True):
+            for actor in actors:
+                actor.commitment = commitment
+        CommitmentActor.objects.bulk_create([actor for actors in actor_lists for actor in actors])
+        announcements = list(zip(commitments, actor_lists, strict=True))
+        audit.record(
+            AuditAction.CREATE,
+            version,
+            changes={
+                "agreements": [None, len(tops) + len(items)],
+                "commitments": [None, len(commitments)],
+                "source": [None, source_name[:200]],
+            },
+            note="import",
+        )
     for commitment, actors in announcements:
         _announce(commitment, actors, acting_user)
     return meeting

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import translation
 
+from core.models import AuditEntry
 from meetings.importer import parse_paragraphs
 from meetings.models import Agreement, Commitment, Meeting
 
@@ -151,6 +152,12 @@ class SeedReportTest(TestCase):
         self.assertEqual(meeting.commitments.get(agreement__number="8").due_period, "2018-Q1")
         countries = meeting.commitments.filter(actors__kind="country").distinct().get()
         self.assertEqual(countries.actors.count(), 11)
+        self.assertEqual(countries.actor_codes, ", ".join(MEMBERS))
+        # The audit trail records the import, by whom, with what it wrote.
+        entry = AuditEntry.objects.for_object(version).get(note="import")
+        self.assertEqual(entry.actor, self.n.ts)
+        self.assertEqual(entry.changes["agreements"], [None, 14])
+        self.assertEqual(entry.changes["commitments"], [None, 9])
 
     def test_a_write_needs_a_ts_account(self):
         from django.core.management.base import CommandError

@@ -40,7 +40,7 @@ def board(request):
 
 
 def _commitment(request, pk):
-    commitment = get_object_or_404(Commitment.objects.for_board().select_related("agreement__version"), pk=pk)
+    commitment = get_object_or_404(Commitment.objects.with_actors().select_related("agreement__version"), pk=pk)
     access.require(request.user, access.VIEW, commitment)
     return commitment
 
