@@ -17,14 +17,20 @@ $(VENV)/.ok: requirements.txt requirements-dev.txt scripts/find-python
 	$(PIP) install -r requirements.txt -r requirements-dev.txt
 	@touch $@
 
-setup: $(VENV)/.ok
+node_modules/.ok: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility checks (axe-core) will be skipped."; fi
+
+setup: $(VENV)/.ok node_modules/.ok
 	@mkdir -p var
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput -v 0
 
 run: setup
 	$(PY) manage.py load_demo
-	@echo "Enlace is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@echo "Enlace is at http://$(HOST):$(PORT)/  (stop with Ctrl-C). E-mails are printed in var/worker.log."
+	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup

@@ -84,3 +84,113 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+# ---- A production build, for the quality gates (page weight, accessibility, API fuzzing) -----
+
+
+class ProductionServer:
+    """gunicorn serving Enlace as in production (DEBUG off, collectstatic, compression), on demo data."""
+
+    def __init__(self, url, env, root):
+        self.url = url
+        self.env = env
+        self.root = root
+
+    def manage(self, *args):
+        import subprocess
+        import sys
+
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+
+def _gate_database(tmp):
+    """A database of its own for the production server: PostgreSQL when the suite runs on it."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return f"sqlite:///{tmp / 'gate.sqlite3'}"
+    import psycopg
+
+    name = f"{db['NAME']}_gate"
+    conninfo = f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} user={db['USER']} dbname=postgres"
+    if db.get("PASSWORD"):
+        conninfo += f" password={db['PASSWORD']}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+
+
+@pytest.fixture(scope="session")
+def production_server(tmp_path_factory, django_db_blocker):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    tmp = tmp_path_factory.mktemp("production")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with django_db_blocker.unblock():
+        database_url = _gate_database(tmp)
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "gate-check-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": url,
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_COOKIES": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "ENLACE_DEMO": "1",
+    }
+    server = ProductionServer(url, env, root)
+    server.manage("migrate", "--noinput", "-v", "0")
+    server.manage("load_demo", "--quiet-sign-ins")
+    server.manage("collectstatic", "--noinput", "-v", "0")
+    log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115 - closed when the session ends
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 - local
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn did not start:\n{(tmp / 'gunicorn.log').read_text()}")
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()

@@ -3,6 +3,7 @@
 from ninja import Router, Schema
 
 from core import access
+from core.api import Error
 
 from .auth import WRITE_AUTH
 
@@ -18,10 +19,6 @@ class MeOut(Schema):
     is_ts: bool
     is_ppt: bool
     officer_countries: list[str]
-
-
-class Error(Schema):
-    detail: str
 
 
 @router.get("/me", response={200: MeOut, 401: Error}, auth=WRITE_AUTH)

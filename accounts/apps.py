@@ -10,4 +10,10 @@ class AccountsConfig(EnlaceAppConfig):
     url_prefix = "account/"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from core.audit import track
+
+        from . import security, signals  # noqa: F401  (connect the audit and lockout receivers)
+        from .models import User
+
+        # Role-bearing account changes (active, superuser, staff) are audited; secrets are not.
+        track(User, exclude=("password", "last_login", "date_joined"))

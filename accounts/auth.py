@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 from ninja.security import HttpBearer, SessionAuth
 
+from .security import needs_second_factor
 from .services import user_for_token
 
 
@@ -11,13 +12,20 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token):
         user = user_for_token(token)
-        if user is not None:
-            request.user = user
+        if user is None or needs_second_factor(user):
+            return None
+        request.user = user
         return user
 
 
 class CookieSession(SessionAuth):
     """The browser session; unsafe methods need the CSRF token."""
+
+    def _get_key(self, request):
+        # Without a signed-in session there is nothing to protect: answer 401, not a CSRF 403.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         if request.user.is_authenticated and request.user.is_active:

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.auth import READ_AUTH
 from core.access import record_refusal
@@ -37,13 +38,36 @@ def _error_dict(error):
     return {"__all__": [str(m) for m in error.messages]}
 
 
+def _detail(errors):
+    return "; ".join(
+        f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs) for field, msgs in errors.items()
+    )
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
     errors = _error_dict(exc)
-    detail = "; ".join(
-        f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs) for field, msgs in errors.items()
-    )
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
+    return api.create_response(request, {"detail": _detail(errors), "errors": errors}, status=400)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_input_error(request, exc):
+    """Malformed input (wrong type, too long, missing): 400 with field messages, like service errors."""
+    errors = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        errors.setdefault(".".join(location) or "__all__", []).append(message)
+    return api.create_response(request, {"detail": _detail(errors), "errors": errors}, status=400)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    """Ninja's own refusals (e.g. an unreadable body): 400s keep the field-errors shape."""
+    if exc.status_code == 400:
+        message = _("The request body is not valid JSON.")
+        return api.create_response(request, {"detail": message, "errors": {"__all__": [message]}}, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

@@ -75,9 +75,10 @@ class Principal:
 
     def has_grant(self, obj, permission):
         ct_id = ContentType.objects.get_for_model(obj).pk
-        return (ct_id, obj.pk, permission) in self.grants
+        return (ct_id, str(obj.pk), permission) in self.grants
 
     def granted_ids(self, model, permission):
+        """Return the keys (as text) of the `model` records this principal holds `permission` on."""
         ct_id = ContentType.objects.get_for_model(model).pk
         return {obj_id for (ct, obj_id, perm) in self.grants if ct == ct_id and perm == permission}
 

@@ -20,18 +20,35 @@ class EnlaceAppConfig(AppConfig):
 
     An app plugs into the project by declaring, here, what it adds — no shared file to edit:
     `url_prefix` (its urls.py is included there), `nav` (main-menu entries); an `api.py` with
-    a `router` is mounted under /api/v1/, a `demo.py` with `load(stdout)` runs in load_demo.
+    a `router` is mounted under /api/v1/, a `demo.py` with `load(stdout)` runs in load_demo,
+    and `main_pages()` lists the pages the quality gates check (weight, accessibility).
     """
 
     default = False  # only concrete configs (which set default = True) are picked by Django
     url_prefix = None
     nav: tuple = ()
+    # Templates included in the page header for signed-in users (e.g. a notifications badge).
+    header_templates: tuple = ()
+
+    def main_pages(self):
+        """Return the app's main pages for the quality gates (page weight, accessibility).
+
+        A list of dicts: {"name": "...", "path": "/...", "audience": "public" | "member"},
+        computed against the current database (the gates run on the demo data).
+        """
+        return []
 
 
 class CoreConfig(EnlaceAppConfig):
     default = True
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .audit import track
+        from .models import Grant
+
+        track(Grant)
 
 
 def project_apps():

@@ -90,13 +90,11 @@ def snapshot(instance, exclude=()):
 
 
 def _label(instance, field_name, raw):
-    """Show a foreign key as its record's name, not its id."""
+    """Keep a foreign key as its record's name and id; other values raw (labels come at display)."""
     field = instance._meta.get_field(field_name)
     if field.is_relation and raw is not None:
         related = getattr(instance, field_name, None)
         return f"{related} (#{raw})" if related is not None else f"#{raw}"
-    if field.choices and raw is not None:
-        return str(dict(field.flatchoices).get(raw, raw))
     return raw
 
 
@@ -109,7 +107,7 @@ def record(action, obj=None, *, changes=None, note="", actor=None, request=None,
         actor_label=getattr(actor, "email", "") or "",
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=getattr(obj, "pk", None),
+        object_id=str(obj.pk) if getattr(obj, "pk", None) is not None else None,
         object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:300],
         changes=changes or {},
         remote_addr=client_address(request),
@@ -151,8 +149,6 @@ def _label_before(model, field_name, raw):
     if field.is_relation and raw is not None:
         related = field.related_model._base_manager.filter(pk=raw).first()
         return f"{related} (#{raw})" if related is not None else f"#{raw}"
-    if field.choices and raw is not None:
-        return str(dict(field.flatchoices).get(raw, raw))
     return raw
 
 
@@ -167,3 +163,12 @@ def track(model, exclude=()):
     pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
     post_save.connect(_after_save, sender=model, dispatch_uid=uid)
     post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
+
+
+def history_for(user, obj, limit=100):
+    """Return `obj`'s audit entries, newest first, when `user` may read its history; else None."""
+    from . import access
+
+    if not access.can(user, "view_history", obj):
+        return None
+    return list(AuditEntry.objects.for_object(obj)[:limit])

@@ -29,5 +29,6 @@ def enlace(request):
     return {
         "principal": principal,
         "nav": _nav_for(principal, getattr(request, "path", "")),
+        "header_templates": [name for app in project_apps() for name in app.header_templates],
         "demo_mode": settings.ENLACE_DEMO,
     }

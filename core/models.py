@@ -31,7 +31,8 @@ class Grant(models.Model):
     )
     permission = models.CharField(_("permission"), max_length=20, choices=GrantPermission.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("record type"))
-    object_id = models.PositiveBigIntegerField(_("record"))
+    # Text, so that records with integer and UUID keys (HSDS services) can both be named.
+    object_id = models.CharField(_("record"), max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -72,7 +73,7 @@ class AuditAction(models.TextChoices):
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
         ct = ContentType.objects.get_for_model(obj)
-        return self.filter(content_type=ct, object_id=obj.pk).select_related("actor")
+        return self.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")
 
 
 class AuditEntry(models.Model):
@@ -92,7 +93,7 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey(
         ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("record type")
     )
-    object_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    object_id = models.CharField(_("record"), max_length=64, null=True, blank=True)
     object_repr = models.CharField(_("record (as recorded)"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
@@ -114,17 +115,21 @@ class AuditEntry(models.Model):
         model = self.content_type.model_class() if self.content_type_id else None
         rows = []
         for name, (before, after) in self.changes.items():
-            label = name
+            field = None
             if model is not None:
                 try:
-                    label = model._meta.get_field(name).verbose_name
+                    field = model._meta.get_field(name)
                 except Exception:  # noqa: BLE001 - a field removed since keeps its raw name
-                    label = name
-            rows.append((str(label)[:1].upper() + str(label)[1:], _shown(before), _shown(after)))
+                    field = None
+            label = str(field.verbose_name) if field is not None else name
+            rows.append((label[:1].upper() + label[1:], _shown(before, field), _shown(after, field)))
         return rows
 
 
-def _shown(value):
+def _shown(value, field=None):
+    """Show a recorded value in the reader's language (choices by their label)."""
+    if field is not None and field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):

@@ -38,6 +38,24 @@ def make_user(email, person=None):
     return user
 
 
+def give_totp(user):
+    """Activate a TOTP second factor for `user`; return its secret (to compute codes)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret, at=None):
+    """The TOTP code for `secret` now (or at the Unix time `at`)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
 def make_token(user):
     """Return a raw API token for `user`."""
     raw = "enl_" + secrets.token_urlsafe(24)
@@ -122,6 +140,8 @@ def build_network(today=None):
         start_date=today - datetime.timedelta(days=400),
     )
     n.ts = make_user("ts@example.org", ts_person)
+    # TS staff must use a second factor; tests sign in with force_login, as after passing it.
+    n.ts_totp_secret = give_totp(n.ts)
 
     def institution(country, acronym):
         return services.create_organization(

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
+from core.api import Error, FieldErrors, InputSchema
 
 from . import queries, services
 from .access import VIEW_CONTACT
@@ -29,16 +30,7 @@ from .models import (
 router = Router(tags=["network"])
 
 
-class Error(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-READ_ERRORS = {401: Error, 404: Error}
+READ_ERRORS = {400: FieldErrors, 401: Error, 404: Error}
 WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
 
 
@@ -184,7 +176,7 @@ def _organization(pk, field="organization"):
     return org
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(InputSchema):
     organization_id: int
     role: AppointmentRole
     body: str | None = Field(None, max_length=60, description="The body's slug")
@@ -194,7 +186,7 @@ class AppointmentIn(Schema):
     end_date: datetime.date | None = None
 
 
-class AppointmentPatch(Schema):
+class AppointmentPatch(InputSchema):
     organization_id: int | None = None
     role: AppointmentRole | None = None
     body: str | None = Field(None, max_length=60)
@@ -226,7 +218,7 @@ def _appointment_fields(data: dict):
     return fields
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     given_names: str = Field(..., min_length=1, max_length=150)
     family_names: str = Field(..., min_length=1, max_length=150)
     honorific: str = Field("", max_length=30)
@@ -238,7 +230,7 @@ class PersonIn(Schema):
     appointment: AppointmentIn | None = None
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     given_names: str | None = Field(None, min_length=1, max_length=150)
     family_names: str | None = Field(None, min_length=1, max_length=150)
     honorific: str | None = Field(None, max_length=30)
@@ -259,7 +251,7 @@ def _person_fields(data: dict):
     return fields
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(InputSchema):
     kind: OrganizationKind
     name_es: str = Field("", max_length=300)
     name_en: str = Field("", max_length=300)
@@ -270,7 +262,7 @@ class OrganizationIn(Schema):
     website: str = Field("", max_length=200)
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(InputSchema):
     kind: OrganizationKind | None = None
     name_es: str | None = Field(None, max_length=300)
     name_en: str | None = Field(None, max_length=300)
@@ -295,7 +287,7 @@ def _organization_fields(data: dict):
     return fields
 
 
-class BodyIn(Schema):
+class BodyIn(InputSchema):
     conference_id: int
     kind: BodyKind
     slug: str = Field(..., min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
@@ -307,7 +299,7 @@ class BodyIn(Schema):
     order: int = Field(0, ge=0, le=32767)
 
 
-class BodyPatch(Schema):
+class BodyPatch(InputSchema):
     kind: BodyKind | None = None
     name_es: str | None = Field(None, max_length=300)
     name_en: str | None = Field(None, max_length=300)
@@ -358,7 +350,7 @@ class DirectoryFilter(FilterSchema):
 # ---- endpoints -----------------------------------------------------------------------------
 
 
-@router.get("/countries", response=list[CountryOut], openapi_extra=READ_SECURITY)
+@router.get("/countries", response={200: list[CountryOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def list_countries(request):
     """Member and observer countries."""
     return access.restrict(Country.objects.all(), request.user)
@@ -369,7 +361,7 @@ def get_country(request, code: str):
     return get_object_or_404(access.restrict(Country.objects.all(), request.user), code=code.upper()[:2])
 
 
-@router.get("/bodies", response=list[BodyOut], openapi_extra=READ_SECURITY)
+@router.get("/bodies", response={200: list[BodyOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def list_bodies(request):
     """The conference's bodies: Vice-Ministerial Meeting, RCGM, networks, working groups."""
     return access.restrict(Body.objects.order_by("order", "pk"), request.user)
@@ -392,14 +384,14 @@ def update_body(request, body_id: int, payload: BodyPatch):
     return services.update_body(body, acting_user=request.user, **_body_fields(payload.dict(exclude_unset=True)))
 
 
-@router.get("/ppt-periods", response=list[PPTPeriodOut], openapi_extra=READ_SECURITY)
+@router.get("/ppt-periods", response={200: list[PPTPeriodOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def list_ppt_periods(request):
     """Pro Tempore Presidencies, newest first."""
     return access.restrict(PPTPeriod.objects.select_related("country"), request.user)
 
 
-@router.get("/organizations", response=list[OrganizationOut], openapi_extra=READ_SECURITY)
-@paginate(LimitOffsetPagination)
+@router.get("/organizations", response={200: list[OrganizationOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
+@paginate
 def list_organizations(request, country: str | None = Query(None, max_length=2), kind: OrganizationKind | None = None):
     rows = access.restrict(Organization.objects.select_related("country").order_by("pk"), request.user)
     if country:
@@ -427,8 +419,8 @@ def update_organization(request, org_id: int, payload: OrganizationPatch):
     return services.update_organization(org, acting_user=request.user, **fields)
 
 
-@router.get("/people", response=list[PersonOut], openapi_extra=READ_SECURITY)
-@paginate(LimitOffsetPagination)
+@router.get("/people", response={200: list[PersonOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
+@paginate
 def list_people(request, q: str | None = Query(None, max_length=200)):
     """People the caller may see; e-mail and phones for network members only."""
     rows = access.restrict(Person.objects.order_by("family_names", "given_names", "pk"), request.user)
@@ -457,10 +449,8 @@ def update_person(request, person_id: int, payload: PersonPatch):
     return services.update_person(person, acting_user=request.user, **_person_fields(payload.dict(exclude_unset=True)))
 
 
-@router.get(
-    "/appointments", response={200: list[AppointmentOut], 400: FieldErrors, 401: Error}, openapi_extra=READ_SECURITY
-)
-@paginate(LimitOffsetPagination)
+@router.get("/appointments", response={200: list[AppointmentOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
+@paginate
 def list_appointments(request, filters: Query[DirectoryFilter]):
     """The contact directory: terms with their person and institution, current unless asked."""
     return queries.directory(request.user, **filters.resolve())

@@ -14,6 +14,32 @@ class NetworkConfig(EnlaceAppConfig):
         NavItem(_("Organizations"), "network:organizations", "public", order=90),
     )
 
+    def main_pages(self):
+        from .models import Body, Country, Organization, Person
+
+        pages = [
+            {"name": "home", "path": "/", "audience": "public"},
+            {"name": "organizations", "path": "/organizations/", "audience": "public"},
+            {"name": "search", "path": "/search/?q=red", "audience": "public"},
+            {"name": "sign-in", "path": "/accounts/login/", "audience": "public"},
+            {"name": "contacts", "path": "/contacts/", "audience": "member"},
+            {"name": "preferences", "path": "/account/preferences/", "audience": "member"},
+        ]
+        country = Country.objects.filter(code="GT").first() or Country.objects.first()
+        if country:
+            pages.append({"name": "country", "path": country.get_absolute_url(), "audience": "public"})
+            pages.append({"name": "country-member", "path": country.get_absolute_url(), "audience": "member"})
+        body = Body.objects.networks().first()
+        if body:
+            pages.append({"name": "network", "path": body.get_absolute_url(), "audience": "public"})
+        org = Organization.objects.partners().first()
+        if org:
+            pages.append({"name": "organization", "path": org.get_absolute_url(), "audience": "member"})
+        person = Person.objects.with_current_appointment().first()
+        if person:
+            pages.append({"name": "person", "path": person.get_absolute_url(), "audience": "member"})
+        return pages
+
     def ready(self):
         from core.audit import track
 

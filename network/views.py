@@ -10,22 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.audit import history_for
 from core.forms import add_service_errors
-from core.models import AuditEntry
 
 from . import exports, queries, services
-from .access import CHANGE_VISIBILITY, INVITE, VIEW_CONTACT, VIEW_HISTORY
+from .access import CHANGE_VISIBILITY, INVITE, VIEW_CONTACT
 from .forms import AppointmentForm, DirectoryFilterForm, OrganizationForm, PersonForm
 from .models import Appointment, Body, Country, Organization, Person
 
 PAGE_SIZE = 50
-
-
-def history_for(user, obj):
-    """Return the audit entries of `obj` when the user may read them, else None."""
-    if not access.can(user, VIEW_HISTORY, obj):
-        return None
-    return list(AuditEntry.objects.for_object(obj)[:100])
 
 
 def home(request):

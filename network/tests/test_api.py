@@ -5,7 +5,7 @@ import json
 from django.test import TestCase
 from openapi_spec_validator import validate
 
-from core.testing import api_client, build_network
+from core.testing import api_client, build_network, signed_in
 from network.models import Person
 
 
@@ -123,7 +123,28 @@ class BadInputTest(TestCase):
         response = api_client(self.n.ts).post("/api/v1/people", data="{not json", content_type="application/json")
         self.assertIn(response.status_code, (400, 422))
         response = self.post(self.n.ts, "/api/v1/people", {"given_names": 5, "family_names": []})
-        self.assertEqual(response.status_code, 422)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(set(response.json()["errors"]), {"given_names", "family_names"})
+
+    def test_a_body_that_is_not_an_object_or_has_unknown_fields_is_refused(self):
+        url = f"/api/v1/people/{self.n.gt_person.pk}"
+        for body in ["[null, null]", "5", "null", '"x"']:
+            response = api_client(self.n.gt_officer).patch(
+                url, data=body, content_type="application/json", headers={"Accept-Language": "en"}
+            )
+            self.assertEqual(response.status_code, 400, body)
+            self.assertIn("JSON object", response.json()["detail"])
+        response = api_client(self.n.gt_officer).patch(url, data='{"phone": "+502 1"}', content_type="application/json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("phone", response.json()["errors"])
+
+    def test_nul_characters_are_refused_before_reaching_the_database(self):
+        response = api_client(self.n.ts).get("/api/v1/appointments?body=x%00y")
+        self.assertEqual(response.status_code, 400)
+        response = self.post(self.n.ts, "/api/v1/organizations", {"kind": "international", "name_es": "a\u0000b"})
+        self.assertEqual(response.status_code, 400)
+        response = signed_in(self.n.gt_officer).get("/search/?q=a%00")
+        self.assertEqual(response.status_code, 400)
 
     def test_an_officer_national_institution_in_another_country_is_refused(self):
         response = self.post(

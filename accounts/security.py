@@ -1,0 +1,110 @@
+"""Account security: lockout, the TS's required second factor, session limits.
+
+- django-axes locks an account from one address after AXES_FAILURE_LIMIT wrong passwords;
+  each lockout is written to the audit trail.
+- TS staff must use a second factor (TOTP with recovery codes, from allauth.mfa): until they
+  activate it, every page sends them to its set-up; once active, sign-in asks for it.
+- Sessions end after SESSION_IDLE_SECONDS without activity and SESSION_MAX_SECONDS after
+  sign-in, whatever happens in between.
+"""
+
+import time
+
+from allauth.mfa.utils import is_mfa_enabled
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core import access
+from core.audit import record
+from core.models import AuditAction
+
+SESSION_STARTED = "enlace_started"
+SESSION_SEEN = "enlace_seen"
+
+
+def axes_username(request, credentials=None):
+    """The account a sign-in attempt is for: allauth sends `email`, its form posts `login`."""
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("username") or credentials.get("login")
+    if not value and request is not None and request.method == "POST":
+        value = request.POST.get("login", "")
+    return (value or "").strip().lower()
+
+
+@receiver(user_logged_in)
+def on_signed_in(sender, request, user, **kwargs):
+    """Start the session's absolute lifetime at sign-in."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SESSION_STARTED] = now
+        request.session[SESSION_SEEN] = now
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    record(AuditAction.LOCKED_OUT, None, request=request, object_repr=username or "", note=ip_address or "")
+
+
+def needs_second_factor(user):
+    """True when the user is TS staff without an active second factor."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and access.principal_for(user).is_ts
+        and not is_mfa_enabled(user, ["totp"])
+    )
+
+
+# Paths a TS member without a second factor may still reach: its set-up, sign-out, static files.
+SECOND_FACTOR_OPEN = (
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",  # allauth asks for the password again before activating
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+)
+
+
+class RequireSecondFactorMiddleware:
+    """Send TS staff without a second factor to its set-up before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(SECOND_FACTOR_OPEN) and needs_second_factor(getattr(request, "user", None)):
+            if request.path.startswith("/api/"):
+                message = _("Technical Secretariat accounts must activate a second factor first.")
+                return JsonResponse({"detail": message}, status=403)
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class SessionLimitsMiddleware:
+    """End sessions that sat idle too long or that outlived their absolute lifetime."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault(SESSION_STARTED, now)
+            seen = session.get(SESSION_SEEN, now)
+            if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_MAX_SECONDS:
+                logout(request)
+                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+            if now - seen >= 60 or SESSION_SEEN not in session:
+                # Write at most once a minute, not on every request.
+                session[SESSION_SEEN] = now
+        return self.get_response(request)

@@ -1,0 +1,23 @@
+"""Daily: deadline reminders, daily digests, and the outbox sweep. Safe to run twice."""
+
+from django.core.management.base import BaseCommand
+
+from circulation import outbox
+from circulation.notifications import send_digests
+from circulation.services import send_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind recipients of circulars 7 and 1 days before their deadline and after it, send the daily "
+        "digests, and recover e-mails left behind by a stopped worker. Idempotent: run it once a day."
+    )
+
+    def handle(self, *args, **options):
+        counts = send_reminders()
+        digests = send_digests()
+        swept = outbox.sweep()
+        self.stdout.write(
+            "Reminders: {due7} a week before, {due1} a day before, {passed} overdue, {authors} to authors; "
+            "digests: {digests}; outbox: {swept}".format(**counts, digests=digests, swept=swept)
+        )

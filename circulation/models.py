@@ -1,0 +1,528 @@
+"""Circulars to member countries and organizations, their replies, notifications and the e-mail outbox."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.i18n import BilingualMixin
+
+
+def _upload_to(folder):
+    def path(instance, filename):
+        # A random folder per file: names are not guessable, and two files may share a name.
+        return f"{folder}/{timezone.now():%Y}/{uuid.uuid4().hex}/{filename}"
+
+    path.__qualname__ = f"upload_to_{folder}"
+    return path
+
+
+def circular_upload_to(instance, filename):
+    return _upload_to("circulars")(instance, filename)
+
+
+def reply_upload_to(instance, filename):
+    return _upload_to("circular-replies")(instance, filename)
+
+
+class CircularKind(models.TextChoices):
+    INFORMATION_NOTE = "information_note", _("Information note")
+    CONCEPT_NOTE = "concept_note", _("Concept note")
+    REQUEST = "request", _("Request")
+    CALL = "call", _("Call")
+
+
+class CircularStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+
+
+class CircularQuerySet(models.QuerySet):
+    def sent(self):
+        return self.filter(status=CircularStatus.SENT)
+
+    def drafts(self):
+        return self.filter(status=CircularStatus.DRAFT)
+
+    def addressed_to(self, *, countries=(), organizations=(), person_id=None):
+        """Circulars with a recipient among these countries, organizations or this person."""
+        match = Q(country_id__in=list(countries)) | Q(organization_id__in=list(organizations))
+        if person_id:
+            match |= Q(person_id=person_id)
+        return self.filter(Exists(CircularRecipient.objects.filter(match, circular=OuterRef("pk"))))
+
+
+class Circular(BilingualMixin, models.Model):
+    """A note the TS (or the PPT) circulates to member countries, organizations or named people."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=CircularKind.choices)
+    title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    body_es = models.TextField(_("text (Spanish)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    reply_deadline = models.DateField(
+        _("reply deadline"), null=True, blank=True, help_text=_("Leave empty when no reply is expected.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=CircularStatus.choices, default=CircularStatus.DRAFT)
+    target_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fulfils (record type)"),
+    )
+    target_id = models.PositiveBigIntegerField(_("fulfils (record)"), null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    target_fulfilled_at = models.DateTimeField(_("fulfilment recorded"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = CircularQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("circular")
+        verbose_name_plural = _("circulars")
+        ordering = ["-sent_at", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_type__isnull=True, target_id__isnull=True)
+                | Q(target_type__isnull=False, target_id__isnull=False),
+                name="circular_target_complete",
+            )
+        ]
+
+    def __str__(self):
+        return self.localized("title") or str(_("(untitled circular)"))
+
+    def get_absolute_url(self):
+        return reverse("circulation:detail", args=[self.pk])
+
+    @property
+    def is_sent(self):
+        return self.status == CircularStatus.SENT
+
+    @property
+    def is_draft(self):
+        return self.status == CircularStatus.DRAFT
+
+    def deadline_passed(self, today=None):
+        today = today or timezone.localdate()
+        return bool(self.reply_deadline and self.reply_deadline < today)
+
+    def clean(self):
+        errors = {}
+        if not (self.title_es.strip() or self.title_en.strip()):
+            errors["title_es"] = _("Give the title in Spanish or in English.")
+        if self.is_draft and self.reply_deadline and self.reply_deadline < timezone.localdate():
+            errors["reply_deadline"] = _("The reply deadline has already passed: choose today or a later date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CircularRecipientQuerySet(models.QuerySet):
+    def with_parties(self):
+        return self.select_related("country", "organization", "person")
+
+
+class CircularRecipient(models.Model):
+    """A country, organization or person a circular is addressed to, with its read and answer state."""
+
+    circular = models.ForeignKey(
+        Circular, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("circular")
+    )
+    country = models.ForeignKey(
+        "network.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country")
+    )
+    organization = models.ForeignKey(
+        "network.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    person = models.ForeignKey(
+        "network.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("person")
+    )
+    first_read_at = models.DateTimeField(_("first read"), null=True, blank=True)
+    first_read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first read by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    last_reply_at = models.DateTimeField(_("last reply"), null=True, blank=True)
+    deadline = models.DateField(
+        _("extended deadline"), null=True, blank=True, help_text=_("Empty: the circular's reply deadline.")
+    )
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = CircularRecipientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        ordering = ["country__code", "organization__name_es", "person__family_names", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__isnull=False, organization__isnull=True, person__isnull=True)
+                | Q(country__isnull=True, organization__isnull=False, person__isnull=True)
+                | Q(country__isnull=True, organization__isnull=True, person__isnull=False),
+                name="recipient_is_one_party",
+            ),
+            models.UniqueConstraint(
+                fields=["circular", "country"], condition=Q(country__isnull=False), name="recipient_country_once"
+            ),
+            models.UniqueConstraint(
+                fields=["circular", "organization"],
+                condition=Q(organization__isnull=False),
+                name="recipient_organization_once",
+            ),
+            models.UniqueConstraint(
+                fields=["circular", "person"], condition=Q(person__isnull=False), name="recipient_person_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.circular} → {self.party}"
+
+    @property
+    def party(self):
+        return self.country or self.organization or self.person
+
+    @property
+    def party_kind(self):
+        if self.country_id:
+            return "country"
+        if self.organization_id:
+            return "organization"
+        return "person"
+
+    def state(self, today=None):
+        """Return 'replied', 'acknowledged', 'read' or 'unread'."""
+        if self.last_reply_at:
+            return "replied"
+        if self.acknowledged_at:
+            return "acknowledged"
+        if self.first_read_at:
+            return "read"
+        return "unread"
+
+    @property
+    def effective_deadline(self):
+        return self.deadline or self.circular.reply_deadline
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        deadline = self.effective_deadline
+        return self.circular.is_sent and not self.last_reply_at and bool(deadline and deadline < today)
+
+    def includes(self, principal):
+        """Is the user of this Principal one of this recipient's people today?"""
+        if self.country_id:
+            return self.country_id in principal.officer_countries
+        if self.organization_id:
+            return self.organization_id in principal.organizations
+        return principal.person_id is not None and self.person_id == principal.person_id
+
+
+class Addressee(models.Model):
+    """A person a recipient resolved to when the circular was sent: who received it, for the record."""
+
+    recipient = models.ForeignKey(
+        CircularRecipient, on_delete=models.CASCADE, related_name="addressees", verbose_name=_("recipient")
+    )
+    person = models.ForeignKey("network.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+
+    class Meta:
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+        constraints = [models.UniqueConstraint(fields=["recipient", "person"], name="addressee_once")]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class CircularAttachment(models.Model):
+    """A document attached to a circular (checked by core.uploads)."""
+
+    circular = models.ForeignKey(
+        Circular, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("circular")
+    )
+    file = models.FileField(_("file"), upload_to=circular_upload_to, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("circulation:attachment", args=[self.circular_id, self.pk])
+
+
+class Reply(models.Model):
+    """A recipient's answer to a circular: text and documents."""
+
+    circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="replies", verbose_name=_("circular"))
+    recipient = models.ForeignKey(
+        CircularRecipient, on_delete=models.CASCADE, related_name="replies", verbose_name=_("on behalf of")
+    )
+    text = models.TextField(_("reply"), blank=True, max_length=20000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return str(_("Reply of %(party)s to %(circular)s") % {"party": self.recipient.party, "circular": self.circular})
+
+    def get_absolute_url(self):
+        return reverse("circulation:detail", args=[self.circular_id]) + f"#reply-{self.pk}"
+
+
+class ReplyAttachment(models.Model):
+    """A document attached to a reply."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("reply"))
+    file = models.FileField(_("file"), upload_to=reply_upload_to, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reply attachment")
+        verbose_name_plural = _("reply attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("circulation:reply_attachment", args=[self.reply.circular_id, self.pk])
+
+
+# ---- notifications --------------------------------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    CIRCULAR_RECEIVED = "circular_received", _("A circular received")
+    DEADLINE_SOON = "deadline_soon", _("A reply deadline coming")
+    DEADLINE_PASSED = "deadline_passed", _("A reply deadline passed")
+    COMMITMENT_ASSIGNED = "commitment_assigned", _("A commitment assigned to my country or organization")
+    REPORT_RETURNED = "report_returned", _("A report returned")
+    REPORT_APPROVED = "report_approved", _("A report approved")
+    REVIEW_REQUESTED = "review_requested", _("A draft awaiting my review")
+    OUTBOX_PROBLEM = "outbox_problem", _("An e-mail that could not be delivered (TS)")
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("By e-mail, immediately")
+    DIGEST = "digest", _("By e-mail, in a daily digest")
+    OFF = "off", _("No e-mail (in Enlace only)")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a user should know, in Enlace and (by their preference) by e-mail, in their language."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    dedupe_key = models.CharField(_("key"), max_length=200)
+    language = models.CharField(_("language"), max_length=8)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email = models.ForeignKey(
+        "OutboundEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("e-mail"),
+    )
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "dedupe_key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """How a user wants e-mail for one kind of notification; an empty kind is their default for all."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices, blank=True)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind or '*'} · {self.delivery}"
+
+
+# ---- the e-mail outbox ------------------------------------------------------------------------
+
+
+class EmailState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Being handed to the mail server")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (gave up retrying)")
+    UNCONFIRMED = "unconfirmed", _("Hand-off never confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# States the TS should look at.
+EMAIL_PROBLEM_STATES = (EmailState.FAILED, EmailState.UNCONFIRMED)
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def problems(self):
+        return self.filter(state__in=EMAIL_PROBLEM_STATES)
+
+    def due(self, now=None):
+        now = now or timezone.now()
+        return self.filter(state=EmailState.QUEUED, next_attempt_at__lte=now)
+
+
+class OutboundEmail(models.Model):
+    """One e-mail to one address: sent at most once, thanks to its key and its states.
+
+    queued → sending (claimed by one worker) → sent; on an error back to queued with a later
+    attempt, then failed after the last attempt; a claim never confirmed becomes unconfirmed
+    and waits for the TS instead of being sent again.
+    """
+
+    dedupe_key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.EmailField(_("to"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    state = models.CharField(_("state"), max_length=12, choices=EmailState.choices, default=EmailState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
+
+
+class FeedToken(models.Model):
+    """The secret in a user's activity-feed URL; only its hash is kept, and it can be revoked."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens", verbose_name=_("user")
+    )
+    prefix = models.CharField(_("prefix"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feed address")
+        verbose_name_plural = _("feed addresses")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} ({self.prefix}…)"

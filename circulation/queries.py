@@ -1,0 +1,158 @@
+"""Reads shared by pages, the API and the reminders: who a recipient is today, boards, inboxes."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from core import access
+from network.models import OFFICER_ROLES, Appointment, Person
+
+from .access import VIEW_BOARD, recipient_match
+from .models import Circular, CircularRecipient, CircularStatus, Reply
+
+
+def people_of(recipients, on=None):
+    """Return {recipient_id: [Person, …]}: who receives each recipient's circulars today.
+
+    A country: its current liaison officers (principal and alternate). An organization: its
+    current staff and contact points. A person: that person. People come with their account.
+    """
+    recipients = list(recipients)
+    countries = {r.country_id for r in recipients if r.country_id}
+    orgs = {r.organization_id for r in recipients if r.organization_id}
+    named = {r.person_id for r in recipients if r.person_id}
+    by_country, by_org = defaultdict(dict), defaultdict(dict)
+    if countries or orgs:
+        terms = (
+            Appointment.objects.current(on)
+            .filter(Q(country_id__in=countries, role__in=OFFICER_ROLES) | Q(organization_id__in=orgs))
+            .select_related("person__user")
+            .order_by("person__family_names", "person__given_names", "pk")
+        )
+        for term in terms:
+            if term.country_id in countries and term.role in OFFICER_ROLES:
+                by_country[term.country_id][term.person_id] = term.person
+            if term.organization_id in orgs:
+                by_org[term.organization_id][term.person_id] = term.person
+    people = Person.objects.select_related("user").in_bulk(named) if named else {}
+    result = {}
+    for r in recipients:
+        if r.country_id:
+            result[r.pk] = list(by_country[r.country_id].values())
+        elif r.organization_id:
+            result[r.pk] = list(by_org[r.organization_id].values())
+        else:
+            result[r.pk] = [people[r.person_id]] if r.person_id in people else []
+    return result
+
+
+def users_of(recipients, on=None):
+    """Return {recipient_id: [active User, …]} of the people each recipient resolves to today."""
+    return {
+        rid: [p.user for p in people if p.user_id and p.user.is_active]
+        for rid, people in people_of(recipients, on).items()
+    }
+
+
+def visible_circulars(user):
+    return access.restrict(Circular.objects.select_related("created_by__person"), user)
+
+
+def circular_list(user, *, status=None):
+    rows = visible_circulars(user).annotate(
+        recipient_count=Count("recipients", distinct=True),
+        replied_count=Count("recipients", filter=Q(recipients__last_reply_at__isnull=False), distinct=True),
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("status", "-sent_at", "-created_at", "-id")
+
+
+def circular_detail(user, circular):
+    """What the circular's page shows this user: attachments, their own recipients, replies they may read."""
+    principal = access.principal_for(user)
+    recipients = list(circular.recipients.with_parties())
+    mine = [r for r in recipients if circular.is_sent and r.includes(principal)]
+    replies = access.restrict(
+        Reply.objects.filter(circular=circular).select_related(
+            "recipient__country", "recipient__organization", "recipient__person", "author__person"
+        ),
+        user,
+    ).prefetch_related("attachments")
+    return {
+        "attachments": list(circular.attachments.all()),
+        "my_recipients": mine,
+        "replies": list(replies),
+        "can_board": access.can(user, VIEW_BOARD, circular),
+    }
+
+
+@dataclass
+class BoardRow:
+    recipient: CircularRecipient
+    people: list
+    state: str
+    overdue: bool
+    replies: int
+
+
+def board(circular, today=None):
+    """Every recipient's state: read, acknowledged, replied, overdue — with whom it reaches today."""
+    today = today or timezone.localdate()
+    recipients = list(
+        circular.recipients.with_parties()
+        .select_related("first_read_by__person", "acknowledged_by__person")
+        .annotate(reply_count=Count("replies"))
+    )
+    for r in recipients:
+        r.circular = circular
+    people = people_of(recipients)
+    rows = [
+        BoardRow(
+            recipient=r,
+            people=people.get(r.pk, []),
+            state=r.state(),
+            overdue=r.is_overdue(today),
+            replies=r.reply_count,
+        )
+        for r in recipients
+    ]
+    summary = {
+        "total": len(rows),
+        "read": sum(1 for row in rows if row.recipient.first_read_at),
+        "acknowledged": sum(1 for row in rows if row.recipient.acknowledged_at),
+        "replied": sum(1 for row in rows if row.recipient.last_reply_at),
+        "overdue": sum(1 for row in rows if row.overdue),
+    }
+    return rows, summary
+
+
+def inbox(user, *, country=None, organization=None, person=None):
+    """Sent circulars addressed to a country, an organization or a person, with that party's state.
+
+    Without a party: everything addressed to the user's own countries, organizations and self.
+    """
+    principal = access.principal_for(user)
+    if country is not None:
+        match = Q(country=country)
+    elif organization is not None:
+        match = Q(organization=organization)
+    elif person is not None:
+        match = Q(person=person)
+    else:
+        if not principal.is_authenticated:
+            return []
+        match = recipient_match(principal)
+    recipients = access.restrict(
+        CircularRecipient.objects.filter(match, circular__status=CircularStatus.SENT)
+        .select_related("circular", "country", "organization", "person")
+        .order_by("-circular__sent_at", "pk"),
+        user,
+    )
+    return list(recipients)
+
+
+def replies_prefetch():
+    return Prefetch("replies", queryset=Reply.objects.select_related("author__person").prefetch_related("attachments"))

@@ -1,0 +1,470 @@
+"""Pages of circulation. Views parse, ask core.access, call services, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import access
+from core.forms import add_service_errors
+from core.mywork import items_for
+from network.models import Country, Organization, Person
+
+from . import activity, queries, services
+from .access import VIEW_BOARD
+from .forms import (
+    ActivityFilterForm,
+    AttachmentForm,
+    CircularForm,
+    ExtendDeadlineForm,
+    PreferencesForm,
+    ReplyForm,
+)
+from .models import (
+    Circular,
+    CircularAttachment,
+    CircularRecipient,
+    CircularStatus,
+    EmailState,
+    Notification,
+    NotificationPreference,
+    OutboundEmail,
+    ReplyAttachment,
+)
+
+PAGE_SIZE = 50
+
+
+def _errors(request, error):
+    for message in getattr(error, "messages", [str(error)]):
+        messages.error(request, message)
+
+
+def _circular(request, pk, action=access.VIEW):
+    circular = get_object_or_404(Circular.objects.select_related("created_by__person", "target_type"), pk=pk)
+    access.require(request.user, action, circular)
+    return circular
+
+
+# ---- circulars -----------------------------------------------------------------------------
+
+
+@login_required
+def circular_list(request):
+    access.require_member(request.user)
+    status = request.GET.get("status")
+    status = status if status in CircularStatus.values else None
+    rows = queries.circular_list(request.user, status=status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "circulation/circular_list.html",
+        {"page": page, "status": status, "can_create": access.can_create(request.user, Circular)},
+    )
+
+
+def _people_choices(user):
+    current = Person.objects.with_current_appointment().order_by("family_names", "given_names")
+    return access.restrict(current, user)
+
+
+def _save_circular(request, form, circular=None):
+    data = dict(form.cleaned_data)
+    parties = {key: list(data.pop(key)) for key in ("countries", "organizations", "people")}
+    try:
+        data["fulfils"] = services.resolve_target(data.pop("fulfils"), request.user)
+        if circular is None:
+            return services.create_circular(acting_user=request.user, **parties, **data)
+        return services.update_circular(circular, acting_user=request.user, **parties, **data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+@login_required
+def circular_create(request):
+    if not access.can_create(request.user, Circular):
+        access.refuse(request.user, access.CREATE, Circular)
+    initial = {"fulfils": request.GET.get("fulfils", "")[:100]}
+    form = CircularForm(request.POST or None, initial=initial, people_queryset=_people_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        circular = _save_circular(request, form)
+        if circular is not None:
+            messages.success(request, _("Draft saved. Attach documents if needed, then send it."))
+            return redirect(circular)
+    return render(request, "circulation/circular_form.html", {"form": form, "circular": None})
+
+
+@login_required
+def circular_edit(request, pk):
+    circular = _circular(request, pk, access.CHANGE)
+    form = CircularForm(request.POST or None, instance=circular, people_queryset=_people_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        saved = _save_circular(request, form, circular)
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect(saved)
+    return render(request, "circulation/circular_form.html", {"form": form, "circular": circular})
+
+
+@login_required
+def circular_detail(request, pk):
+    circular = _circular(request, pk)
+    services.mark_read(circular, acting_user=request.user)
+    context = queries.circular_detail(request.user, circular)
+    context.update(
+        circular=circular,
+        recipients=list(circular.recipients.with_parties()),
+        can_change=access.can(request.user, access.CHANGE, circular),
+        attachment_form=AttachmentForm(),
+        reply_form=ReplyForm(recipients=context["my_recipients"]) if context["my_recipients"] else None,
+        target=circular.target if circular.target_type_id else None,
+    )
+    return render(request, "circulation/circular_detail.html", context)
+
+
+@login_required
+@require_POST
+def circular_send(request, pk):
+    circular = _circular(request, pk, access.CHANGE)
+    try:
+        services.send_circular(circular, acting_user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Sent. The recipients are notified."))
+    return redirect(circular)
+
+
+@login_required
+@require_POST
+def circular_delete(request, pk):
+    circular = _circular(request, pk, access.DELETE)
+    services.delete_circular(circular, acting_user=request.user)
+    messages.success(request, _("Draft deleted."))
+    return redirect("circulation:list")
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    circular = _circular(request, pk, access.CHANGE)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(circular, form.cleaned_data["file"], acting_user=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Document attached."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(circular)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_pk):
+    circular = _circular(request, pk, access.CHANGE)
+    attachment = get_object_or_404(CircularAttachment, pk=attachment_pk, circular=circular)
+    services.remove_attachment(attachment, acting_user=request.user)
+    messages.success(request, _("Document removed."))
+    return redirect(circular)
+
+
+def _file_response(field, name):
+    try:
+        return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    except FileNotFoundError:
+        raise Http404 from None
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    circular = _circular(request, pk)
+    attachment = get_object_or_404(CircularAttachment, pk=attachment_pk, circular=circular)
+    return _file_response(attachment.file, attachment.name)
+
+
+@login_required
+def reply_attachment_download(request, pk, attachment_pk):
+    circular = _circular(request, pk)
+    attachment = get_object_or_404(
+        ReplyAttachment.objects.select_related("reply__recipient__circular"), pk=attachment_pk, reply__circular=circular
+    )
+    access.require(request.user, access.VIEW, attachment.reply)
+    return _file_response(attachment.file, attachment.name)
+
+
+@login_required
+@require_POST
+def circular_acknowledge(request, pk):
+    circular = _circular(request, pk)
+    recipient = _posted_recipient(request, circular)
+    services.acknowledge_circular(circular, acting_user=request.user, recipient=recipient)
+    messages.success(request, _("Receipt acknowledged."))
+    return redirect(circular)
+
+
+def _posted_recipient(request, circular):
+    raw = request.POST.get("recipient")
+    if not raw:
+        return None
+    try:
+        return CircularRecipient.objects.get(pk=int(raw), circular=circular)
+    except (ValueError, CircularRecipient.DoesNotExist):
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def circular_reply(request, pk):
+    circular = _circular(request, pk)
+    principal = access.principal_for(request.user)
+    mine = [r for r in circular.recipients.with_parties() if circular.is_sent and r.includes(principal)]
+    if not mine:
+        access.refuse(request.user, "reply", circular)
+    form = ReplyForm(request.POST, request.FILES, recipients=mine)
+    if form.is_valid():
+        recipient = next((r for r in mine if r.pk == form.cleaned_data.get("recipient")), mine[0])
+        file = form.cleaned_data.get("file")
+        try:
+            services.reply_to_circular(
+                circular,
+                acting_user=request.user,
+                recipient=recipient,
+                text=form.cleaned_data["text"],
+                files=[file] if file else [],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Reply sent."))
+            return redirect(circular)
+    context = queries.circular_detail(request.user, circular)
+    context.update(
+        circular=circular,
+        recipients=list(circular.recipients.with_parties()),
+        can_change=False,
+        attachment_form=None,
+        reply_form=form,
+        target=circular.target if circular.target_type_id else None,
+    )
+    return render(request, "circulation/circular_detail.html", context, status=400)
+
+
+@login_required
+def circular_board(request, pk):
+    circular = _circular(request, pk, VIEW_BOARD)
+    rows, summary = queries.board(circular)
+    return render(
+        request,
+        "circulation/board.html",
+        {"circular": circular, "rows": rows, "summary": summary, "extend_form": ExtendDeadlineForm()},
+    )
+
+
+@login_required
+@require_POST
+def recipient_extend(request, pk, recipient_pk):
+    circular = _circular(request, pk, VIEW_BOARD)
+    recipient = get_object_or_404(CircularRecipient, pk=recipient_pk, circular=circular)
+    recipient.circular = circular
+    form = ExtendDeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extend_deadline(recipient, form.cleaned_data["deadline"], acting_user=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Deadline changed for %(party)s.") % {"party": recipient.party})
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("circulation:board", pk=circular.pk)
+
+
+# ---- inboxes -------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request, code=None, org_pk=None):
+    access.require_member(request.user)
+    principal = access.principal_for(request.user)
+    party = None
+    if code is not None:
+        party = get_object_or_404(Country, code=code.upper()[:2])
+        if not (principal.is_ts or party.pk in principal.officer_countries):
+            access.refuse(request.user, access.VIEW, party)
+        recipients = queries.inbox(request.user, country=party)
+    elif org_pk is not None:
+        party = get_object_or_404(Organization, pk=org_pk)
+        if not (principal.is_ts or party.pk in principal.organizations):
+            access.refuse(request.user, access.VIEW, party)
+        recipients = queries.inbox(request.user, organization=party)
+    else:
+        recipients = queries.inbox(request.user)
+    countries = Country.objects.filter(pk__in=principal.officer_countries)
+    organizations = Organization.objects.filter(pk__in=principal.organizations)
+    return render(
+        request,
+        "circulation/inbox.html",
+        {"party": party, "recipients": recipients, "my_countries": countries, "my_organizations": organizations},
+    )
+
+
+# ---- notifications -------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    rows = access.restrict(Notification.objects.all(), request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "circulation/notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk):
+    notification = get_object_or_404(Notification, pk=pk)
+    services.mark_notification_read(notification, acting_user=request.user)
+    url = notification.url
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect("circulation:notifications")
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    services.mark_all_notifications_read(acting_user=request.user)
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("circulation:notifications")
+
+
+@login_required
+def notification_badge(request):
+    """The unread count, as a fragment for the header (htmx) or any page."""
+    return render(request, "circulation/_notification_badge.html")
+
+
+@login_required
+def preferences(request):
+    prefs = {p.kind: p.delivery for p in NotificationPreference.objects.filter(user=request.user)}
+    initial = {"default": prefs.get("", "immediate")}
+    initial.update({f"kind_{kind}": delivery for kind, delivery in prefs.items() if kind})
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_notification_preferences(
+                acting_user=request.user, default=form.cleaned_data["default"], per_kind=form.per_kind()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Preferences saved."))
+            return redirect("circulation:preferences")
+    return render(request, "circulation/preferences.html", {"form": form})
+
+
+# ---- my work -------------------------------------------------------------------------------
+
+
+@login_required
+def my_work(request):
+    items = items_for(request.user)
+    recent = list(access.restrict(Notification.objects.all(), request.user).filter(read_at=None)[:10])
+    return render(request, "circulation/my_work.html", {"items": items, "notifications": recent})
+
+
+# ---- activity ------------------------------------------------------------------------------
+
+
+@login_required
+def activity_page(request):
+    form = ActivityFilterForm(request.GET or None)
+    country, days = None, 7
+    if form.is_valid():
+        country = form.cleaned_data.get("country")
+        days = form.cleaned_data.get("days") or 7
+    changes = activity.changes_for(request.user, country=country, days=days)
+    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "circulation/activity.html",
+        {"form": form, "page": page, "country": country, "days": days, "query": query.urlencode()},
+    )
+
+
+@login_required
+def feed_settings(request):
+    raw = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_feed_tokens(acting_user=request.user)
+            messages.success(request, _("Your feed address no longer works."))
+            return redirect("circulation:feed_settings")
+        raw = services.create_feed_token(acting_user=request.user)
+    active = request.user.feed_tokens.filter(revoked_at=None).first()
+    feed_url = request.build_absolute_uri(reverse("circulation:feed", args=[raw])) if raw else None
+    return render(request, "circulation/feed_settings.html", {"feed_url": feed_url, "active": active})
+
+
+# ---- outbox (TS) ---------------------------------------------------------------------------
+
+
+@login_required
+def outbox_page(request):
+    if not access.principal_for(request.user).is_ts:
+        access.refuse(request.user, access.VIEW, OutboundEmail)
+    state = request.GET.get("state")
+    rows = OutboundEmail.objects.all()
+    if state == "problems":
+        rows = rows.problems()
+    elif state in EmailState.values:
+        rows = rows.filter(state=state)
+    elif state == "waiting":
+        rows = rows.filter(Q(state=EmailState.QUEUED) | Q(state=EmailState.SENDING))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = {
+        value: OutboundEmail.objects.filter(state=value).count()
+        for value in (EmailState.QUEUED, EmailState.FAILED, EmailState.UNCONFIRMED)
+    }
+    return render(
+        request,
+        "circulation/outbox.html",
+        {"page": page, "state": state, "states": EmailState.choices, "counts": counts},
+    )
+
+
+@login_required
+@require_POST
+def outbox_action(request, pk):
+    email = get_object_or_404(OutboundEmail, pk=pk)
+    action = request.POST.get("action")
+    actions = {
+        "retry": services.retry_email,
+        "confirm": services.confirm_email_sent,
+        "cancel": services.cancel_email,
+    }
+    if action not in actions:
+        messages.error(request, _("Unknown action."))
+    else:
+        try:
+            actions[action](email, acting_user=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Done."))
+    state = request.POST.get("state")
+    suffix = f"?state={state}" if state in {*EmailState.values, "problems", "waiting"} else ""
+    return redirect(reverse("circulation:outbox") + suffix)

@@ -1,0 +1,180 @@
+"""Quality gates on a production build with the demo data: page weight, accessibility, API fuzzing.
+
+Every app's main pages (`EnlaceAppConfig.main_pages`) are checked in Chromium:
+- weight on first load, as served in production (collectstatic, compression, DEBUG off):
+  at most 75 KB of JavaScript and 300 KB in all (the map page: 250 KB of JavaScript);
+- axe-core (WCAG 2.1 A and AA) in Spanish and in English: no serious or critical violation;
+- a screenshot of each page in each language, kept in artifacts/screenshots/.
+The API is fuzzed with schemathesis, anonymously and with a member's token.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.gate, pytest.mark.django_db]
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+MEMBER = ("guatemala@enlace.example", "Demo-Enlace-2026")
+KB = 1024
+BUDGETS = {"default": (75 * KB, 300 * KB), "map": (250 * KB, None)}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def main_pages(production_server):
+    return json.loads(production_server.manage("main_pages"))
+
+
+def sign_in(page, url):
+    page.goto(f"{url}/accounts/login/")
+    page.fill("input[name=login]", MEMBER[0])
+    page.fill("input[name=password]", MEMBER[1])
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def measure(browser, url, page_info, storage_state=None):
+    """Load one page in an empty cache; return (total bytes, JavaScript bytes) transferred."""
+    context = browser.new_context(storage_state=storage_state, locale="es")
+    sizes = []
+    page = context.new_page()
+    page.on("requestfinished", lambda request: sizes.append((request.resource_type, request.sizes())))
+    response = page.goto(url + page_info["path"])
+    page.wait_for_load_state("networkidle")
+    assert response.status == 200, f"{page_info['path']} answered {response.status}"
+    total = sum(s["responseBodySize"] + s["responseHeadersSize"] for _kind, s in sizes)
+    script = sum(s["responseBodySize"] + s["responseHeadersSize"] for kind, s in sizes if kind == "script")
+    context.close()
+    return total, script
+
+
+def test_static_files_are_compressed_hashed_and_cached_for_a_year(production_server):
+    request = urllib.request.Request(production_server.url + "/", headers={"Accept-Encoding": "gzip, br"})
+    with urllib.request.urlopen(request) as response:  # noqa: S310 - the local test server
+        assert response.headers["Content-Encoding"] in ("gzip", "br")
+        html = response.read()
+    import gzip
+
+    text = gzip.decompress(html).decode() if response.headers["Content-Encoding"] == "gzip" else ""
+    css = next(part.split('"')[0] for part in text.split('href="/static/')[1:] if part.split('"')[0].endswith(".css"))
+    assert "." in css.rsplit("/", 1)[-1].removesuffix(".css"), f"no content hash in {css}"
+    request = urllib.request.Request(f"{production_server.url}/static/{css}", headers={"Accept-Encoding": "gzip, br"})
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        assert response.headers["Content-Encoding"] in ("gzip", "br")
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_every_main_page_is_within_its_weight_budget(production_server, browser, main_pages):
+    url = production_server.url
+    context = browser.new_context(locale="es")
+    page = context.new_page()
+    sign_in(page, url)
+    member_state = context.storage_state()
+    context.close()
+    rows, failures = [], []
+    for info in main_pages:
+        total, script = measure(browser, url, info, member_state if info["audience"] == "member" else None)
+        js_budget, total_budget = BUDGETS["map" if info["name"] == "map" else "default"]
+        over = script > js_budget or (total_budget is not None and total > total_budget)
+        rows.append((f"{info['app']}:{info['name']}", info["audience"], total, script, "OVER" if over else "ok"))
+        if over:
+            failures.append(info["path"])
+    lines = [f"{'page':32} {'audience':8} {'total KB':>9} {'JS KB':>7}  budget"]
+    lines += [
+        f"{name:32} {aud:8} {total / KB:9.1f} {script / KB:7.1f}  {verdict}"
+        for name, aud, total, script, verdict in rows
+    ]
+    print("\nPage weight on first load (production build, compressed):\n" + "\n".join(lines))
+    assert not failures, f"over budget: {failures}"
+
+
+def test_every_main_page_passes_axe_in_both_languages(production_server, browser, main_pages):
+    if not AXE.exists():
+        message = "axe-core is not installed (needs npm: `npm ci`); accessibility checks skipped"
+        pytest.skip(message)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    url = production_server.url
+    failures = []
+    for audience in ("public", "member"):
+        # bypass_csp only lets the test inject axe; the pages themselves are served as usual.
+        context = browser.new_context(locale="es", bypass_csp=True)
+        page = context.new_page()
+        if audience == "member":
+            sign_in(page, url)
+        for language in ("es", "en"):
+            page.goto(url + "/")
+            if page.locator(f"button[lang={language}]").is_enabled():
+                page.click(f"button[lang={language}]")
+                page.wait_for_load_state()
+            for info in (p for p in main_pages if p["audience"] == audience):
+                page.goto(url + info["path"])
+                page.wait_for_load_state("networkidle")
+                assert page.locator("html").get_attribute("lang") == language
+                page.screenshot(path=str(SCREENSHOTS / f"{language}-{info['app']}-{info['name']}.png"), full_page=True)
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+                assert result["passes"], f"axe checked nothing on {info['path']}"
+                for violation in result["violations"]:
+                    if violation["impact"] in ("serious", "critical"):
+                        targets = [node["target"] for node in violation["nodes"][:3]]
+                        failures.append(
+                            f"{language} {info['path']}: {violation['id']} ({violation['impact']}) {targets}"
+                        )
+        context.close()
+    assert not failures, "accessibility violations:\n" + "\n".join(failures)
+
+
+def schemathesis_run(production_server, *headers, examples=25):
+    executable = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or "schemathesis"
+    command = [
+        executable,
+        "run",
+        f"{production_server.url}/api/v1/openapi.json",
+        "--checks",
+        "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,"
+        "negative_data_rejection",
+        "--max-examples",
+        str(examples),
+        "--seed",
+        "20261129",
+        "--workers",
+        "2",
+        "--no-color",
+        "--request-timeout",
+        "20",
+    ]
+    for header in headers:
+        command += ["--header", header]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"})
+    report = ROOT / "artifacts" / "schemathesis"
+    report.mkdir(parents=True, exist_ok=True)
+    (report / f"run-{'token' if headers else 'anonymous'}.txt").write_text(result.stdout + result.stderr)
+    print(result.stdout[-6000:])
+    return result
+
+
+def test_the_api_survives_fuzzing_anonymously(production_server):
+    result = schemathesis_run(production_server)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_the_api_survives_fuzzing_with_a_members_token(production_server):
+    output = production_server.manage(
+        "shell",
+        "-c",
+        "from accounts.models import User; from accounts.services import create_api_token; "
+        f"print(create_api_token(User.objects.get(email='{MEMBER[0]}'), 'fuzzing')[1])",
+    )
+    token = next(line for line in output.splitlines() if line.startswith("enl_"))
+    result = schemathesis_run(production_server, f"Authorization: Bearer {token}")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

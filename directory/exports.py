@@ -1,0 +1,166 @@
+"""Exports humanitarian partners use: CSV and XLSX with an HXL hashtag row, and the printable directory.
+
+Rows are map points the caller already restricted; a confidential location's address and exact
+position are written only for network members (the public gets its municipality).
+"""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from core import access
+from core.i18n import localized
+
+from .models import Address, Location, Phone
+from .queries import services_for_points
+from .taxonomies import PROFILES, SERVICE_TYPES
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def columns():
+    """(header, HXL hashtag) pairs, in order."""
+    return [
+        (_("Organization"), "#org+name"),
+        (_("Service"), "#service+name"),
+        (_("Service type"), "#sector"),
+        (_("Population profile"), "#population+type"),
+        (_("Country"), "#country+code"),
+        (_("State, department or province"), "#adm1+name"),
+        (_("Municipality"), "#adm2+name"),
+        (_("Address"), "#loc+address"),
+        (_("Latitude"), "#geo+lat"),
+        (_("Longitude"), "#geo+lon"),
+        (_("Phone"), "#contact+phone"),
+        (_("Minimum age"), "#age+min"),
+        (_("Maximum age"), "#age+max"),
+        (_("Languages"), "#meta+languages"),
+        (_("Status"), "#status"),
+        (_("Last verified"), "#date+verified"),
+        (_("Service id (HSDS)"), "#service+id"),
+    ]
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not value.lstrip("+").replace(" ", "").isdigit():
+        return "'" + value
+    return value
+
+
+def rows_for(user, points):
+    """Return the export's rows (lists of values) for map points, in a fixed number of queries."""
+    points = list(points)
+    member = access.principal_for(user).is_member
+    services = services_for_points(points)
+    sal_locations = dict(
+        Location.objects.filter(service_at_locations__in=[p.service_at_location_id for p in points]).values_list(
+            "service_at_locations", "pk"
+        )
+    )
+    locations = {
+        loc.pk: loc
+        for loc in Location.objects.filter(pk__in=set(sal_locations.values())).select_related(
+            "municipality", "division"
+        )
+    }
+    addresses = {}
+    for address in Address.objects.filter(location_id__in=locations):
+        addresses.setdefault(address.location_id, address)
+    phones = {}
+    for phone in Phone.objects.filter(service_id__in=services).order_by("id"):
+        phones.setdefault(phone.service_id, phone.number)
+    out = []
+    for point in points:
+        service = services[point.service_id]
+        location = locations.get(sal_locations.get(point.service_at_location_id))
+        hidden = location is not None and location.is_confidential and not member
+        address = addresses.get(location.pk) if location is not None and not hidden else None
+        terms = list(service.terms.all())
+        lat, lon = (point.latitude, point.longitude) if member else (point.public_latitude, point.public_longitude)
+        out.append(
+            [
+                str(service.provider),
+                str(service),
+                "; ".join(str(t) for t in terms if t.taxonomy.code == SERVICE_TYPES),
+                "; ".join(str(t) for t in terms if t.taxonomy.code == PROFILES),
+                service.country.code.code,
+                location.division.name if location is not None and location.division else "",
+                location.municipality.name if location is not None and location.municipality else "",
+                (f"{address.address_1}, {address.city}" if address else (_("Confidential address") if hidden else "")),
+                round(lat, 5),
+                round(lon, 5),
+                phones.get(service.pk, ""),
+                service.minimum_age if service.minimum_age is not None else "",
+                service.maximum_age if service.maximum_age is not None else "",
+                point.languages.strip("|").replace("|", ", "),
+                service.get_status_display(),
+                service.assured_date.isoformat() if service.assured_date else "",
+                str(service.pk),
+            ]
+        )
+    return out
+
+
+def _filename(ext):
+    return f"enlace-services-{timezone.localdate().isoformat()}.{ext}"
+
+
+def csv_response(user, points):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header = columns()
+    writer.writerow([label for label, _tag in header])
+    writer.writerow([tag for _label, tag in header])
+    for row in rows_for(user, points):
+        writer.writerow([_safe(value) for value in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def xlsx_response(user, points):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Services")[:31]
+    header = columns()
+    sheet.append([label for label, _tag in header])
+    sheet.append([tag for _label, tag in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows_for(user, points):
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
+
+
+def print_context(user, country, points):
+    """Group a country's services by division for the printable directory."""
+    header = [label for label, _tag in columns()]
+    groups = {}
+    for row in rows_for(user, points):
+        groups.setdefault(row[5] or _("Nationwide or unknown"), []).append(
+            dict(zip(header, row, strict=True)) | {"row": row}
+        )
+    return {
+        "country": country,
+        "groups": sorted(groups.items()),
+        "printed": timezone.localdate(),
+        "localized": localized,
+    }

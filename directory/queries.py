@@ -1,0 +1,290 @@
+"""Reads the map, its list, the pages, exports and the APIs share, each with a fixed number of queries.
+
+The map reads `MapPoint` only: the public gets the `public_*` columns (a confidential location
+sits at its municipality's centroid), network members the exact ones.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from core import access
+from core.i18n import current_language
+
+from .models import MapPoint, Place, PlaceKind, Service, ServiceEdit, mercator_latlon, mercator_pixels
+from .services import UNVERIFIED_AFTER_DAYS
+
+CELL_BITS = 6  # cluster cells of 64 screen pixels
+MAX_CELLS = 400  # at most this many clusters and points in one answer
+MAX_ZOOM = 20
+POINTS_FROM_ZOOM = 16  # from this zoom on, send points (no clusters) when few enough
+EARTH_RADIUS_KM = 6371.0088
+
+# Languages of the region that Django's list lacks.
+REGIONAL_LANGUAGES = {
+    "mam": "Mam",
+    "quc": "K'iche'",
+    "kek": "Q'eqchi'",
+    "cak": "Kaqchikel",
+    "cab": "Garífuna",
+    "miq": "Miskito",
+    "nah": "Náhuatl",
+    "ht": "Kreyòl ayisyen",
+}
+
+
+def language_name(code):
+    """Return a language's own name for an ISO 639 code ('' → '')."""
+    code = (code or "").lower()
+    if code in REGIONAL_LANGUAGES:
+        return REGIONAL_LANGUAGES[code]
+    info = LANG_INFO.get(code)
+    return info["name_local"] if info else code
+
+
+@dataclass
+class MapFilters:
+    """What the map and its list are filtered by (one definition for page, list, API and export)."""
+
+    country: object = None  # network Country
+    division: object = None  # Place
+    terms: list = field(default_factory=list)  # TaxonomyTerm ids, each must match
+    age: int | None = None
+    language: str = ""
+    status: str = ""
+
+    def apply(self, rows):
+        if self.country is not None:
+            rows = rows.filter(country_id=self.country.pk)
+        if self.division is not None:
+            rows = rows.filter(division_id=self.division.pk)
+        for term in self.terms:
+            rows = rows.filter(
+                service_id__in=Service.terms.through.objects.filter(taxonomyterm_id=term).values("service_id")
+            )
+        if self.age is not None:
+            rows = rows.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=self.age))
+            rows = rows.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=self.age))
+        if self.language:
+            rows = rows.filter(languages__contains=f"|{self.language.lower()}|")
+        if self.status:
+            rows = rows.filter(status=self.status)
+        return rows
+
+
+def map_points(user, filters=None):
+    """Return the published map points the user may see, filtered."""
+    rows = MapPoint.objects.filter(is_published=True)
+    return (filters or MapFilters()).apply(rows)
+
+
+def columns(user):
+    """Return (x, y, lat, lon) column names for this reader: exact for members, public otherwise."""
+    if access.principal_for(user).is_member:
+        return "mx", "my", "latitude", "longitude"
+    return "public_mx", "public_my", "public_latitude", "public_longitude"
+
+
+@dataclass(frozen=True)
+class BBox:
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, text):
+        """Parse 'west,south,east,north' (degrees); None when absent or malformed."""
+        try:
+            west, south, east, north = (float(part) for part in (text or "").split(","))
+        except ValueError:
+            return None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            return None
+        west, east = max(-180.0, min(180.0, west)), max(-180.0, min(180.0, east))
+        south, north = max(-90.0, min(90.0, south)), max(-90.0, min(90.0, north))
+        if west > east or south > north:
+            return None
+        return cls(west, south, east, north)
+
+    def pixels(self):
+        x0, y0 = mercator_pixels(self.north, self.west)
+        x1, y1 = mercator_pixels(self.south, self.east)
+        return x0, y0, x1, y1
+
+
+def _cells(x0, y0, x1, y1, shift):
+    return ((x1 >> shift) - (x0 >> shift) + 1) * ((y1 >> shift) - (y0 >> shift) + 1)
+
+
+def clusters(user, filters, bbox, zoom):
+    """Return the map's content for a viewport: clusters [lat, lon, count] and points.
+
+    Points are counted on a grid of 64-pixel cells at the requested zoom (Web Mercator); the
+    grid grows coarser until the viewport holds at most MAX_CELLS cells, so the answer is
+    bounded whatever the viewport. A cell holding one location is sent as a point.
+    """
+    zoom = max(0, min(MAX_ZOOM, int(zoom)))
+    x_col, y_col, lat_col, lon_col = columns(user)
+    x0, y0, x1, y1 = bbox.pixels()
+    shift = 28 - (zoom + 8 - CELL_BITS)
+    while _cells(x0, y0, x1, y1, shift) > MAX_CELLS and shift < 28:
+        shift += 1
+    rows = map_points(user, filters).filter(
+        **{f"{x_col}__gte": x0, f"{x_col}__lte": x1, f"{y_col}__gte": y0, f"{y_col}__lte": y1}
+    )
+    inner_sql, params = rows.values_list(x_col, y_col).query.sql_with_params()
+    qn = connection.ops.quote_name
+    size = 1 << shift
+    # Counted from the covering index alone (pixels only, no ids): averages of Mercator pixels
+    # turn back into degrees below; a cell whose pixels are all equal holds one location.
+    # Only integers and quoted column names are formatted in; values travel as parameters.
+    sql = (
+        f"SELECT COUNT(*), AVG(x), AVG(y), MIN(x), MAX(x), MIN(y), MAX(y) FROM ("  # noqa: S608
+        f"SELECT {qn(x_col)} AS x, {qn(y_col)} AS y FROM ({inner_sql}) AS u) AS t "
+        f"GROUP BY x / {size}, y / {size}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cells = cursor.fetchall()
+    out_clusters, spots = [], {}
+    expand = zoom >= POINTS_FROM_ZOOM
+    for count, x, y, min_x, max_x, min_y, max_y in cells:
+        same_place = min_x == max_x and min_y == max_y
+        if count == 1 or (expand and same_place and len(spots) < MAX_CELLS):
+            spots[(min_x, min_y)] = count
+        else:
+            lat, lon = mercator_latlon(float(x), float(y))
+            out_clusters.append([round(lat, 5), round(lon, 5), count])
+    points = []
+    if spots:
+        # The locations of single cells, found by their exact pixels through the same index.
+        lang = current_language()
+        wanted = rows.filter(**{f"{x_col}__in": sorted({x for x, _y in spots})}).values(
+            x_col, y_col, "service_at_location_id", "service_id", lat_col, lon_col, "name_es", "name_en"
+        )
+        for row in wanted[: MAX_CELLS * 4]:
+            if (row[x_col], row[y_col]) not in spots:
+                continue
+            points.append(
+                {
+                    "id": str(row["service_at_location_id"]),
+                    "s": str(row["service_id"]),
+                    "lat": round(row[lat_col], 5),
+                    "lon": round(row[lon_col], 5),
+                    "name": row[f"name_{lang}"] or row["name_es"] or row["name_en"],
+                }
+            )
+            if len(points) >= MAX_CELLS:
+                break
+    total = sum(cell[0] for cell in cells)
+    return {"zoom": zoom, "total": total, "clusters": out_clusters, "points": points}
+
+
+def naive_geojson(user, filters=None):
+    """Every point as GeoJSON, as a map without clustering would fetch (the benchmark's baseline)."""
+    _x, _y, lat_col, lon_col = columns(user)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row[lon_col], row[lat_col]]},
+            "properties": {"id": str(row["service_at_location_id"]), "name": row["name_es"]},
+        }
+        for row in map_points(user, filters).values("service_at_location_id", lat_col, lon_col, "name_es").iterator()
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+NEAR_RADII_KM = (25, 100, 400, 1600, 6400)
+
+
+def nearest(user, filters, lat, lon, limit=20):
+    """Return [(map point, km)] nearest to a point, by haversine after a bounding-box prefilter."""
+    _x, _y, lat_col, lon_col = columns(user)
+    base = map_points(user, filters)
+    found = []
+    for radius in NEAR_RADII_KM:
+        dlat = radius / 111.0
+        dlon = radius / max(1e-6, 111.0 * math.cos(math.radians(min(89.0, abs(lat)))))
+        box = base.filter(
+            **{
+                f"{lat_col}__gte": lat - dlat,
+                f"{lat_col}__lte": lat + dlat,
+                f"{lon_col}__gte": lon - dlon,
+                f"{lon_col}__lte": lon + dlon,
+            }
+        )
+        candidates = list(box[:5000])
+        found = [(p, haversine_km(lat, lon, getattr(p, lat_col), getattr(p, lon_col))) for p in candidates]
+        found = [(p, km) for p, km in found if km <= radius]
+        if len(found) >= limit or radius == NEAR_RADII_KM[-1]:
+            break
+    found.sort(key=lambda item: (item[1], item[0].name_es))
+    return found[:limit]
+
+
+def in_view(user, filters, bbox=None):
+    """Return the map points of the list (the viewport's, when given), ordered by name."""
+    rows = map_points(user, filters)
+    if bbox is not None:
+        x_col, y_col, _lat, _lon = columns(user)
+        x0, y0, x1, y1 = bbox.pixels()
+        rows = rows.filter(**{f"{x_col}__gte": x0, f"{x_col}__lte": x1, f"{y_col}__gte": y0, f"{y_col}__lte": y1})
+    return rows.order_by("name_es", "name_en", "service_at_location_id")
+
+
+def services_for_points(points):
+    """Return {service id: service} with what the list shows, in a fixed number of queries."""
+    ids = {p.service_id for p in points}
+    services = (
+        Service.objects.filter(pk__in=ids).select_related("provider", "country").prefetch_related("terms__taxonomy")
+    )
+    return {s.pk: s for s in services}
+
+
+def place_choices(country_code=None):
+    places = Place.objects.filter(kind=PlaceKind.DIVISION)
+    if country_code:
+        places = places.filter(country_code=country_code)
+    return places.order_by("country_code", "name")
+
+
+def to_verify(user, country, on=None):
+    """Return the country's services not verified for 12 months (oldest first), for those who verify."""
+    on = on or timezone.localdate()
+    cutoff = on - timezone.timedelta(days=UNVERIFIED_AFTER_DAYS)
+    rows = access.restrict(Service.objects.select_related("provider", "country"), user, "verify")
+    return rows.filter(country=country).unverified_since(cutoff).order_by("assured_date", "name_es")
+
+
+def pending_edits(user, country=None):
+    rows = access.restrict(ServiceEdit.objects.pending().select_related("service__country", "author"), user, "approve")
+    if country is not None:
+        rows = rows.filter(service__country=country)
+    return rows
+
+
+def pending_services(user, country=None):
+    rows = access.restrict(
+        Service.objects.filter(is_published=False).select_related("provider", "country"), user, "approve"
+    )
+    if country is not None:
+        rows = rows.filter(country=country)
+    return rows
+
+
+def default_view():
+    """Return the map's first view (the member countries, from Canada to Panama)."""
+    return getattr(settings, "DIRECTORY_MAP_VIEW", {"lat": 20.0, "lon": -90.0, "zoom": 4})
