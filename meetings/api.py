@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
+from core.api import Error, FieldErrors, InputSchema
 from network.models import Body
 
 from . import queries, services
@@ -27,15 +28,6 @@ from .models import (
 )
 
 router = Router(tags=["meetings"])
-
-
-class Error(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 404: Error}
@@ -157,27 +149,27 @@ class StatusChangeOut(Schema):
 # ---- input -------------------------------------------------------------------------------
 
 
-class AgreementIn(Schema):
+class AgreementIn(InputSchema):
     kind: AgreementKind = AgreementKind.OTHER
     text_es: str = Field("", max_length=20000)
     text_en: str = Field("", max_length=20000)
     parent_id: int | None = Field(None, description="Make it a sub-item of this agreement")
 
 
-class AgreementPatch(Schema):
+class AgreementPatch(InputSchema):
     revision: int = Field(..., ge=1, description="The revision you read; a newer one on the server is a conflict")
     kind: AgreementKind | None = None
     text_es: str | None = Field(None, max_length=20000)
     text_en: str | None = Field(None, max_length=20000)
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     decision: Decision
     rcgm_meeting_id: int | None = None
     note: str = Field("", max_length=500)
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(InputSchema):
     actors: list[str] = Field(..., min_length=1, max_length=40)
     action_es: str = Field("", max_length=5000)
     action_en: str = Field("", max_length=5000)
@@ -185,7 +177,7 @@ class CommitmentIn(Schema):
     notes: str = Field("", max_length=5000)
 
 
-class StatusChangeIn(Schema):
+class StatusChangeIn(InputSchema):
     status: CommitmentStatus
     note: str = Field("", max_length=4000)
     evidence_link: str = Field("", max_length=500)
@@ -226,7 +218,7 @@ STATUS_FILTERS = {"open", "overdue", "", *CommitmentStatus.values}
 
 
 @router.get("/meetings", response={200: list[MeetingOut], 400: FieldErrors, 401: Error}, openapi_extra=READ_SECURITY)
-@paginate(LimitOffsetPagination)
+@paginate
 def list_meetings(request, filters: Query[MeetingFilter]):
     """Meetings the caller may see (drafts for the TS only)."""
     return queries.meetings(request.user, body=_body(filters.body), when=filters.when, q=filters.q or "")
@@ -324,7 +316,7 @@ def record_decision(request, agreement_id: int, payload: DecisionIn):
 @router.get(
     "/commitments", response={200: list[CommitmentOut], 400: FieldErrors, 401: Error}, openapi_extra=READ_SECURITY
 )
-@paginate(LimitOffsetPagination)
+@paginate
 def list_commitments(request, filters: Query[CommitmentFilter]):
     """The follow-up board: commitments the caller may see, overdue first (network members only)."""
     status = filters.status if filters.status is not None else "open"

@@ -84,7 +84,9 @@ class CountryOfficerTest(TestCase):
     def test_bad_status_and_link_are_named(self):
         api = api_client(self.n.mx_officer)
         url = f"/api/v1/commitments/{self.mexico_commitment.pk}/status-changes"
-        self.assertEqual(api.post(url, {"status": "finished"}, content_type="application/json").status_code, 422)
+        bad_status = api.post(url, {"status": "finished"}, content_type="application/json")
+        self.assertEqual(bad_status.status_code, 400)
+        self.assertIn("status", bad_status.json()["errors"])
         bad_link = api.post(url, {"status": "done", "evidence_link": "ftp://x"}, content_type="application/json")
         self.assertEqual(bad_link.status_code, 400)
         self.assertIn("evidence_link", bad_link.json()["errors"])

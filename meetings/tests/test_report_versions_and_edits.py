@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 
-from core.testing import api_client, make_user, signed_in
+from core.testing import api_client, give_totp, make_user, signed_in
 from meetings import services
 from meetings.models import Agreement, ReportStatus
 from network import services as network_services
@@ -132,6 +132,7 @@ class ConflictingEditsTest(TestCase):
             appointment={"organization": cls.n.ts_org, "role": AppointmentRole.STAFF, "body": cls.n.network},
         )
         cls.ts2 = make_user("ts2@example.org", person)
+        give_totp(cls.ts2)  # TS staff use a second factor
 
     def setUp(self):
         self.enterContext(translation.override("en"))
