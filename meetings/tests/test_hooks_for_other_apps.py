@@ -91,3 +91,31 @@ class SignalTest(TestCase):
             )
         self.assertEqual(received[-1].codes, ["CA"])
         self.assertIsInstance(received[-1].commitment, Commitment)
+
+
+class CircularFulfilsCommitmentTest(TestCase):
+    """End to end with the circulation app: sending a circular marks the commitment it fulfils done."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_rcm()
+        cls.meeting = import_seed(cls.n)
+
+    def test_sending_the_circular_marks_the_commitment_done(self):
+        from circulation import services as circulation
+
+        target = commitment(self.meeting, "3")
+        circular = circulation.create_circular(
+            acting_user=self.n.ts,
+            countries=[self.n.gt, self.n.mx],
+            fulfils=circulation.resolve_target(f"meetings.commitment:{target.pk}", self.n.ts),
+            title_en="Child Fund contact points",
+            body_en="Please find the contact points and the information note.",
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            circulation.send_circular(circular, acting_user=self.n.ts)
+        target.refresh_from_db()
+        self.assertEqual(target.status, "done")
+        self.assertEqual(target.fulfilled_by_id, circular.pk)
+        self.assertTrue(target.evidence_link)
+        self.assertEqual(target.status_changes.get().changed_by, self.n.ts)
