@@ -197,6 +197,9 @@ def bench_board(n):
 def main():
     # No setup_test_environment(): its instrumented template rendering would slow every page.
     settings.DEBUG = False
+    import logging
+
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one line per sign-in would drown the figures
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from django.utils import translation
