@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.apps import EnlaceAppConfig
+from core.apps import EnlaceAppConfig, NavItem
 
 
 class MeetingsConfig(EnlaceAppConfig):
@@ -8,4 +8,47 @@ class MeetingsConfig(EnlaceAppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
     url_prefix = "meetings/"
-    nav = ()
+    nav = (
+        NavItem(_("Meetings"), "meetings:list", "public", order=30),
+        NavItem(_("Follow-up"), "meetings:board", "member", order=35),
+    )
+
+    def main_pages(self):
+        from .models import Commitment, Meeting
+
+        pages = [
+            {"name": "meetings", "path": "/meetings/", "audience": "public"},
+            {"name": "calendar", "path": "/meetings/calendar/?month=2017-11", "audience": "public"},
+            {"name": "follow-up", "path": "/meetings/follow-up/", "audience": "member"},
+            {"name": "rcgm-pack", "path": "/meetings/rcgm-pack/", "audience": "member"},
+        ]
+        meeting = (
+            Meeting.objects.filter(status="published", visibility="public", reports__status="approved")
+            .order_by("start_date")
+            .first()
+        )
+        if meeting is not None:
+            pages.append({"name": "meeting", "path": meeting.get_absolute_url(), "audience": "public"})
+            pages.append({"name": "meeting-member", "path": meeting.get_absolute_url(), "audience": "member"})
+            print_page = f"/meetings/{meeting.pk}/report/print/"
+            pages.append({"name": "report-print", "path": print_page, "audience": "public"})
+            commitment = Commitment.objects.filter(meeting=meeting).order_by("pk").first()
+            if commitment is not None:
+                pages.append({"name": "commitment", "path": commitment.get_absolute_url(), "audience": "member"})
+        return pages
+
+    def ready(self):
+        from core.audit import track
+
+        from . import access, hooks, models  # noqa: F401  (register policies, search, my work, fulfilment)
+
+        for model in (
+            models.Meeting,
+            models.AgendaItem,
+            models.MeetingDocument,
+            models.ReportVersion,
+            models.Agreement,
+            models.Commitment,  # its actors are in `actor_codes`; CommitmentActor rows are written in bulk
+            models.CalendarFeed,
+        ):
+            track(model, exclude=("created_at", "updated_at", "source_text", "last_used_at", "key_hash"))

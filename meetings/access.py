@@ -1,0 +1,265 @@
+"""Access rules for meetings, reports and commitments (registered with core.access).
+
+What we chose:
+- A meeting is a draft while the TS prepares it or reviews an import: the TS alone sees it.
+  Published, it is seen according to its `visibility` (public, network members, TS only).
+- The approved report of a meeting is seen by whoever sees the meeting. The draft being written
+  (during the meeting, or a correction) is for network members and the TS, never the public.
+  Only the TS writes, approves and corrects reports, and records the RCGM's decisions.
+- Commitments and their history are the network's follow-up: network members who may see the
+  meeting see them. The TS updates every commitment's status; a country's liaison officers
+  those whose actor is their country; the current PPT's officers those of the PPT; the staff
+  of an organization those of their organization. Only the TS edits what a commitment says.
+- Meeting documents are for network members; the video link of a meeting too.
+- A calendar feed belongs to its user.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from core.access import CHANGE, DELETE, VIEW, Policy, VisibilityPolicy, register
+from core.models import Visibility
+
+from .models import (
+    ActorKind,
+    AgendaItem,
+    Agreement,
+    CalendarFeed,
+    Commitment,
+    CommitmentActor,
+    CommitmentStatusChange,
+    Meeting,
+    MeetingDocument,
+    MeetingStatus,
+    ReportStatus,
+    ReportVersion,
+)
+
+UPDATE_STATUS = "update_status"
+APPROVE = "approve"
+DECIDE = "decide"
+VIEW_DRAFT = "view_draft"
+VIEW_LINK = "view_link"
+
+
+def meeting_visible(p, meeting):
+    if p.is_ts:
+        return True
+    if meeting.status != MeetingStatus.PUBLISHED:
+        return False
+    if meeting.visibility == Visibility.PUBLIC:
+        return True
+    return meeting.visibility == Visibility.MEMBERS and p.is_member
+
+
+def meeting_q(p, prefix=""):
+    """A filter for the meetings `p` may see; `prefix` reaches the meeting across a relation."""
+    if p.is_ts:
+        return Q()
+    allowed = [Visibility.PUBLIC, Visibility.MEMBERS] if p.is_member else [Visibility.PUBLIC]
+    return Q(**{f"{prefix}status": MeetingStatus.PUBLISHED, f"{prefix}visibility__in": allowed})
+
+
+def actor_q(p, prefix=""):
+    """A filter for the commitment actors that `p` acts for (TS, PPT, their countries, their organizations)."""
+    q = Q(**{f"{prefix}kind": ActorKind.COUNTRY, f"{prefix}country_id__in": p.officer_countries})
+    q |= Q(**{f"{prefix}kind": ActorKind.ORGANIZATION, f"{prefix}organization_id__in": p.organizations})
+    if p.is_ts:
+        q |= Q(**{f"{prefix}kind": ActorKind.TS})
+    if p.is_ppt:
+        q |= Q(**{f"{prefix}kind": ActorKind.PPT})
+    return q
+
+
+def acts_for(p, commitment):
+    """Is `p` one of the commitment's actors (or the TS, who follows every commitment up)?"""
+    if p.is_ts:
+        return True
+    cache = getattr(commitment, "_prefetched_objects_cache", {})
+    actors = cache["actors"] if "actors" in cache else commitment.actors.all()
+    for actor in actors:
+        if actor.kind == ActorKind.COUNTRY and actor.country_id in p.officer_countries:
+            return True
+        if actor.kind == ActorKind.ORGANIZATION and actor.organization_id in p.organizations:
+            return True
+        if actor.kind == ActorKind.PPT and p.is_ppt:
+            return True
+    return False
+
+
+@register(Meeting)
+class MeetingPolicy(VisibilityPolicy):
+    """Drafts for the TS; published meetings by their visibility; the TS keeps them."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return meeting_visible(p, obj)
+        if action == VIEW_DRAFT:
+            return meeting_visible(p, obj) and (p.is_member or p.is_ts)
+        if action == VIEW_LINK:
+            return meeting_visible(p, obj) and p.is_member
+        return p.is_ts
+
+    def can_create(self, p, **context):
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if action == VIEW:
+            return queryset.filter(meeting_q(p))
+        return queryset.none()
+
+
+@register(AgendaItem)
+class AgendaItemPolicy(Policy):
+    """Agenda items are seen with their meeting and kept by the TS."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return meeting_visible(p, obj.meeting)
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        return queryset.filter(meeting_q(p, "meeting__")) if action == VIEW else queryset.none()
+
+
+@register(MeetingDocument)
+class MeetingDocumentPolicy(Policy):
+    """Documents are for network members who see the meeting; the TS adds and removes them."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return p.is_member and meeting_visible(p, obj.meeting)
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if action == VIEW and p.is_member:
+            return queryset.filter(meeting_q(p, "meeting__"))
+        return queryset.none()
+
+
+@register(ReportVersion)
+class ReportVersionPolicy(Policy):
+    """Approved versions with the meeting; drafts for members; the TS writes and approves drafts."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            if obj.status == ReportStatus.DRAFT:
+                return (p.is_member or p.is_ts) and meeting_visible(p, obj.meeting)
+            return meeting_visible(p, obj.meeting)
+        if action in (CHANGE, APPROVE):
+            return p.is_ts and obj.status == ReportStatus.DRAFT
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if action != VIEW:
+            return queryset.none()
+        q = meeting_q(p, "meeting__")
+        if not p.is_member:
+            q &= ~Q(status=ReportStatus.DRAFT)
+        return queryset.filter(q)
+
+
+@register(Agreement)
+class AgreementPolicy(Policy):
+    """Agreements follow their report version; the TS records the RCGM's decisions."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return ReportVersionPolicy().can(p, VIEW, obj.version)
+        if action in (CHANGE, DELETE):
+            return p.is_ts and obj.version.status == ReportStatus.DRAFT
+        if action == DECIDE:
+            return p.is_ts and obj.kind == "recommends_to_rcgm"
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if action != VIEW:
+            return queryset.none()
+        q = meeting_q(p, "version__meeting__")
+        if not p.is_member:
+            q &= ~Q(version__status=ReportStatus.DRAFT)
+        return queryset.filter(q)
+
+
+@register(Commitment)
+class CommitmentPolicy(Policy):
+    """Members see commitments of meetings they see; actors update the status of their own."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return (p.is_member or p.is_ts) and meeting_visible(p, obj.meeting)
+        if action == UPDATE_STATUS:
+            return meeting_visible(p, obj.meeting) and acts_for(p, obj)
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if not p.is_member:
+            return queryset.none()
+        if action == VIEW:
+            return queryset.filter(meeting_q(p, "meeting__"))
+        if action == UPDATE_STATUS:
+            mine = Exists(CommitmentActor.objects.filter(commitment=OuterRef("pk")).filter(actor_q(p)))
+            return queryset.filter(meeting_q(p, "meeting__")).filter(mine)
+        return queryset.none()
+
+
+@register(CommitmentActor)
+class CommitmentActorPolicy(Policy):
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return CommitmentPolicy().can(p, VIEW, obj.commitment)
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if action == VIEW and p.is_member:
+            return queryset.filter(meeting_q(p, "commitment__meeting__"))
+        return queryset.none()
+
+
+@register(CommitmentStatusChange)
+class StatusChangePolicy(Policy):
+    """The history of a commitment is seen with it; nobody edits it."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return CommitmentPolicy().can(p, VIEW, obj.commitment)
+        return False
+
+    def can_create(self, p, **context):
+        return False
+
+    def restrict(self, queryset, p, action):
+        if action != VIEW:
+            return queryset.none()
+        if p.is_ts:
+            return queryset
+        if not p.is_member:
+            return queryset.none()
+        return queryset.filter(meeting_q(p, "commitment__meeting__"))
+
+
+@register(CalendarFeed)
+class CalendarFeedPolicy(Policy):
+    """A calendar feed is its owner's."""
+
+    def can(self, p, action, obj):
+        return p.user_id is not None and obj.user_id == p.user_id
+
+    def can_create(self, p, **context):
+        return p.is_authenticated
+
+    def restrict(self, queryset, p, action):
+        return queryset.filter(user_id=p.user_id) if p.user_id else queryset.none()

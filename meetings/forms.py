@@ -1,0 +1,252 @@
+"""Forms of the meetings pages. They parse input; services validate and write."""
+
+import datetime
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.uploads import SafeFileField
+from network.models import Body, Country, Organization
+
+from . import queries
+from .models import (
+    AgreementKind,
+    CommitmentStatus,
+    Decision,
+    DocumentKind,
+    Meeting,
+    MeetingKind,
+    Modality,
+)
+from .services import EVIDENCE_KINDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    body = forms.ModelChoiceField(
+        label=_("Body"), queryset=Body.objects.all(), required=False, to_field_name="slug", empty_label=_("All bodies")
+    )
+    when = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[("", _("All meetings")), ("upcoming", _("Upcoming")), ("past", _("Past"))],
+    )
+
+    def filters(self):
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class MeetingForm(forms.ModelForm):
+    """A meeting's details."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "body",
+            "title_es",
+            "title_en",
+            "ordinal",
+            "kind",
+            "modality",
+            "place",
+            "link",
+            "start_date",
+            "end_date",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "mandate_es",
+            "mandate_en",
+            "delegations",
+            "organizations",
+            "visibility",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "mandate_es": forms.Textarea(attrs={"rows": 2}),
+            "mandate_en": forms.Textarea(attrs={"rows": 2}),
+            "delegations": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "starts_at": _("Optional: the time it starts, in the time zone below."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegations"].queryset = Country.objects.order_by("code")
+        self.fields["delegations"].label_from_instance = lambda c: c.name
+        self.fields["organizations"].queryset = Organization.objects.exclude(kind="national_institution")
+        self.fields["organizations"].required = False
+        self.fields["delegations"].required = False
+        self.fields["time_zone"].widget = forms.Select(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())])
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk and instance.time_zone:
+            # Times are shown and typed in the meeting's own zone.
+            tz = zoneinfo.ZoneInfo(instance.time_zone)
+            for name in ("starts_at", "ends_at"):
+                value = getattr(instance, name)
+                if value is not None:
+                    self.initial[name] = value.astimezone(tz).replace(tzinfo=None)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            tz = zoneinfo.ZoneInfo(data.get("time_zone") or "")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return data
+        for name in ("starts_at", "ends_at"):
+            value = data.get(name)
+            if value is not None:
+                # The form read the time in the reader's zone; it was typed in the meeting's.
+                data[name] = timezone.make_naive(value).replace(tzinfo=tz)
+        return data
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        return data.pop("delegations"), data.pop("organizations"), data
+
+
+class ImportForm(forms.Form):
+    file = SafeFileField(label=_("Report (DOCX or plain text)"), kinds={"docx", "txt"})
+    body = forms.ModelChoiceField(
+        label=_("Body"),
+        queryset=Body.objects.all(),
+        required=False,
+        empty_label=_("As the report says"),
+        help_text=_("Only if the report does not name it clearly."),
+    )
+    start_date = forms.DateField(
+        label=_("Date"), required=False, widget=DATE, help_text=_("Only if the report does not give it.")
+    )
+
+
+class TranslationForm(forms.Form):
+    file = SafeFileField(label=_("The same report in the other language"), kinds={"docx", "txt"})
+
+
+class AgreementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)
+    text_es = forms.CharField(label=_("Text (Spanish)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text_en = forms.CharField(label=_("Text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReportTextForm(forms.Form):
+    participants_es = forms.CharField(
+        label=_("Participants paragraph (Spanish)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    participants_en = forms.CharField(
+        label=_("Participants paragraph (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    submission_es = forms.CharField(label=_("Submission line (Spanish)"), required=False, max_length=2000)
+    submission_en = forms.CharField(label=_("Submission line (English)"), required=False, max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("RCGM decision"), choices=Decision.choices)
+    rcgm_meeting = forms.ModelChoiceField(
+        label=_("RCGM meeting"), queryset=Meeting.objects.filter(body__kind="rcgm"), required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class CommitmentForm(forms.Form):
+    actors = forms.MultipleChoiceField(label=_("Actors"), widget=forms.CheckboxSelectMultiple)
+    action_es = forms.CharField(label=_("Action (Spanish)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    action_en = forms.CharField(label=_("Action (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    due = forms.CharField(
+        label=_("Due"),
+        required=False,
+        max_length=10,
+        help_text=_("A date (2018-03-31), a year (2018) or a quarter (2018-Q1)."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actors"].choices = queries.actor_choices()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=CommitmentStatus.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    evidence_link = forms.URLField(label=_("Evidence (link)"), required=False, max_length=500, assume_scheme="https")
+    evidence_file = SafeFileField(label=_("Evidence (file)"), required=False, kinds=EVIDENCE_KINDS)
+
+
+class BoardFilterForm(forms.Form):
+    ours = forms.BooleanField(label=_("Our commitments only"), required=False)
+    actor = forms.ChoiceField(label=_("Actor"), required=False)
+    body = forms.ModelChoiceField(
+        label=_("Body"), queryset=Body.objects.all(), required=False, to_field_name="slug", empty_label=_("All bodies")
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.none(), required=False, empty_label=_("Any meeting")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        initial="open",
+        choices=[("open", _("Open (pending or in progress)")), ("overdue", _("Overdue")), ("", _("Any status"))]
+        + list(CommitmentStatus.choices),
+    )
+    q = forms.CharField(label=_("Words in the action"), required=False, max_length=200)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Any actor"))] + queries.actor_choices()
+        from core import access
+
+        self.fields["meeting"].queryset = access.restrict(Meeting.objects.all(), user).order_by("-start_date")
+
+    def filters(self):
+        if not self.is_bound:
+            return {"status": "open"}
+        if not self.is_valid():
+            return {"status": "open"}
+        data = {key: value for key, value in self.cleaned_data.items() if value not in (None, "", False)}
+        data.setdefault("status", self.cleaned_data.get("status") or "")
+        return data
+
+
+class PackForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.all(), to_field_name="slug")
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+    lang = forms.ChoiceField(label=_("Language"), choices=[("es", _("Spanish")), ("en", _("English"))])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The period must end after it starts."))
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]) > datetime.timedelta(days=3660):
+            self.add_error("end", _("Choose a period of ten years at most."))
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    title_es = forms.CharField(label=_("Item (Spanish)"), required=False, max_length=300)
+    title_en = forms.CharField(label=_("Item (English)"), required=False, max_length=300)
+    presenter = forms.CharField(label=_("Presented by"), required=False, max_length=200)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    file = SafeFileField(label=_("File"))
+
+
+# Kept here so templates and views share the labels of choices.
+KIND_LABELS = dict(AgreementKind.choices)
+MODALITIES = dict(Modality.choices)
+MEETING_KINDS = dict(MeetingKind.choices)

@@ -1,0 +1,94 @@
+"""Import a report (DOCX or plain text) as a draft meeting, or only show what would be understood."""
+
+import json
+import os
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import User
+from network.models import Body
+
+from ...importer import parse_file
+from ...services import add_translation, import_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Read a report of a network or RCGM conclusions (DOCX or UTF-8 text, English or Spanish). "
+        "With --dry-run nothing is written; --json prints what was understood."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The report file (.docx or .txt).")
+        parser.add_argument("--dry-run", action="store_true", help="Write nothing; show what was understood.")
+        parser.add_argument("--json", action="store_true", help="Print what was understood as JSON.")
+        parser.add_argument("--as", dest="as_email", help="E-mail of the TS member importing (needed to write).")
+        parser.add_argument("--body", help="Slug of the body, when the report does not name it clearly.")
+        parser.add_argument(
+            "--translation-of", type=int, help="Fill the other language of this meeting's draft report instead."
+        )
+
+    def handle(self, *args, path, dry_run=False, json=False, as_email=None, body=None, translation_of=None, **options):
+        if not os.path.isfile(path):
+            raise CommandError(f"{path}: no such file.")
+        with open(path, "rb") as handle:
+            try:
+                parsed = parse_file(File(handle, name=os.path.basename(path)))
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+        if json:
+            self.stdout.write(_dumps(parsed.as_json()))
+        elif dry_run:
+            self._summary(parsed)
+        if dry_run:
+            return
+        user = User.objects.filter(email__iexact=as_email or "").first()
+        if user is None:
+            raise CommandError("Give --as EMAIL: the account of the TS member importing the report.")
+        target_body = None
+        if body:
+            target_body = Body.objects.filter(slug=body).first()
+            if target_body is None:
+                raise CommandError(f"Unknown body: {body}.")
+        try:
+            if translation_of:
+                from ...models import Meeting
+
+                meeting = Meeting.objects.filter(pk=translation_of).first()
+                if meeting is None:
+                    raise CommandError(f"Unknown meeting: {translation_of}.")
+                for warning in add_translation(meeting, parsed, acting_user=user):
+                    self.stderr.write(warning)
+            else:
+                meeting = import_report(parsed, acting_user=user, source_name=os.path.basename(path), body=target_body)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        except PermissionDenied:
+            raise CommandError(f"{user.email} may not import reports: only the Technical Secretariat may.") from None
+        if not json:
+            self.stdout.write(f"Draft meeting {meeting.pk}: {meeting}")
+
+    def _summary(self, parsed):
+        data = parsed.as_json()
+        meeting = data["meeting"]
+        self.stdout.write(
+            f"{meeting['title']} · {meeting['start_date']} · {meeting['modality']} · body {meeting['body']}"
+        )
+        self.stdout.write(f"Delegations: {', '.join(data['delegations']) or '—'}")
+        for agreement in data["agreements"]:
+            self.stdout.write(f"{agreement['number']}. [{agreement['kind']}] {agreement['text'][:90]}")
+            for item in agreement["items"]:
+                self.stdout.write(f"   {item['letter']}) [{item['kind']}] {item['text'][:86]}")
+        for commitment in data["commitments"]:
+            self.stdout.write(
+                f"→ {commitment['ref']}: {', '.join(commitment['actors'])} — {commitment['action'][:80]}"
+                + (f" (due {commitment['due']})" if commitment["due"] else "")
+            )
+        for warning in data["warnings"]:
+            self.stdout.write(f"! {warning}")
+
+
+def _dumps(data):
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,240 @@
+"""Reads the meetings pages, exports and API share, each with a fixed number of queries."""
+
+import calendar
+import datetime
+
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from core import access
+from network.models import Country, Organization
+
+from .access import VIEW_DRAFT, actor_q
+from .models import (
+    OPEN_STATUSES,
+    ActorKind,
+    AgendaItem,
+    Agreement,
+    Commitment,
+    CommitmentActor,
+    CommitmentStatusChange,
+    Meeting,
+    MeetingDocument,
+    ReportStatus,
+    ReportVersion,
+)
+
+
+def meetings(user, *, body=None, when=None, q=""):
+    """Return the meetings a user may see, filtered; upcoming ones soonest first, else newest first."""
+    rows = access.restrict(Meeting.objects.select_related("body").defer("source_text", "import_warnings"), user)
+    if body is not None:
+        rows = rows.filter(body=body)
+    today = timezone.localdate()
+    for word in (q or "").split()[:8]:
+        rows = rows.filter(
+            Q(title_es__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(place__icontains=word)
+            | Q(body__name_es__icontains=word)
+            | Q(body__name_en__icontains=word)
+        )
+    if when == "upcoming":
+        return rows.upcoming(today).order_by("start_date", "pk")
+    if when == "past":
+        return rows.exclude(pk__in=Meeting.objects.upcoming(today).values("pk")).order_by("-start_date", "-pk")
+    return rows.order_by("-start_date", "-pk")
+
+
+def month_weeks(user, year, month, body=None):
+    """Return the weeks (Monday first) of a month, each day with the meetings held that day."""
+    rows = access.restrict(Meeting.objects.select_related("body").defer("source_text"), user).in_month(year, month)
+    if body is not None:
+        rows = rows.filter(body=body)
+    rows = list(rows.order_by("start_date", "pk"))
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        days = []
+        for day in week:
+            held = [m for m in rows if m.start_date <= day <= m.last_day]
+            days.append({"date": day, "in_month": day.month == month, "meetings": held})
+        weeks.append(days)
+    return weeks
+
+
+def shown_version(user, meeting, number=None):
+    """The report version a reader sees: the one asked for, else the approved one, else the draft (members)."""
+    versions = list(access.restrict(ReportVersion.objects.filter(meeting=meeting), user).order_by("-number"))
+    if number is not None:
+        return next((v for v in versions if v.number == number), None), versions
+    approved = next((v for v in versions if v.status == ReportStatus.APPROVED), None)
+    if approved is not None:
+        return approved, versions
+    draft = next((v for v in versions if v.status == ReportStatus.DRAFT), None)
+    if draft is not None and access.can(user, VIEW_DRAFT, meeting):
+        return draft, versions
+    return None, versions
+
+
+def agreement_tree(version):
+    """Return a version's numbered agreements in order, each with `.children` (its sub-items in order)."""
+    if version is None:
+        return []
+    rows = list(version.agreements.select_related("rcgm_meeting").order_by("position", "sub_position", "pk"))
+    tops = [row for row in rows if row.parent_id is None]
+    by_pk = {top.pk: top for top in tops}
+    for top in tops:
+        top.children = []
+    for row in rows:
+        if row.parent_id is not None and row.parent_id in by_pk:
+            by_pk[row.parent_id].children.append(row)
+    return tops
+
+
+def commitments_of(user, version):
+    """Return the commitments a user may see in a report version, grouped by agreement pk."""
+    if version is None:
+        return {}
+    rows = access.restrict(Commitment.objects.with_actors(), user).filter(agreement__version=version)
+    grouped = {}
+    for row in rows.order_by("position", "pk"):
+        grouped.setdefault(row.agreement_id, []).append(row)
+    return grouped
+
+
+def meeting_detail(user, meeting, number=None):
+    """Return what the meeting page shows, in a fixed number of queries."""
+    version, versions = shown_version(user, meeting, number)
+    tree = agreement_tree(version)
+    grouped = commitments_of(user, version)
+    for top in tree:
+        top.commitment_list = grouped.get(top.pk, [])
+        for child in top.children:
+            child.commitment_list = grouped.get(child.pk, [])
+    return {
+        "version": version,
+        "versions": versions,
+        "agreements": tree,
+        "agenda": list(access.restrict(AgendaItem.objects.filter(meeting=meeting), user)),
+        "documents": list(access.restrict(MeetingDocument.objects.filter(meeting=meeting), user)),
+        "delegations": list(meeting.delegations.order_by("code")),
+        "organizations": list(meeting.organizations.order_by("name_es")),
+    }
+
+
+# ---- follow-up board --------------------------------------------------------------------------
+
+
+def actor_choices():
+    """The actors one can filter the board by: TS, PPT, each country, each organization."""
+    from django.utils.translation import gettext as _
+
+    choices = [("ts", _("Technical Secretariat")), ("ppt", _("Pro Tempore Presidency"))]
+    choices += [(f"country:{c.code.code}", str(c.code.name)) for c in Country.objects.order_by("code")]
+    choices += [
+        (f"org:{o.pk}", o.short_name)
+        for o in Organization.objects.exclude(kind="secretariat").order_by("acronym_en", "name_en")
+    ]
+    return choices
+
+
+def actor_filter(value):
+    """Turn a board actor value (ts, ppt, country:MX, org:12) into a CommitmentActor filter, or None."""
+    if value == "ts":
+        return Q(kind=ActorKind.TS)
+    if value == "ppt":
+        return Q(kind=ActorKind.PPT)
+    if value.startswith("country:"):
+        return Q(kind=ActorKind.COUNTRY, country__code=value.split(":", 1)[1].upper()[:2])
+    if value.startswith("org:") and value[4:].isdigit():
+        return Q(kind=ActorKind.ORGANIZATION, organization_id=int(value[4:]))
+    return None
+
+
+def board(user, *, actor="", body=None, meeting=None, status="open", ours=False, q="", on=None):
+    """Commitments for the follow-up board: overdue first, then by due date; one definition for page and API."""
+    today = on or timezone.localdate()
+    rows = access.restrict(Commitment.objects.for_board(), user)
+    if status == "open":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif status == "overdue":
+        rows = rows.filter(status__in=OPEN_STATUSES, due_by__lt=today)
+    elif status:
+        rows = rows.filter(status=status)
+    if ours:
+        principal = access.principal_for(user)
+        rows = rows.filter(Exists(CommitmentActor.objects.filter(commitment=OuterRef("pk")).filter(actor_q(principal))))
+    if actor:
+        condition = actor_filter(actor)
+        if condition is not None:
+            rows = rows.filter(Exists(CommitmentActor.objects.filter(commitment=OuterRef("pk")).filter(condition)))
+    if body is not None:
+        rows = rows.filter(meeting__body=body)
+    if meeting is not None:
+        rows = rows.filter(meeting=meeting)
+    for word in (q or "").split()[:8]:
+        rows = rows.filter(Q(action_es__icontains=word) | Q(action_en__icontains=word))
+    rows = rows.annotate(
+        overdue_rank=Case(
+            When(status__in=OPEN_STATUSES, due_by__lt=today, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+    return rows.order_by(
+        "overdue_rank",
+        F("due_by").asc(nulls_last=True),
+        "-meeting__start_date",
+        "agreement__position",
+        "agreement__sub_position",
+        "position",
+        "pk",
+    )
+
+
+def commitment_history(user, commitment):
+    return list(
+        access.restrict(CommitmentStatusChange.objects.filter(commitment=commitment), user)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+def recommendations(user, body, start, end):
+    """Recommendations to the RCGM of a body's meetings in a period (approved reports), with decisions."""
+    return list(
+        access.restrict(Agreement.objects.select_related("version__meeting", "rcgm_meeting"), user)
+        .filter(
+            kind="recommends_to_rcgm",
+            version__status=ReportStatus.APPROVED,
+            version__meeting__body=body,
+            version__meeting__start_date__gte=start,
+            version__meeting__start_date__lte=end,
+        )
+        .order_by("version__meeting__start_date", "position", "sub_position")
+    )
+
+
+def pack_commitments(user, body, start, end):
+    """Commitments of a body's meetings in a period, with actors, in report order."""
+    return list(
+        access.restrict(Commitment.objects.for_board(), user)
+        .filter(meeting__body=body, meeting__start_date__gte=start, meeting__start_date__lte=end)
+        .order_by("meeting__start_date", "agreement__position", "agreement__sub_position", "position", "pk")
+    )
+
+
+def upcoming_for_feed(user, days_back=31):
+    """Meetings for a calendar feed: from a month ago on, as the user may see them."""
+    since = timezone.localdate() - datetime.timedelta(days=days_back)
+    return list(
+        access.restrict(Meeting.objects.select_related("body"), user)
+        .filter(Q(start_date__gte=since) | Q(end_date__gte=since))
+        .order_by("start_date", "pk")[:500]
+    )
+
+
+def versions_with_agreements(meeting):
+    return ReportVersion.objects.filter(meeting=meeting).prefetch_related(
+        Prefetch("agreements", queryset=Agreement.objects.order_by("position", "sub_position", "pk"))
+    )

@@ -1,0 +1,172 @@
+"""The follow-up of commitments: the board, a commitment's page, status changes with evidence."""
+
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import access
+from core.forms import add_service_errors
+
+from .. import queries, services
+from ..access import UPDATE_STATUS
+from ..forms import BoardFilterForm, CommitmentForm, StatusForm
+from ..models import Agreement, Commitment, CommitmentStatusChange
+
+PAGE_SIZE = 25
+
+
+@login_required
+def board(request):
+    """Open commitments by actor, body and meeting, overdue first; 'our commitments' for each actor."""
+    access.require_member(request.user)
+    form = BoardFilterForm(request.GET or None, user=request.user)
+    rows = queries.board(request.user, **form.filters())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    # Meetings and actors come with the page: asking core.access for each row runs no query.
+    mine = {c.pk for c in page.object_list if access.can(request.user, UPDATE_STATUS, c)}
+    context = {"form": form, "page": page, "query": query.urlencode(), "mine": mine, "today": timezone.localdate()}
+    template = "meetings/board.html#results" if request.htmx else "meetings/board.html"
+    return render(request, template, context)
+
+
+def _commitment(request, pk):
+    commitment = get_object_or_404(Commitment.objects.with_actors().select_related("agreement__version"), pk=pk)
+    access.require(request.user, access.VIEW, commitment)
+    return commitment
+
+
+@login_required
+def commitment_detail(request, pk):
+    """A commitment, its history, and (for its actors and the TS) the form to change its status."""
+    commitment = _commitment(request, pk)
+    can_update = access.can(request.user, UPDATE_STATUS, commitment)
+    form = StatusForm(request.POST or None, request.FILES or None, initial={"status": commitment.status})
+    status = 200
+    if request.method == "POST":
+        access.require(request.user, UPDATE_STATUS, commitment)
+        if form.is_valid():
+            try:
+                services.change_commitment_status(
+                    commitment,
+                    form.cleaned_data["status"],
+                    acting_user=request.user,
+                    note=form.cleaned_data["note"],
+                    evidence_link=form.cleaned_data["evidence_link"],
+                    evidence_file=form.cleaned_data["evidence_file"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The status is updated."))
+                return redirect(commitment)
+        status = 400
+    return render(
+        request,
+        "meetings/commitment.html",
+        {
+            "commitment": commitment,
+            "history": queries.commitment_history(request.user, commitment),
+            "form": form if can_update else None,
+            "can_change": access.can(request.user, access.CHANGE, commitment),
+        },
+        status=status,
+    )
+
+
+@login_required
+def commitment_edit(request, pk=None, agreement_pk=None):
+    """Add a commitment to an agreement, or change what one says (the TS)."""
+    commitment = _commitment(request, pk) if pk else None
+    agreement = (
+        commitment.agreement
+        if commitment
+        else get_object_or_404(Agreement.objects.select_related("version__meeting"), pk=agreement_pk)
+    )
+    if commitment is not None:
+        access.require(request.user, access.CHANGE, commitment)
+    else:
+        access.require_create(request.user, Commitment)
+    initial = {}
+    if commitment is not None:
+        initial = {
+            "actors": [_actor_value(a) for a in commitment.actors.all()],
+            "action_es": commitment.action_es,
+            "action_en": commitment.action_en,
+            "due": commitment.due or "",
+            "notes": commitment.notes,
+        }
+    form = CommitmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actors = services.actors_from_codes([_actor_code(v) for v in data.pop("actors")])
+            if commitment is None:
+                commitment = services.create_commitment(agreement, acting_user=request.user, actors=actors, **data)
+            else:
+                due = data.pop("due")
+                commitment = services.update_commitment(
+                    commitment, acting_user=request.user, actors=actors, due=due, **data
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(commitment)
+    return render(
+        request,
+        "meetings/commitment_form.html",
+        {"form": form, "commitment": commitment, "agreement": agreement, "meeting": agreement.version.meeting},
+    )
+
+
+@login_required
+@require_POST
+def commitment_delete(request, pk):
+    commitment = _commitment(request, pk)
+    meeting = commitment.meeting
+    services.delete_commitment(commitment, acting_user=request.user)
+    messages.success(request, _("The commitment was deleted."))
+    return redirect(meeting)
+
+
+def _actor_value(actor):
+    if actor.kind in ("ts", "ppt"):
+        return actor.kind
+    if actor.kind == "country":
+        return f"country:{actor.country.code.code}"
+    return f"org:{actor.organization_id}"
+
+
+def _actor_code(value):
+    if value in ("ts", "ppt"):
+        return value.upper()
+    if value.startswith("country:"):
+        return value.split(":", 1)[1]
+    return value
+
+
+@login_required
+def evidence_download(request, pk, change_pk=None):
+    """The evidence file of a commitment (or of one of its status changes), for those who see it."""
+    commitment = _commitment(request, pk)
+    field = commitment.evidence_file
+    if change_pk is not None:
+        change = get_object_or_404(CommitmentStatusChange, pk=change_pk, commitment=commitment)
+        field = change.evidence_file
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field.name))

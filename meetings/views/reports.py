@@ -1,0 +1,369 @@
+"""Report pages: import and review, the live editor, approval and corrections, exports, the RCGM pack."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import access
+from core.forms import add_service_errors
+
+from .. import exports, queries, services
+from ..access import APPROVE, DECIDE
+from ..forms import AgreementForm, DecisionForm, ImportForm, PackForm, ReportTextForm, TranslationForm
+from ..importer import parse_file
+from ..models import Agreement, AgreementKind, Meeting, ReportStatus, ReportVersion
+
+
+def _ts_meeting(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    access.require(request.user, access.CHANGE, meeting)
+    return meeting
+
+
+# ---- import and review ---------------------------------------------------------------------
+
+
+@login_required
+def import_upload(request):
+    """Upload a report (DOCX or text): it becomes a draft meeting to review."""
+    access.require_create(request.user, Meeting)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            parsed = parse_file(upload)
+            meeting = services.import_report(
+                parsed,
+                acting_user=request.user,
+                source_name=upload.name,
+                body=form.cleaned_data.get("body"),
+                start_date=form.cleaned_data.get("start_date"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The report was read. Check what was understood, correct it, then publish."))
+            return redirect("meetings:review", pk=meeting.pk)
+    return render(request, "meetings/import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def review(request, pk):
+    """The source text beside what was understood, with links to correct each part."""
+    meeting = _ts_meeting(request, pk)
+    context = queries.meeting_detail(request.user, meeting)
+    context.update(
+        meeting=meeting,
+        source_lines=meeting.source_text.splitlines(),
+        translation_form=TranslationForm(),
+        draft=services.draft_of(meeting),
+    )
+    return render(request, "meetings/review.html", context)
+
+
+@login_required
+@require_POST
+def translation_upload(request, pk):
+    """Fill the other language of the draft from the same report in that language."""
+    meeting = _ts_meeting(request, pk)
+    form = TranslationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            parsed = parse_file(form.cleaned_data["file"])
+            warnings = services.add_translation(meeting, parsed, acting_user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The translation was added."))
+            for warning in warnings:
+                messages.warning(request, warning)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("meetings:review", pk=meeting.pk)
+
+
+# ---- the editor ------------------------------------------------------------------------------
+
+
+def _editor_context(request, meeting):
+    draft = services.draft_of(meeting)
+    approved = meeting.reports.filter(status=ReportStatus.APPROVED).first()
+    return {
+        "meeting": meeting,
+        "draft": draft,
+        "approved": approved,
+        "agreements": queries.agreement_tree(draft),
+        "kinds": AgreementKind.choices,
+        "add_form": AgreementForm(initial={"kind": AgreementKind.OTHER}),
+    }
+
+
+@login_required
+def report_editor(request, pk):
+    """Draft the report live: add, edit, reorder agreements; approve (TS)."""
+    meeting = _ts_meeting(request, pk)
+    context = _editor_context(request, meeting)
+    template = "meetings/editor.html#agreements" if request.htmx else "meetings/editor.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def report_start(request, pk):
+    meeting = _ts_meeting(request, pk)
+    try:
+        services.start_report(meeting, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("meetings:editor", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def report_correct(request, pk):
+    meeting = _ts_meeting(request, pk)
+    try:
+        services.start_correction(meeting, acting_user=request.user, note=request.POST.get("note", "")[:500])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("A correction was opened; the approved version stays as it was."))
+    return redirect("meetings:editor", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def report_approve(request, pk):
+    version = get_object_or_404(ReportVersion.objects.select_related("meeting"), pk=pk)
+    access.require(request.user, APPROVE, version)
+    try:
+        services.approve_report(version, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("meetings:editor", pk=version.meeting_id)
+    messages.success(request, _("The report is approved and locked."))
+    return redirect(version.meeting)
+
+
+@login_required
+def report_text(request, pk):
+    version = get_object_or_404(ReportVersion.objects.select_related("meeting"), pk=pk)
+    access.require(request.user, access.CHANGE, version)
+    form = ReportTextForm(
+        request.POST or None,
+        initial={
+            name: getattr(version, name)
+            for name in ("participants_es", "participants_en", "submission_es", "submission_en")
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_report_text(version, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("meetings:editor", pk=version.meeting_id)
+    return render(
+        request,
+        "meetings/simple_form.html",
+        {"form": form, "meeting": version.meeting, "title": _("Participants paragraph and submission line")},
+    )
+
+
+def _agreement(request, pk):
+    agreement = get_object_or_404(Agreement.objects.select_related("version__meeting", "parent"), pk=pk)
+    access.require(request.user, access.CHANGE, agreement)
+    return agreement
+
+
+def _list_or_redirect(request, meeting):
+    if request.htmx:
+        return render(request, "meetings/editor.html#agreements", _editor_context(request, meeting))
+    return redirect("meetings:editor", pk=meeting.pk)
+
+
+@login_required
+def agreement_edit(request, pk):
+    """Edit one agreement; a conflicting edit is refused and the editor keeps their text."""
+    agreement = _agreement(request, pk)
+    meeting = agreement.version.meeting
+    conflict = None
+    if request.method == "POST":
+        form = AgreementForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            revision = data.pop("revision") or 0
+            try:
+                agreement = services.update_agreement(agreement, acting_user=request.user, revision=revision, **data)
+            except services.EditConflict as error:
+                conflict = error.current
+                form = AgreementForm(request.POST.copy())
+                form.data["revision"] = conflict.revision
+                form.is_valid()
+                form.add_error(None, error.messages[0])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if request.htmx:
+                    agreement.children = []
+                    return render(request, "meetings/_agreement_row.html", {"agreement": agreement, "meeting": meeting})
+                messages.success(request, _("Saved."))
+                return redirect(reverse("meetings:editor", args=[meeting.pk]) + f"#agreement-{agreement.pk}")
+    else:
+        form = AgreementForm(
+            initial={
+                "kind": agreement.kind,
+                "text_es": agreement.text_es,
+                "text_en": agreement.text_en,
+                "revision": agreement.revision,
+            }
+        )
+    context = {"form": form, "agreement": agreement, "meeting": meeting, "conflict": conflict}
+    template = "meetings/_agreement_form.html" if request.htmx else "meetings/agreement_form.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def agreement_add(request, pk):
+    meeting = _ts_meeting(request, pk)
+    draft = services.draft_of(meeting)
+    if draft is None:
+        raise Http404
+    form = AgreementForm(request.POST)
+    parent = None
+    if request.POST.get("parent"):
+        parent = get_object_or_404(Agreement, pk=request.POST["parent"], version=draft)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("revision", None)
+        try:
+            services.add_agreement(draft, acting_user=request.user, parent=parent, **data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("The agreement was not added: check its kind and text."))
+    return _list_or_redirect(request, meeting)
+
+
+@login_required
+@require_POST
+def agreement_move(request, pk):
+    agreement = _agreement(request, pk)
+    services.move_agreement(agreement, -1 if request.POST.get("direction") == "up" else 1, acting_user=request.user)
+    return _list_or_redirect(request, agreement.version.meeting)
+
+
+@login_required
+@require_POST
+def agreement_delete(request, pk):
+    agreement = _agreement(request, pk)
+    try:
+        services.delete_agreement(agreement, acting_user=request.user, revision=request.POST.get("revision") or None)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return _list_or_redirect(request, agreement.version.meeting)
+
+
+@login_required
+def agreement_decision(request, pk):
+    """Record the RCGM's decision on a recommendation."""
+    agreement = get_object_or_404(Agreement.objects.select_related("version__meeting"), pk=pk)
+    access.require(request.user, DECIDE, agreement)
+    form = DecisionForm(
+        request.POST or None,
+        initial={
+            "decision": agreement.rcgm_decision,
+            "rcgm_meeting": agreement.rcgm_meeting,
+            "note": agreement.rcgm_note,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_rcgm_decision(agreement, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The RCGM's decision is recorded."))
+            return redirect(agreement.version.meeting)
+    return render(
+        request,
+        "meetings/simple_form.html",
+        {
+            "form": form,
+            "meeting": agreement.version.meeting,
+            "title": _("RCGM decision on %(ref)s") % {"ref": agreement.ref},
+        },
+    )
+
+
+# ---- exports -------------------------------------------------------------------------------
+
+
+def _export_version(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    access.require(request.user, access.VIEW, meeting)
+    number = request.GET.get("version")
+    version, _versions = queries.shown_version(
+        request.user, meeting, int(number) if number and number.isdigit() else None
+    )
+    if version is None:
+        raise Http404
+    lang = request.GET.get("lang") if request.GET.get("lang") in ("es", "en") else request.LANGUAGE_CODE[:2]
+    return meeting, version, lang if lang in ("es", "en") else "es"
+
+
+def report_docx(request, pk):
+    meeting, version, lang = _export_version(request, pk)
+    response = HttpResponse(exports.report_docx(meeting, version, lang), content_type=exports.DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exports.report_filename(meeting, lang)}"'
+    return response
+
+
+def report_print(request, pk):
+    meeting, version, lang = _export_version(request, pk)
+    return render(
+        request,
+        "meetings/print.html",
+        {
+            "meeting": meeting,
+            "version": version,
+            "lang": lang,
+            "lines": exports.title_lines(meeting, lang),
+            "participants": [p for p in (exports._text(version, "participants", lang) or "").split("\n") if p],
+            "submission": exports._text(version, "submission", lang),
+            "agreements": [
+                (a, exports._text(a, "text", lang), [(i, exports._text(i, "text", lang)) for i in a.children])
+                for a in queries.agreement_tree(version)
+            ],
+        },
+    )
+
+
+@login_required
+def rcgm_pack(request):
+    """For a body and a period: recommendations with the RCGM's decisions, commitments with their status."""
+    access.require_member(request.user)
+    form = PackForm(request.GET or None)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        content = exports.rcgm_pack_docx(request.user, data["body"], data["start"], data["end"], data["lang"])
+        response = HttpResponse(content, content_type=exports.DOCX_TYPE)
+        name = f"rcgm-pack-{data['body'].slug}-{data['start'].isoformat()}-{data['end'].isoformat()}.docx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "meetings/pack.html", {"form": form}, status=400 if form.errors else 200)
