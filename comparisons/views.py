@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import access
@@ -235,9 +236,9 @@ def question_edit(request, pk, question_pk=None):
 
 
 REMOVED_MESSAGES = {
-    "deleted": _("The question was removed (no country had answered it)."),
-    "retired": _("The question was removed from the framework; the earlier rounds keep it and its answers."),
-    "retired_next": _(
+    "deleted": gettext_lazy("The question was removed (no country had answered it)."),
+    "retired": gettext_lazy("The question was removed from the framework; the earlier rounds keep it and its answers."),
+    "retired_next": gettext_lazy(
         "Countries have answered it in the open round: it stays in this round and leaves the framework from the "
         "next round. No answer is lost."
     ),
