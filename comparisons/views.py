@@ -361,8 +361,8 @@ def country_profile(request, pk, number, code):
         analysis=analysis,
         round=round_,
         column=column,
-        return_form=ReturnForm(),
-        validate_form=ValidateForm(),
+        return_form=ReturnForm(prefix="return"),
+        validate_form=ValidateForm(prefix="validate"),
         **_rounds_nav(analysis, round_),
     )
     return render(request, "comparisons/country_profile.html", context)
@@ -446,7 +446,7 @@ def column_submit(request, pk, number, code):
 def column_review(request, pk, number, code, decision):
     _analysis_, _round_, column = _column(request, pk, number, code)
     access.require(request.user, REVIEW, column)
-    form = (ReturnForm if decision == "return" else ValidateForm)(request.POST)
+    form = (ReturnForm if decision == "return" else ValidateForm)(request.POST, prefix=decision)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:

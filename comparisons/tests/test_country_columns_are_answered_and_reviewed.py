@@ -77,7 +77,7 @@ class PanamaAnswersAndTheLeadReviewsTest(TestCase):
         self.assertRedirects(response, self.url("country", "pa"))
 
         lead = signed_in(self.n.lead)
-        response = lead.post(self.url("return", "pa"), {"comment": "Indiquen la base legal de 1.2."})
+        response = lead.post(self.url("return", "pa"), {"return-comment": "Indiquen la base legal de 1.2."})
         self.assertRedirects(response, self.url("country", "pa"))
         col.refresh_from_db()
         self.assertEqual((col.status, col.review_comment), (ColumnStatus.RETURNED, "Indiquen la base legal de 1.2."))
@@ -92,7 +92,7 @@ class PanamaAnswersAndTheLeadReviewsTest(TestCase):
         response = panama.post(self.url("answer", "pa"), data)
         self.assertEqual(column(self.round, "PA").status, ColumnStatus.SUBMITTED)
 
-        response = lead.post(self.url("validate", "pa"), {"comment": ""})
+        response = lead.post(self.url("validate", "pa"), {"validate-comment": ""})
         self.assertRedirects(response, self.url("country", "pa"))
         col.refresh_from_db()
         self.assertEqual(col.status, ColumnStatus.VALIDATED)
