@@ -212,9 +212,14 @@ class MatrixOut(Schema):
 class ChangeOut(Schema):
     question_id: int
     country: str
-    kind: str = Field(..., description="changed, new, removed, basis or carried")
+    kind: str = Field(..., description="changed, new (newly answered), removed (no longer answered) or basis")
     before: AnswerOut | None
     after: AnswerOut | None
+
+
+class CarriedOut(Schema):
+    country: str
+    count: int = Field(..., description="Answers carried over from the previous round, not confirmed yet")
 
 
 class ChangesOut(Schema):
@@ -223,6 +228,7 @@ class ChangesOut(Schema):
     added_questions: list[int]
     removed_questions: list[int]
     changes: list[ChangeOut]
+    carried_over: list[CarriedOut]
 
 
 # ---- input -------------------------------------------------------------------------------
@@ -626,12 +632,13 @@ def get_matrix(
 def get_changes(request, analysis_id: int, number: int):
     """What changed since the previous round, for the countries the caller may see in both."""
     round_ = _get_round(request, analysis_id, number)
-    previous, added, removed, by_question = queries.changes(request.user, round_)
+    found = queries.changes(request.user, round_)
     return {
         "round": round_.number,
-        "previous_round": previous.number if previous else None,
-        "added_questions": [q.pk for q in added],
-        "removed_questions": [q.pk for q in removed],
+        "previous_round": found.previous.number if found.previous else None,
+        "added_questions": [q.pk for q in found.added],
+        "removed_questions": [q.pk for q in found.removed],
+        "carried_over": [{"country": column.country.code.code, "count": count} for column, count in found.carried],
         "changes": [
             {
                 "question_id": change.question.pk,
@@ -640,7 +647,7 @@ def get_changes(request, analysis_id: int, number: int):
                 "before": answer_out(change.before) if change.before else None,
                 "after": answer_out(change.after) if change.after else None,
             }
-            for _question, items in by_question
+            for _question, items in found.by_question
             for change in items
         ],
     }

@@ -14,7 +14,9 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from . import queries
 
@@ -55,83 +57,79 @@ def _question_label(question):
     return f"{question.number} {question}"
 
 
+def _cell(sheet, value, **style):
+    cell = WriteOnlyCell(sheet, value=safe(value))
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
 def xlsx_response(user, round_, lang):
+    """The matrix sheet (questions × countries, coloured with the answer's word) and the answers with their basis."""
     data = queries.matrix(user, round_)
     analysis = round_.analysis
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Matrix")[:31]
-    sheet.append([safe(analysis.localized("title", lang))])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([safe(f"{round_} · {_('Lead')}: {analysis.lead_organization.short_name}")])
-    sheet.append([])
-    header = [_("No."), _("Question")] + [str(column.country.name) for column in data.columns]
-    sheet.append(header)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    header_row = sheet.max_row
-    for block in data.blocks:
-        sheet.append([None, safe(str(block.section))])
-        sheet.cell(row=sheet.max_row, column=2).font = Font(bold=True, italic=True)
-        for row in block.rows:
-            values = [row.question.number, safe(str(row.question))]
-            values += [safe(cell_text(answer)) for _column, answer in row.cells]
-            sheet.append(values)
-            for index, (_column, answer) in enumerate(row.cells, start=3):
-                cell = sheet.cell(row=sheet.max_row, column=index)
-                cell.data_type = "s"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if answer is not None and answer.tone:
-                    cell.fill = PatternFill("solid", fgColor=FILLS[answer.tone])
-            sheet.cell(row=sheet.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    book = Workbook(write_only=True)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    fills = {tone: PatternFill("solid", fgColor=colour) for tone, colour in FILLS.items()}
+
+    sheet = book.create_sheet(_("Matrix")[:31])
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 60
-    for index in range(3, 3 + len(data.columns)):
-        sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = 22
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    for index in range(len(data.columns)):
+        sheet.column_dimensions[get_column_letter(index + 3)].width = 22
+    sheet.freeze_panes = "C5"
+    sheet.append([_cell(sheet, analysis.localized("title", lang), font=Font(bold=True, size=13))])
+    sheet.append([f"{round_} · {_('Lead')}: {analysis.lead_organization.short_name}"])
+    sheet.append([])
+    header = [_("No."), _("Question")] + [str(column.country.name) for column in data.columns]
+    sheet.append([_cell(sheet, value, font=bold) for value in header])
+    for block in data.blocks:
+        sheet.append([None, _cell(sheet, str(block.section), font=Font(bold=True, italic=True))])
+        for row in block.rows:
+            cells = [row.question.number, _cell(sheet, str(row.question), alignment=wrap)]
+            for _column, answer in row.cells:
+                style = {"alignment": wrap}
+                if answer is not None and answer.tone:
+                    style["fill"] = fills[answer.tone]
+                cells.append(_cell(sheet, cell_text(answer), **style))
+            sheet.append(cells)
 
     detail = book.create_sheet(_("Answers and basis")[:31])
-    detail.append(
-        [
-            _("No."),
-            _("Section"),
-            _("Question"),
-            _("Country"),
-            _("Answer"),
-            _("Legal or procedural instrument"),
-            _("Article or section"),
-            _("Link to the instrument"),
-            _("Note"),
-            _("Last confirmed"),
-            _("Carried over, not confirmed"),
-        ]
-    )
-    for cell in detail[1]:
-        cell.font = Font(bold=True)
+    detail.freeze_panes = "A2"
+    headings = [
+        _("No."),
+        _("Section"),
+        _("Question"),
+        _("Country"),
+        _("Answer"),
+        _("Legal or procedural instrument"),
+        _("Article or section"),
+        _("Link to the instrument"),
+        _("Note"),
+        _("Last confirmed"),
+        _("Carried over, not confirmed"),
+    ]
+    detail.append([_cell(detail, value, font=bold) for value in headings])
     for block in data.blocks:
         for row in block.rows:
             for column, answer in row.cells:
                 if answer is None:
                     continue
-                detail.append(
-                    [
-                        row.question.number,
-                        safe(str(block.section)),
-                        safe(str(row.question)),
-                        str(column.country.name),
-                        safe(cell_text(answer)),
-                        safe(answer.basis_instrument),
-                        safe(answer.basis_article),
-                        safe(answer.basis_url),
-                        safe(answer.note),
-                        timezone.localtime(answer.confirmed_at).date().isoformat() if answer.confirmed_at else "",
-                        _("yes") if answer.carried_over else "",
-                    ]
-                )
-                for cell in detail[detail.max_row]:
-                    if isinstance(cell.value, str):
-                        cell.data_type = "s"
-    detail.freeze_panes = "A2"
+                confirmed = timezone.localtime(answer.confirmed_at).date().isoformat() if answer.confirmed_at else ""
+                values = [
+                    row.question.number,
+                    str(block.section),
+                    str(row.question),
+                    str(column.country.name),
+                    cell_text(answer),
+                    answer.basis_instrument,
+                    answer.basis_article,
+                    answer.basis_url,
+                    answer.note,
+                    confirmed,
+                    _("yes") if answer.carried_over else "",
+                ]
+                detail.append([safe(value) for value in values])
     buffer = io.BytesIO()
     book.save(buffer)
     return _response(buffer.getvalue(), XLSX_TYPE, _filename(round_, lang, "xlsx"))

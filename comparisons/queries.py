@@ -246,41 +246,57 @@ class Change:
     column: Column
     before: Answer | None
     after: Answer | None
-    kind: str  # "changed", "new", "removed", "basis", "carried", "confirmed"
+    kind: str  # "changed", "new", "removed", "basis"
+
+
+@dataclass
+class RoundChanges:
+    previous: Round | None
+    added: list = field(default_factory=list)  # questions new in this round
+    removed: list = field(default_factory=list)  # questions of the previous round no longer asked
+    by_question: list = field(default_factory=list)  # [(question, [Change, …])]
+    carried: list = field(default_factory=list)  # [(column, answers still carried over, unconfirmed)]
 
 
 def changes(user, round_):
     """What changed from the previous round to `round_`, for the countries the user may see in both.
 
-    Returns (previous round, added questions, removed questions, changes by question).
+    Answers carried over and not confirmed yet are counted per country, not listed.
     """
     previous = round_.analysis.rounds.filter(number=round_.number - 1).first()
     if previous is None:
-        return None, [], [], []
+        return RoundChanges(previous=None)
+    previous.analysis = round_.analysis
     now_columns = visible_columns(user, round_)
     before_columns = {c.country_id: c for c in visible_columns(user, previous)}
     now_questions = round_questions(round_)
     before_questions = round_questions(previous)
     now_ids = {q.pk for q in now_questions}
     before_ids = {q.pk for q in before_questions}
-    added = [q for q in now_questions if q.pk not in before_ids]
-    removed = [q for q in before_questions if q.pk not in now_ids]
+    result = RoundChanges(
+        previous=previous,
+        added=[q for q in now_questions if q.pk not in before_ids],
+        removed=[q for q in before_questions if q.pk not in now_ids],
+    )
     shared = [q for q in now_questions if q.pk in before_ids]
     pairs = [(c, before_columns[c.country_id]) for c in now_columns if c.country_id in before_columns]
     answers_now = answers_of([now for now, _before in pairs], shared)
     answers_before = answers_of([before for _now, before in pairs], shared)
-    by_question = []
+    carried = {}
     for question in shared:
         items = []
         for now, before in pairs:
             a_now = answers_now.get((now.pk, question.pk))
             a_before = answers_before.get((before.pk, question.pk))
             kind = _change_kind(a_before, a_now)
-            if kind:
+            if kind == "carried":
+                carried[now] = carried.get(now, 0) + 1
+            elif kind:
                 items.append(Change(question=question, column=now, before=a_before, after=a_now, kind=kind))
         if items:
-            by_question.append((question, items))
-    return previous, added, removed, by_question
+            result.by_question.append((question, items))
+    result.carried = [(column, carried[column]) for column in now_columns if column in carried]
+    return result
 
 
 def _change_kind(before, after):

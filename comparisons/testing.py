@@ -146,3 +146,55 @@ def full_answers(a, heard="yes", means="air", months=6):
 def submitted(round_, code, user, a, **overrides):
     col = answer_all(round_, code, user, full_answers(a, **overrides))
     return services.submit_column(col, acting_user=user)
+
+
+TYPES = [AnswerType.YES_NO, AnswerType.SINGLE, AnswerType.MULTIPLE, AnswerType.NUMBER, AnswerType.DATE, AnswerType.TEXT]
+VALUES = {
+    AnswerType.YES_NO: ["yes", "partly", "no"],
+    AnswerType.SINGLE: ["air", "land"],
+    AnswerType.MULTIPLE: [["health"], ["health", "psy"]],
+    AnswerType.NUMBER: ["3", "4.5"],
+    AnswerType.DATE: ["2024-01-31", "2025-06-30"],
+    AnswerType.TEXT: ["Rural areas.", "Staff."],
+}
+
+
+def build_answered(n, countries, questions, title):
+    """An analysis of `questions` questions in 5 sections, every country answering, validated; two rounds."""
+    analysis = services.create_analysis(
+        acting_user=n.ts,
+        countries=countries,
+        leads=[n.lead],
+        title_en=title,
+        lead_organization=n.iom,
+        visibility="public",
+    )
+    sections = [services.add_section(analysis, acting_user=n.lead, title_en=f"Section {i}") for i in range(5)]
+    asked = []
+    for i in range(questions):
+        kind = TYPES[i % len(TYPES)]
+        choices = CHOICES if kind == AnswerType.SINGLE else SERVICES if kind == AnswerType.MULTIPLE else []
+        asked.append(
+            services.add_question(
+                analysis,
+                acting_user=n.lead,
+                section=sections[i % 5],
+                answer_type=kind,
+                text_en=f"Question {i}",
+                choices=choices,
+            )
+        )
+    first = services.start_round(analysis, acting_user=n.lead)
+    for c, country in enumerate(countries):
+        col = column(first, country.code.code)
+        entries = {
+            q.pk: {"value": VALUES[q.answer_type][(c + i) % len(VALUES[q.answer_type])], "basis_instrument": "Ley"}
+            for i, q in enumerate(asked)
+        }
+        services.save_answers(col, entries, acting_user=n.ts)
+        services.validate_column(services.submit_column(col, acting_user=n.ts), acting_user=n.lead)
+    services.close_round(first, acting_user=n.lead)
+    second = services.start_round(analysis, acting_user=n.lead)
+    col = column(second, countries[0].code.code)
+    services.save_answer(col, asked[0], acting_user=n.ts, value="no")
+    return analysis, asked

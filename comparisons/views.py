@@ -315,17 +315,18 @@ def matrix(request, pk, number):
 
 def round_changes(request, pk, number):
     analysis, round_ = _round(request, pk, number)
-    previous, added, removed, by_question = queries.changes(request.user, round_)
+    found = queries.changes(request.user, round_)
     return render(
         request,
         "comparisons/changes.html",
         {
             "analysis": analysis,
             "round": round_,
-            "previous": previous,
-            "added": added,
-            "removed": removed,
-            "by_question": by_question,
+            "previous": found.previous,
+            "added": found.added,
+            "removed": found.removed,
+            "by_question": found.by_question,
+            "carried": found.carried,
             **_rounds_nav(analysis, round_),
         },
     )

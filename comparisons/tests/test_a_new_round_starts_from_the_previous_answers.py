@@ -11,6 +11,7 @@ from comparisons.models import Answer, ColumnStatus
 from comparisons.testing import build_analysis, column, submitted
 from core.testing import api_client, build_network, signed_in
 
+EN = {"Accept-Language": "en"}
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -90,9 +91,10 @@ class SecondRoundTest(TestCase):
         self.assertIn("answer changed", html)
         # Honduras's 2026 column is not validated: another country's officer sees no change of it.
         self.assertNotIn('data-country="hn"', html)
-        # The TS follows every column: Honduras's carried-over answers are listed as such.
-        page = signed_in(self.n.ts).get(reverse("comparisons:changes", args=[self.a.analysis.pk, 2]))
-        self.assertIn('data-country="hn" data-kind="carried"', page.content.decode())
+        # The TS follows every column: Honduras's answers, carried over and unconfirmed, are counted.
+        page = signed_in(self.n.ts).get(reverse("comparisons:changes", args=[self.a.analysis.pk, 2]), headers=EN)
+        self.assertContains(page, "Carried over, not confirmed yet")
+        self.assertRegex(page.content.decode(), r'data-carried="hn">.*Honduras</a>: 8 answers</li>')
 
     def test_the_api_lists_the_changes(self):
         pa = column(self.second, "PA")
@@ -103,6 +105,7 @@ class SecondRoundTest(TestCase):
         self.assertEqual(response.status_code, 200)
         body = response.json()
         self.assertEqual(body["previous_round"], 1)
+        self.assertEqual(body["carried_over"], [{"country": "PA", "count": 7}])
         changed = [c for c in body["changes"] if c["kind"] == "changed"]
         self.assertEqual(len(changed), 1)
         self.assertEqual(

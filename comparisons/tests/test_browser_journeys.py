@@ -2,8 +2,8 @@
 returns it, then validates it), and use the matrix with the keyboard alone."""
 
 import pytest
-from playwright.sync_api import expect
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from comparisons import services
 from comparisons.models import Answer, ColumnStatus
@@ -58,7 +58,7 @@ def test_answer_a_comparison_an_officer_submits_and_the_lead_validates(new_page)
     assert question(a.heard).get_by_label("Yes", exact=True).is_checked()
     question(a.months).get_by_label("Answer").fill("6")
     officer.get_by_role("button", name="Save and submit to the lead").click()
-    officer.wait_for_url(f"**/countries/pa/")
+    officer.wait_for_url("**/countries/pa/")
     assert "Answers submitted to the lead of the analysis." in officer.locator(".messages").inner_text()
     assert column(round_, "PA").status == ColumnStatus.SUBMITTED
 
