@@ -261,6 +261,7 @@ class AnalysisPatch(InputSchema):
     body: str | None = Field(None, max_length=60)
     countries: list[str] | None = Field(None, max_length=40)
     visibility: Visibility | None = None
+    leads: list[int] | None = Field(None, max_length=50, description="Replace the people who lead it (TS only)")
 
 
 class SectionIn(InputSchema):
@@ -376,6 +377,15 @@ def _analysis_fields(data):
     return fields
 
 
+def _lead_users(ids):
+    from accounts.models import User
+
+    users = list(User.objects.filter(pk__in=ids, is_active=True))
+    if len(users) != len(set(ids)):
+        raise ValidationError({"leads": _("Unknown account among the leads.")})
+    return users
+
+
 def _analyses(request):
     return queries.visible_analyses(request.user).select_related("body").prefetch_related("countries")
 
@@ -443,15 +453,10 @@ def get_analysis(request, analysis_id: int):
 @router.post("/comparisons/analyses", response={201: FrameworkOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def create_analysis(request, payload: AnalysisIn):
     """Create an analysis (TS only)."""
-    from accounts.models import User
-
     data = payload.dict()
     countries = [_country(code) for code in data["countries"]]
-    leads = list(User.objects.filter(pk__in=data["leads"]))
-    if len(leads) != len(set(data["leads"])):
-        raise ValidationError({"leads": _("Unknown account among the leads.")})
     analysis = services.create_analysis(
-        acting_user=request.user, countries=countries, leads=leads, **_analysis_fields(data)
+        acting_user=request.user, countries=countries, leads=_lead_users(data["leads"]), **_analysis_fields(data)
     )
     return Status(201, _framework(Analysis.objects.get(pk=analysis.pk)))
 
@@ -466,7 +471,11 @@ def update_analysis(request, analysis_id: int, payload: AnalysisPatch):
         if not data["countries"]:
             raise ValidationError({"countries": _("Choose the countries the analysis covers.")})
         countries = [_country(code) for code in data["countries"]]
-    services.update_analysis(analysis, acting_user=request.user, countries=countries, **_analysis_fields(data))
+    fields = _analysis_fields(data)
+    if fields or countries is not None:
+        services.update_analysis(analysis, acting_user=request.user, countries=countries, **fields)
+    if data.get("leads") is not None:
+        services.set_leads(analysis, _lead_users(data["leads"]), acting_user=request.user)
     return _framework(Analysis.objects.get(pk=analysis.pk))
 
 

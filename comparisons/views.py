@@ -79,6 +79,7 @@ def analysis_list(request):
 def analysis_detail(request, pk):
     analysis = _analysis(request, pk)
     rounds = queries.round_overview(request.user, analysis)
+    principal = access.principal_for(request.user)
     return render(
         request,
         "comparisons/analysis_detail.html",
@@ -89,11 +90,14 @@ def analysis_detail(request, pk):
             "leads": services.lead_users(analysis),
             "can_lead": access.can(request.user, LEAD, analysis),
             "can_manage_leads": access.can(request.user, MANAGE_LEADS, analysis),
-            "my_columns": [c for r in rounds for c in r.visible_columns if access.can(request.user, ANSWER, c)],
+            "my_columns": [
+                c
+                for r in rounds
+                for c in r.visible_columns
+                if c.country_id in principal.officer_countries and access.can(request.user, ANSWER, c)
+            ],
             "round_form": RoundForm() if not any(r.is_open for r in rounds) else None,
-            "history": list(AuditEntry.objects.for_object(analysis)[:50])
-            if access.principal_for(request.user).is_ts
-            else None,
+            "history": list(AuditEntry.objects.for_object(analysis)[:50]) if principal.is_ts else None,
         },
     )
 

@@ -82,6 +82,10 @@ class FrameworkThroughTheApiTest(TestCase):
         self.assertEqual(send(api_client(self.n.lead), "patch", url, {"title_en": "Better"}).status_code, 200)
         self.assertEqual(send(api_client(), "patch", url, {"title_en": "Anon"}).status_code, 401)
         self.assertEqual(Analysis.objects.get().title_en, "Better")
+        # Naming the leads is the TS's: the lead cannot add a colleague, the TS can.
+        self.assertEqual(send(api_client(self.n.lead), "patch", url, {"leads": [self.n.partner.pk]}).status_code, 403)
+        self.assertEqual(send(api_client(self.n.ts), "patch", url, {"leads": [self.n.partner.pk]}).status_code, 200)
+        self.assertEqual(send(api_client(self.n.lead), "patch", url, {"title_en": "Again"}).status_code, 403)
 
     def test_bad_input_names_its_field_and_writes_nothing(self):
         cases = [
