@@ -144,3 +144,29 @@ class WrongAnswersTest(TestCase):
             services.save_answer(col, self.a.heard, acting_user=self.n.pa_officer, value="no")
         self.assertIn("submitted", caught.exception.messages[0])
         self.assertEqual(Answer.objects.get(column=col, question=self.a.heard).choice, "yes")
+
+
+class AnswersAreAuditedTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_network()
+        cls.a = build_analysis(cls.n)
+        cls.round = services.start_round(cls.a.analysis, acting_user=cls.n.lead)
+
+    def test_each_change_to_an_answer_is_in_the_audit_trail_with_who_made_it(self):
+        from core.models import AuditAction, AuditEntry
+
+        col = column(self.round, "PA")
+        services.save_answer(col, self.a.heard, acting_user=self.n.pa_officer, value="partly")
+        # The TS enters a correction on Panama's behalf: the trail says it was the TS.
+        services.save_answer(col, self.a.heard, acting_user=self.n.ts, value="yes", basis_instrument="Ley 1")
+        answer = Answer.objects.get(column=col, question=self.a.heard)
+        entries = list(AuditEntry.objects.for_object(answer).order_by("at", "pk"))
+        self.assertEqual(
+            [(e.action, e.actor) for e in entries],
+            [
+                (AuditAction.CREATE, self.n.pa_officer),
+                (AuditAction.UPDATE, self.n.ts),
+            ],
+        )
+        self.assertEqual(entries[1].changes["choice"], ["partly", "yes"])
