@@ -25,7 +25,8 @@ MANAGE_LEADS = "manage_leads"  # name the people who lead an analysis
 
 
 def lead_ids(p):
-    return p.granted_ids(Analysis, GrantPermission.LEAD)
+    """The ids of the analyses `p` leads (as integers, like Analysis keys)."""
+    return {int(pk) for pk in p.granted_ids(Analysis, GrantPermission.LEAD)}
 
 
 def leads(p, analysis_id):
