@@ -173,7 +173,19 @@ def production_server(tmp_path_factory, django_db_blocker):
     server.manage("collectstatic", "--noinput", "-v", "0")
     log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115 - closed when the session ends
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        # 8 KB request lines, as nginx's default large buffers allow, so long filter URLs reach Django.
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--limit-request-line",
+            "8190",
+        ],
         cwd=root,
         env=env,
         stdout=log,
