@@ -1,0 +1,76 @@
+"""In a real browser: the TS drafts and approves a report with the keyboard; an officer marks
+their country's commitment done."""
+
+import pytest
+from playwright.sync_api import expect
+
+from core.testing import PASSWORD, totp_code
+
+from .helpers import build_rcm, commitment, import_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, email, totp_secret=None):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    if totp_secret:
+        page.wait_for_url("**/2fa/authenticate/")
+        page.fill("input[name=code]", totp_code(totp_secret))
+        page.click("main button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def test_the_ts_drafts_and_approves_a_report_with_the_keyboard(new_page):
+    n = build_rcm()
+    meeting = import_seed(n, approve=False)
+    page = new_page(locale="en")
+    sign_in(page, "ts@example.org", n.ts_totp_secret)
+    page.goto(f"/meetings/{meeting.pk}/report/")
+    rows = page.locator("#agreements > .row:not(.item)")
+    assert rows.count() == 8
+
+    # Add a ninth agreement without the mouse: focus the first field, type, Tab on, Enter.
+    page.focus("#id_parent")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.name")
+    assert focused, "the add form's fields take the focus in order"
+    page.select_option("select[name=kind]", "thanks")
+    page.fill("textarea[name=text_en]", "To thank the PPT for hosting the meeting.")
+    page.focus("textarea[name=text_en]")
+    page.keyboard.press("Tab")
+    while page.evaluate("document.activeElement.tagName") != "BUTTON":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(9)
+    assert "To thank the PPT for hosting the meeting." in page.locator("#agreements").inner_text()
+
+    # Move it up one place with the keyboard.
+    page.focus("#agreements > .row:not(.item) >> nth=8 >> button[aria-label^='Move 9 up']")
+    page.keyboard.press("Enter")
+    expect(rows.nth(7)).to_contain_text("hosting the meeting")
+
+    page.click("button:has-text('Approve and lock')")
+    page.wait_for_load_state()
+    page.goto(f"/meetings/{meeting.pk}/report/")
+    assert "is approved and locked" in page.locator("main").inner_text()
+
+
+def test_an_officer_marks_their_countrys_commitment_done(new_page):
+    n = build_rcm()
+    meeting = import_seed(n)
+    national = commitment(meeting, "2a", kind="country")
+    page = new_page(locale="en")
+    sign_in(page, "mx@example.org")
+    page.goto("/meetings/follow-up/?ours=on")
+    page.click(f"a[href='/meetings/commitments/{national.pk}/']")
+    page.select_option("select[name=status]", "done")
+    page.fill("textarea[name=note]", "Mexico reported its national actions.")
+    page.click("button:has-text('Save the status')")
+    page.wait_for_load_state()
+    text = page.locator("main").inner_text()
+    assert "Done" in text
+    assert "Mexico reported its national actions." in text
+    assert "Laura Hernández" in text  # who changed it, in the history
