@@ -134,7 +134,7 @@ def test_every_main_page_passes_axe_in_both_languages(production_server, browser
     assert not failures, "accessibility violations:\n" + "\n".join(failures)
 
 
-def schemathesis_run(production_server, *headers, examples=25, schema="/api/v1/openapi.json"):
+def schemathesis_run(production_server, *headers, examples=15, schema="/api/v1/openapi.json"):
     executable = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or "schemathesis"
     command = [
         executable,
