@@ -1,0 +1,270 @@
+"""Full-text search over practices and resources: one entry point, the engine of the database in use.
+
+`search(user, text, filters, page=1, per_page=20)` returns ranked hits with highlighted
+snippets and facet counts, over what `user` may see (core.access decides, through the
+SearchEntry policy). Engines live in `backends/` (SQLite FTS5, PostgreSQL); indexing in
+`indexing.py`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection
+from django.db.models import Q
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import access
+from core.i18n import current_language
+
+from ..models import TYPE_LABELS, Axis, Language, SearchEntry, SearchFacet, Theme
+from . import text as text_module
+from .backends import get_backend
+from .query import MAX_QUERY_LENGTH, ParsedQuery, parse
+
+FACETS = ("type", "theme", "country", "year", "language", "axis")
+FACET_LABELS = {
+    "type": gettext_lazy("Type"),
+    "theme": gettext_lazy("Theme"),
+    "country": gettext_lazy("Country"),
+    "year": gettext_lazy("Year"),
+    "language": gettext_lazy("Language"),
+    "axis": gettext_lazy("Plan axis"),
+}
+MAX_FILTER_VALUES = 20
+MAX_PER_PAGE = 50
+MAX_PAGE = 100
+
+__all__ = ["MAX_QUERY_LENGTH", "FACETS", "parse", "search", "Results"]
+
+
+@dataclass
+class Hit:
+    kind: str
+    object_id: int
+    url: str
+    title: str
+    snippet: str
+    item_type: str
+    type_label: str
+    year: int | None
+    language: str
+    is_public: bool
+    status: str
+    score: float
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    query: str
+    total: int = 0
+    hits: list = field(default_factory=list)
+    facets: list = field(default_factory=list)
+    page: int = 1
+    per_page: int = 20
+    note: str = ""
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+
+def clean_filters(filters):
+    """Keep known facets and at most a few short values each."""
+    cleaned = {}
+    for facet in FACETS:
+        values = (filters or {}).get(facet) or []
+        if isinstance(values, str):
+            values = [values]
+        values = [str(value).strip()[:20] for value in values if str(value).strip()][:MAX_FILTER_VALUES]
+        if values:
+            cleaned[facet] = list(dict.fromkeys(values))
+    return cleaned
+
+
+def filter_q(filters):
+    """Return the condition on SearchEntry for the chosen facet values (values of one facet: any of)."""
+    q = Q()
+    for facet, values in filters.items():
+        if facet == "type":
+            q &= Q(item_type__in=values)
+        elif facet == "language":
+            q &= Q(language__in=values)
+        elif facet == "year":
+            q &= Q(year__in=[int(v) for v in values if v.isdigit() and len(v) <= 4])
+        else:
+            q &= Q(pk__in=SearchFacet.objects.filter(facet=facet, value__in=values).values("entry_id"))
+    return q
+
+
+def visible_entries(user, filters):
+    return access.restrict(SearchEntry.objects.all(), user).filter(filter_q(filters))
+
+
+def compile_where(queryset):
+    """Return the queryset's WHERE clause as (sql, params) on the `practices_searchentry` table.
+
+    Raises EmptyResultSet when nothing can match.
+    """
+    query = queryset.query
+    query.get_initial_alias()
+    compiler = query.get_compiler(connection=connection)
+    try:
+        sql, params = compiler.compile(query.where)
+    except FullResultSet:
+        return "", []
+    return sql, list(params)
+
+
+def _browse(entries, per_page, offset):
+    rows = list(entries.order_by("-updated_at", "-pk").values_list("pk", flat=True)[offset : offset + per_page])
+    return [(pk, 0.0) for pk in rows], entries.count()
+
+
+def _browse_facets(where):
+    sql, params = where
+    condition = f"WHERE {sql}" if sql else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT f.facet, f.value, COUNT(*) FROM practices_searchfacet f
+                JOIN practices_searchentry ON practices_searchentry.id = f.entry_id
+                {condition} GROUP BY f.facet, f.value""",
+            params,
+        )
+        return {(facet, value): count for facet, value, count in cursor.fetchall()}
+
+
+def search(user, text="", filters=None, *, page=1, per_page=20, with_facets=True):
+    """Search what `user` may see. Raises ValidationError when the query is too long."""
+    query = parse(text)
+    filters = clean_filters(filters)
+    per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+    page = max(1, min(int(page), MAX_PAGE))
+    offset = (page - 1) * per_page
+    results = Results(query=query.text, page=page, per_page=per_page)
+    entries = visible_entries(user, filters)
+    try:
+        where = compile_where(entries)
+    except EmptyResultSet:
+        results.facets = _facets({}, filters) if with_facets else []
+        return results
+    if query.text and not query:
+        results.note = _("Only very common words were given: add a more specific word.")
+        results.facets = _facets({}, filters) if with_facets else []
+        return results
+    if query:
+        found = get_backend().search(query, where, limit=per_page, offset=offset, with_facets=with_facets)
+        hits, results.total, counts = found.hits, found.total, found.facets
+    else:
+        hits, results.total = _browse(entries, per_page, offset)
+        counts = _browse_facets(where) if with_facets else {}
+    results.hits = _hits(hits, query)
+    results.facets = _facets(counts, filters) if with_facets else []
+    return results
+
+
+def _hits(hits, query: ParsedQuery):
+    if not hits:
+        return []
+    scan = text_module.SCAN_CHARS
+    rows = (
+        SearchEntry.objects.filter(pk__in=[pk for pk, _score in hits])
+        .defer("body_es", "body_en")
+        .annotate(scan_es=Substr("body_es", 1, scan), scan_en=Substr("body_en", 1, scan))
+    )
+    by_pk = {row.pk: row for row in rows}
+    lang = current_language()
+    order = (lang, "en" if lang == "es" else "es")
+    out = []
+    for pk, score in hits:
+        entry = by_pk.get(pk)
+        if entry is None:
+            continue
+        out.append(
+            Hit(
+                kind=entry.kind,
+                object_id=entry.object_id,
+                url=reverse(f"practices:{entry.kind}", args=[entry.object_id]),
+                title=_title(entry, order, query),
+                snippet=_snippet(entry, order, query),
+                item_type=entry.item_type,
+                type_label=str(TYPE_LABELS.get(entry.item_type, entry.item_type)),
+                year=entry.year,
+                language=entry.language,
+                is_public=entry.is_public,
+                status=entry.status,
+                score=round(float(score or 0), 4),
+            )
+        )
+    return out
+
+
+def _title(entry, order, query):
+    for lang in order:
+        title = getattr(entry, f"title_{lang}")
+        if title:
+            return mark_safe(text_module.highlight(title, lang, query.terms) if query else text_module.opening(title, 60))  # noqa: S308 - escaped by highlight/opening
+    return ""
+
+
+def _snippet(entry, order, query):
+    if query:
+        for lang in order:
+            for field_name in ("summary", "scan"):
+                found = text_module.snippet(getattr(entry, f"{field_name}_{lang}") or "", lang, query.terms)
+                if found:
+                    return mark_safe(found)  # noqa: S308 - built from escaped text
+    for lang in order:
+        summary = getattr(entry, f"summary_{lang}")
+        if summary:
+            return mark_safe(text_module.opening(summary))  # noqa: S308 - escaped by opening
+    return ""
+
+
+def _facets(counts, filters):
+    """Return the facets with labels in the reader's language, values by count."""
+    from django_countries import countries
+
+    themes = {t.slug: str(t) for t in Theme.objects.all()}
+    axes = {str(a.number): str(a) for a in Axis.objects.all()}
+    languages = dict(Language.choices)
+    labels = {
+        "type": lambda v: str(TYPE_LABELS.get(v, v)),
+        "theme": lambda v: themes.get(v, v),
+        "country": lambda v: str(countries.name(v) or v),
+        "year": lambda v: v,
+        "language": lambda v: str(languages.get(v, v)),
+        "axis": lambda v: axes.get(v, v),
+    }
+    grouped = {name: Facet(name=name, label=str(FACET_LABELS[name])) for name in FACETS}
+    for (facet, value), count in counts.items():
+        if facet in grouped:
+            selected = value in filters.get(facet, [])
+            grouped[facet].values.append(FacetValue(value, labels[facet](value), count, selected))
+    for facet, values in filters.items():
+        present = {v.value for v in grouped[facet].values}
+        grouped[facet].values += [FacetValue(v, labels[facet](v), 0, True) for v in values if v not in present]
+    for facet in grouped.values():
+        if facet.name == "year":
+            facet.values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            facet.values.sort(key=lambda v: (-v.count, v.label))
+    return [grouped[name] for name in FACETS]
