@@ -32,8 +32,10 @@ def reviewable_scope(p):
     if not p.grants:
         return set(), set(), set()
     types = ContentType.objects.get_for_models(Call, Compilation, Practice, Resource)
-    by_model = {model: {oid for (ct, oid, perm) in p.grants if ct == types[model].pk and perm == GrantPermission.REVIEW}
-                for model in types}
+    by_model = {
+        model: {oid for (ct, oid, perm) in p.grants if ct == types[model].pk and perm == GrantPermission.REVIEW}
+        for model in types
+    }
     calls = set(by_model[Call])
     practices = set(by_model[Practice])
     if by_model[Compilation]:

@@ -103,8 +103,7 @@ def _open_or_refuse(data, kind, name):
     except Exception as error:  # noqa: BLE001 - whatever the library raises, the file is damaged
         log.info("refused a damaged %s file: %s", kind, error)
         raise ValidationError(
-            _("%(file)s: %(problem)s")
-            % {"file": name, "problem": _("the file is damaged and cannot be opened.")},
+            _("%(file)s: %(problem)s") % {"file": name, "problem": _("the file is damaged and cannot be opened.")},
             code="invalid_upload",
         ) from None
 

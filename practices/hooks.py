@@ -42,7 +42,9 @@ def repository_work(user):
     for model in (Practice, Resource):
         for record in access.restrict(model.objects.all(), user, REVIEW).order_by("submitted_at")[:50]:
             items.append(
-                mywork.WorkItem(_("To review"), str(record), record.get_absolute_url(), detail=record.get_status_display())
+                mywork.WorkItem(
+                    _("To review"), str(record), record.get_absolute_url(), detail=record.get_status_display()
+                )
             )
         returned = access.restrict(model.objects.filter(status=Status.RETURNED), user, access.CHANGE)
         for record in returned.order_by("-updated_at")[:50]:

@@ -192,9 +192,7 @@ class Practice(Reviewable):
     )
     population = models.JSONField(_("population"), default=list, blank=True)
     population_other = models.CharField(_("other profiles"), max_length=300, blank=True)
-    start_year = models.PositiveSmallIntegerField(
-        _("from (year)"), null=True, blank=True, validators=YEAR_VALIDATORS
-    )
+    start_year = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True, validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(
         _("to (year)"), null=True, blank=True, validators=YEAR_VALIDATORS, help_text=_("Leave empty if it continues.")
     )
@@ -498,11 +496,12 @@ class Compilation(BilingualMixin, models.Model):
 
 
 class SearchEntry(models.Model):
-    """What the search engine indexes for one practice or resource, with its facets and access keys.
+    """What the search engine knows of one practice or resource: its access keys and its facets.
 
     Published items are indexed as published (the public's view); unpublished ones as their
-    working copy, visible to the same people as the record. Small columns come first: the
-    facet scan reads them without touching the long texts.
+    working copy, visible to the same people as the record. The row is kept narrow — the texts
+    live in SearchText — so scanning thousands of matches for access and facets stays cheap.
+    Themes and countries are bit sets (bit numbers in FacetBit), counted in one pass.
     """
 
     kind = models.CharField(max_length=10)  # "practice" or "resource"
@@ -516,14 +515,10 @@ class SearchEntry(models.Model):
     item_type = models.CharField(max_length=12)
     language = models.CharField(max_length=2)
     year = models.PositiveSmallIntegerField(null=True)
-    axis_id = models.BigIntegerField(null=True)
+    axis_number = models.PositiveSmallIntegerField(null=True)
+    theme_bits = models.BigIntegerField(default=0)
+    country_bits = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField()
-    title_es = models.CharField(max_length=300, blank=True)
-    title_en = models.CharField(max_length=300, blank=True)
-    summary_es = models.TextField(blank=True)
-    summary_en = models.TextField(blank=True)
-    body_es = models.TextField(blank=True)
-    body_en = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object")]
@@ -533,18 +528,33 @@ class SearchEntry(models.Model):
         return f"{self.kind} #{self.object_id}"
 
 
-class SearchFacet(models.Model):
-    """One facet value of a search entry (theme, country, type, year, language, axis)."""
+class SearchText(models.Model):
+    """The text of a search entry in both languages, as indexed (snippets are cut from it)."""
 
-    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="facets", db_constraint=True)
+    entry = models.OneToOneField(SearchEntry, on_delete=models.CASCADE, primary_key=True, related_name="text")
+    title_es = models.CharField(max_length=300, blank=True)
+    title_en = models.CharField(max_length=300, blank=True)
+    summary_es = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+    body_es = models.TextField(blank=True)
+    body_en = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.title_es or self.title_en
+
+
+class FacetBit(models.Model):
+    """The bit that stands for one theme or country in SearchEntry's bit sets (0–62)."""
+
     facet = models.CharField(max_length=10)
-    value = models.CharField(max_length=20)
+    value = models.CharField(max_length=60)
+    bit = models.PositiveSmallIntegerField()
 
     class Meta:
-        indexes = [
-            models.Index(fields=["facet", "value", "entry"]),
-            models.Index(fields=["entry", "facet", "value"]),
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="facetbit_unique_value"),
+            models.UniqueConstraint(fields=["facet", "bit"], name="facetbit_unique_bit"),
         ]
 
     def __str__(self):
-        return f"{self.facet}={self.value}"
+        return f"{self.facet}={self.value} → {self.bit}"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.models import Grant, GrantPermission
-from core.uploads import IMAGES, ODF, OOXML, check_upload
+from core.uploads import IMAGES, OOXML, check_upload
 from network.models import OFFICER_ROLES, Appointment, Country, Organization
 
 from . import extraction
@@ -540,4 +540,3 @@ def name_compiler(compilation, organization, *, acting_user):
             compilation.compiler = organization
             compilation.save()
     return compilation
-

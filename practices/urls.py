@@ -11,4 +11,5 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_detail, name="call"),
     path("compilations/<int:pk>/", views.compilation_detail, name="compilation"),
     path("files/<int:pk>/", views.file_download, name="file"),
+    path("resources/<int:pk>/file/", views.file_download, name="resource_file"),
 ]

@@ -32,8 +32,10 @@ POSTGRES_FORWARD = [
     "ALTER TABLE practices_searchentry ADD COLUMN search_vector tsvector",
     "ALTER TABLE practices_searchentry ADD COLUMN head_vector tsvector",
     "CREATE INDEX practices_searchentry_vector ON practices_searchentry USING gin (search_vector)",
+    "CREATE INDEX practices_searchentry_head ON practices_searchentry USING gin (head_vector)",
 ]
 POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS practices_searchentry_head",
     "DROP INDEX IF EXISTS practices_searchentry_vector",
     "ALTER TABLE practices_searchentry DROP COLUMN IF EXISTS head_vector",
     "ALTER TABLE practices_searchentry DROP COLUMN IF EXISTS search_vector",

@@ -6,11 +6,13 @@ SearchEntry policy). Engines live in `backends/` (SQLite FTS5, PostgreSQL); inde
 `indexing.py`.
 """
 
+# ruff: noqa: S608 - SQL is assembled from constants and compiled conditions; values are parameters.
+
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -20,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from core import access
 from core.i18n import current_language
 
-from ..models import TYPE_LABELS, Axis, Language, SearchEntry, SearchFacet, Theme
+from ..models import TYPE_LABELS, Axis, Language, SearchEntry, SearchText, Theme
+from . import facets as facet_sql
 from . import text as text_module
 from .backends import get_backend
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse
@@ -100,23 +103,32 @@ def clean_filters(filters):
     return cleaned
 
 
-def filter_q(filters):
-    """Return the condition on SearchEntry for the chosen facet values (values of one facet: any of)."""
-    q = Q()
+def _numbers(values):
+    return [int(v) for v in values if v.isdigit() and len(v) <= 4]
+
+
+def visible_entries(user, filters, numbers):
+    """Return the entries `user` may see (core.access) that have the chosen facet values.
+
+    Values of one facet are alternatives (any of them); different facets must all hold.
+    """
+    entries = access.restrict(SearchEntry.objects.all(), user)
     for facet, values in filters.items():
         if facet == "type":
-            q &= Q(item_type__in=values)
+            entries = entries.filter(item_type__in=values)
         elif facet == "language":
-            q &= Q(language__in=values)
+            entries = entries.filter(language__in=values)
         elif facet == "year":
-            q &= Q(year__in=[int(v) for v in values if v.isdigit() and len(v) <= 4])
+            entries = entries.filter(year__in=_numbers(values))
+        elif facet == "axis":
+            entries = entries.filter(axis_number__in=_numbers(values))
         else:
-            q &= Q(pk__in=SearchFacet.objects.filter(facet=facet, value__in=values).values("entry_id"))
-    return q
-
-
-def visible_entries(user, filters):
-    return access.restrict(SearchEntry.objects.all(), user).filter(filter_q(filters))
+            column = facet_sql.BIT_FACETS[facet]
+            wanted = facet_sql.mask(facet, values, numbers)
+            if not wanted:
+                return entries.none()
+            entries = entries.alias(**{f"{facet}_hit": F(column).bitand(wanted)}).filter(**{f"{facet}_hit__gt": 0})
+    return entries
 
 
 def compile_where(queryset):
@@ -136,20 +148,22 @@ def compile_where(queryset):
 
 def _browse(entries, per_page, offset):
     rows = list(entries.order_by("-updated_at", "-pk").values_list("pk", flat=True)[offset : offset + per_page])
-    return [(pk, 0.0) for pk in rows], entries.count()
+    return [(pk, 0.0) for pk in rows]
 
 
-def _browse_facets(where):
+def _browse_facets(where, numbers):
+    """Count the facets of every entry the reader may see (no words searched); return (total, counts)."""
     sql, params = where
     condition = f"WHERE {sql}" if sql else ""
+    branches = facet_sql.tail_sql()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT f.facet, f.value, COUNT(*) FROM practices_searchfacet f
-                JOIN practices_searchentry ON practices_searchentry.id = f.entry_id
-                {condition} GROUP BY f.facet, f.value""",
+            f"WITH m AS (SELECT {facet_sql.COLUMNS} FROM practices_searchentry {condition}) "
+            + " UNION ALL ".join(branches),
             params,
         )
-        return {(facet, value): count for facet, value, count in cursor.fetchall()}
+        _hits, total, counts = facet_sql.read_rows(cursor.fetchall(), numbers)
+    return total, counts
 
 
 def search(user, text="", filters=None, *, page=1, per_page=20, with_facets=True):
@@ -160,7 +174,8 @@ def search(user, text="", filters=None, *, page=1, per_page=20, with_facets=True
     page = max(1, min(int(page), MAX_PAGE))
     offset = (page - 1) * per_page
     results = Results(query=query.text, page=page, per_page=per_page)
-    entries = visible_entries(user, filters)
+    numbers = facet_sql.bit_numbers()
+    entries = visible_entries(user, filters, numbers)
     try:
         where = compile_where(entries)
     except EmptyResultSet:
@@ -171,11 +186,16 @@ def search(user, text="", filters=None, *, page=1, per_page=20, with_facets=True
         results.facets = _facets({}, filters) if with_facets else []
         return results
     if query:
-        found = get_backend().search(query, where, limit=per_page, offset=offset, with_facets=with_facets)
+        found = get_backend().search(
+            query, where, limit=per_page, offset=offset, numbers=numbers, with_facets=with_facets
+        )
         hits, results.total, counts = found.hits, found.total, found.facets
     else:
-        hits, results.total = _browse(entries, per_page, offset)
-        counts = _browse_facets(where) if with_facets else {}
+        hits = _browse(entries, per_page, offset)
+        if with_facets:
+            results.total, counts = _browse_facets(where, numbers)
+        else:
+            results.total, counts = entries.count(), {}
     results.hits = _hits(hits, query)
     results.facets = _facets(counts, filters) if with_facets else []
     return results
@@ -186,7 +206,8 @@ def _hits(hits, query: ParsedQuery):
         return []
     scan = text_module.SCAN_CHARS
     rows = (
-        SearchEntry.objects.filter(pk__in=[pk for pk, _score in hits])
+        SearchText.objects.filter(pk__in=[pk for pk, _score in hits])
+        .select_related("entry")
         .defer("body_es", "body_en")
         .annotate(scan_es=Substr("body_es", 1, scan), scan_en=Substr("body_en", 1, scan))
     )
@@ -195,16 +216,17 @@ def _hits(hits, query: ParsedQuery):
     order = (lang, "en" if lang == "es" else "es")
     out = []
     for pk, score in hits:
-        entry = by_pk.get(pk)
-        if entry is None:
+        text = by_pk.get(pk)
+        if text is None:
             continue
+        entry = text.entry
         out.append(
             Hit(
                 kind=entry.kind,
                 object_id=entry.object_id,
                 url=reverse(f"practices:{entry.kind}", args=[entry.object_id]),
-                title=_title(entry, order, query),
-                snippet=_snippet(entry, order, query),
+                title=_title(text, order, query),
+                snippet=_snippet(text, order, query),
                 item_type=entry.item_type,
                 type_label=str(TYPE_LABELS.get(entry.item_type, entry.item_type)),
                 year=entry.year,
@@ -221,7 +243,8 @@ def _title(entry, order, query):
     for lang in order:
         title = getattr(entry, f"title_{lang}")
         if title:
-            return mark_safe(text_module.highlight(title, lang, query.terms) if query else text_module.opening(title, 60))  # noqa: S308 - escaped by highlight/opening
+            shown = text_module.highlight(title, lang, query.terms) if query else text_module.opening(title, 60)
+            return mark_safe(shown)  # noqa: S308 - escaped by highlight/opening
     return ""
 
 

@@ -9,13 +9,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ..content import contents
-from ..models import (
-    Practice,
-    PracticeFile,
-    Resource,
-    SearchEntry,
-    SearchFacet,
-)
+from ..models import Practice, PracticeFile, Resource, SearchEntry, SearchText
+from . import facets as facet_bits
 from .backends import get_backend
 
 BODY_LIMIT = 300_000  # characters per language: keeps every vector within the engines' limits
@@ -36,13 +31,14 @@ def _join(*parts):
 
 
 def entry_fields(record, content):
-    """Return the SearchEntry values and facet pairs for a record shown as `content`."""
+    """Return the SearchEntry values, the SearchText values and the theme/country values of a record."""
     file_lang = _text_language(content.original_language)
     bodies = {"es": [], "en": []}
     if isinstance(record, Practice):
         for lang in ("es", "en"):
             bodies[lang].extend(
-                getattr(content, f"{name}_{lang}") for name in ("context", "description", "results", "lessons", "replicability")
+                getattr(content, f"{name}_{lang}")
+                for name in ("context", "description", "results", "lessons", "replicability")
             )
         names = [org.localized("name", file_lang) for org in content.institution_list]
         names += [org.localized("acronym", file_lang) for org in content.institution_list]
@@ -68,8 +64,10 @@ def entry_fields(record, content):
         "item_type": content.item_type,
         "language": content.original_language,
         "year": year,
-        "axis_id": content.axis_id,
+        "axis_number": content.axis_obj.number if content.axis_obj is not None else None,
         "updated_at": record.updated_at or timezone.now(),
+    }
+    texts = {
         "title_es": content.title_es,
         "title_en": content.title_en,
         "summary_es": summary["es"],
@@ -77,14 +75,11 @@ def entry_fields(record, content):
         "body_es": _join(*bodies["es"])[:BODY_LIMIT],
         "body_en": _join(*bodies["en"])[:BODY_LIMIT],
     }
-    facets = [("type", content.item_type), ("language", content.original_language)]
-    facets += [("theme", theme.slug) for theme in content.theme_list]
-    facets += [("country", country.code.code) for country in content.country_list]
-    if year:
-        facets.append(("year", str(year)))
-    if content.axis_obj is not None:
-        facets.append(("axis", str(content.axis_obj.number)))
-    return values, facets
+    sets = {
+        "theme": [theme.slug for theme in content.theme_list],
+        "country": [country.code.code for country in content.country_list],
+    }
+    return values, texts, sets
 
 
 def _prefetched(model, pks):
@@ -108,20 +103,20 @@ def index_records(records):
     shown = contents([r for r in records if r.published_version_id], published_only=True)
     shown.update(contents([r for r in records if not r.published_version_id], published_only=False))
     remove_entries(kind, [r.pk for r in records])
-    entries, facet_lists = [], []
+    numbers = facet_bits.bit_numbers()
+    entries, texts = [], []
     for record in records:
-        values, facets = entry_fields(record, shown[record.pk])
+        values, text, sets = entry_fields(record, shown[record.pk])
+        for facet, column in facet_bits.BIT_FACETS.items():
+            facet_bits.allocate_bits(facet, sets[facet], numbers)
+            values[column] = facet_bits.mask(facet, sets[facet], numbers)
         entries.append(SearchEntry(kind=kind, object_id=record.pk, **values))
-        facet_lists.append(facets)
+        texts.append(text)
     entries = SearchEntry.objects.bulk_create(entries)
-    SearchFacet.objects.bulk_create(
-        [
-            SearchFacet(entry=entry, facet=facet, value=str(value)[:20])
-            for entry, facets in zip(entries, facet_lists, strict=True)
-            for facet, value in facets
-        ]
+    texts = SearchText.objects.bulk_create(
+        [SearchText(entry=entry, **text) for entry, text in zip(entries, texts, strict=True)]
     )
-    get_backend().index(entries)
+    get_backend().index(texts)
     return entries
 
 
@@ -135,7 +130,7 @@ def remove_entries(kind, object_ids):
     entry_ids = list(SearchEntry.objects.filter(kind=kind, object_id__in=object_ids).values_list("pk", flat=True))
     if entry_ids:
         get_backend().remove(entry_ids)
-        SearchFacet.objects.filter(entry_id__in=entry_ids).delete()
+        SearchText.objects.filter(entry_id__in=entry_ids).delete()
         SearchEntry.objects.filter(pk__in=entry_ids).delete()
 
 
@@ -146,7 +141,7 @@ def remove_record(record):
 def rebuild():
     """Index every practice and resource again; return how many entries were written."""
     get_backend().remove(SearchEntry.objects.values_list("pk", flat=True))
-    SearchFacet.objects.all().delete()
+    SearchText.objects.all().delete()
     SearchEntry.objects.all().delete()
     total = 0
     for model in (Practice, Resource):
@@ -154,4 +149,3 @@ def rebuild():
         for start in range(0, len(pks), 500):
             total += len(index_records(model.objects.filter(pk__in=pks[start : start + 500])))
     return total
-

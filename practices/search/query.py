@@ -56,4 +56,3 @@ def parse(text):
             stems = () if prefix else tuple(dict.fromkeys(stem(part, lang) for lang in LANGUAGES))
             terms.append(Term(folded=part, stems=stems, prefix=prefix))
     return ParsedQuery(text=text, terms=tuple(terms[:MAX_TERMS]))
-

@@ -67,7 +67,7 @@ def stems(text, lang):
 # ---- snippets ------------------------------------------------------------------------------
 
 SNIPPET_WORDS = 28
-SCAN_CHARS = 20_000
+SCAN_CHARS = 8_000
 
 
 def _matches(token, lang, terms):
@@ -76,7 +76,7 @@ def _matches(token, lang, terms):
         if term.prefix:
             if folded.startswith(term.folded):
                 return True
-        elif stem(folded, lang) in term.stems or folded == term.folded:
+        elif folded == term.folded or stem(folded, lang) in term.stems:
             return True
     return False
 
@@ -94,18 +94,51 @@ def highlight(text, lang, terms):
     return "".join(out)
 
 
+_ACCENTED = {
+    "a": "aáàâäã",
+    "e": "eéèêë",
+    "i": "iíìîï",
+    "o": "oóòôöõ",
+    "u": "uúùûü",
+    "n": "nñ",
+    "c": "cç",
+    "y": "yý",
+}
+
+
+@functools.lru_cache(maxsize=512)
+def candidate_pattern(terms):
+    """Return a regex finding words that start with a term's stems or prefix, accents allowed.
+
+    Candidates are then checked word by word (a stem is not always a prefix of its words).
+    """
+    starts = set()
+    for term in terms:
+        starts.add(term.folded)
+        starts.update(term.stems)
+    alternatives = [
+        "".join(f"[{_ACCENTED[char]}]" if char in _ACCENTED else re.escape(char) for char in start)
+        for start in sorted(starts, key=len, reverse=True)
+    ]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*", re.IGNORECASE)
+
+
 def snippet(text, lang, terms, size=SNIPPET_WORDS):
     """Return an escaped excerpt of `text` around its first match, matches in <mark>; None if none."""
     text = text[:SCAN_CHARS]
-    tokens = list(WORD.finditer(text))
-    for index, match in enumerate(tokens):
-        if _matches(match.group(), lang, terms):
-            first = max(0, index - size // 3)
-            last = min(len(tokens) - 1, first + size)
-            start = tokens[first].start()
-            end = tokens[last].end()
-            excerpt = highlight(text[start:end], lang, terms)
-            return ("… " if start > 0 else "") + excerpt + (" …" if end < len(text) else "")
+    for candidate in candidate_pattern(terms).finditer(text):
+        if not _matches(candidate.group(), lang, terms):
+            continue
+        before = WORD.findall(text[max(0, candidate.start() - 200) : candidate.start()])
+        start = candidate.start()
+        if before:
+            keep = before[-(size // 3) :]
+            start = text.rfind(keep[0], max(0, candidate.start() - 200), candidate.start())
+        end = candidate.end()
+        for _count, following in zip(range(size - size // 3), WORD.finditer(text, candidate.end()), strict=False):
+            end = following.end()
+        excerpt = highlight(text[start:end], lang, terms)
+        return ("… " if start > 0 else "") + excerpt + (" …" if end < len(text) else "")
     return None
 
 

@@ -5,15 +5,18 @@ The virtual table `practices_fts` (created by migration 0003) holds, for each Se
 and prefixes only, each quoted, so nothing a reader types is FTS5 syntax.
 """
 
+# ruff: noqa: S608 - SQL is assembled from constants and compiled conditions; values are parameters.
+
 from django.db import connection
 
+from .. import facets as facet_sql
 from ..text import stems
 from .base import RANK_WEIGHTS, EngineResult
 
 TABLE = "practices_fts"
 ENTRY = "practices_searchentry"
-FACET = "practices_searchfacet"
 BATCH = 500
+BM25 = f"bm25({TABLE}, {RANK_WEIGHTS['title']}, {RANK_WEIGHTS['summary']}, {RANK_WEIGHTS['body']})"
 
 
 def _quoted(token):
@@ -32,75 +35,55 @@ def match_expression(query):
     return " AND ".join(parts)
 
 
-def entry_stems(entry):
-    """Return the (title, summary, body) stems of an entry, each language with its own stemmer."""
+def text_stems(text):
+    """Return the (title, summary, body) stems of a SearchText, each language with its own stemmer."""
     return tuple(
-        " ".join(filter(None, (stems(getattr(entry, f"{name}_es"), "es"), stems(getattr(entry, f"{name}_en"), "en"))))
+        " ".join(filter(None, (stems(getattr(text, f"{name}_es"), "es"), stems(getattr(text, f"{name}_en"), "en"))))
         for name in ("title", "summary", "body")
     )
-
-
-BM25 = f"bm25({TABLE}, {RANK_WEIGHTS['title']}, {RANK_WEIGHTS['summary']}, {RANK_WEIGHTS['body']})"
 
 
 class SQLiteBackend:
     vendor = "sqlite"
 
-    def index(self, entries):
-        entries = list(entries)
+    def index(self, texts):
+        texts = list(texts)
         with connection.cursor() as cursor:
-            for start in range(0, len(entries), BATCH):
-                batch = entries[start : start + BATCH]
-                ids = [entry.pk for entry in batch]
+            for start in range(0, len(texts), BATCH):
+                batch = texts[start : start + BATCH]
+                ids = [text.entry_id for text in batch]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids)
                 cursor.executemany(
                     f"INSERT INTO {TABLE} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
-                    [(entry.pk, *entry_stems(entry)) for entry in batch],
+                    [(text.entry_id, *text_stems(text)) for text in batch],
                 )
 
     def remove(self, entry_ids):
         entry_ids = list(entry_ids)
-        if not entry_ids:
-            return
         with connection.cursor() as cursor:
             for start in range(0, len(entry_ids), BATCH):
                 batch = entry_ids[start : start + BATCH]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(batch))})", batch)
 
-    def search(self, query, where, *, limit, offset, with_facets=True):
+    def search(self, query, where, *, limit, offset, numbers, with_facets=True):
         where_sql, where_params = where
         condition = f"AND ({where_sql})" if where_sql else ""
-        facets_sql = (
-            f"""UNION ALL
-            SELECT 'facet', NULL, NULL, f.facet, f.value, COUNT(*)
-            FROM m JOIN {FACET} f ON f.entry_id = m.id
-            GROUP BY f.facet, f.value"""
-            if with_facets
-            else ""
-        )
+        branches = facet_sql.tail_sql() if with_facets else [facet_sql.COUNT_ONLY]
         sql = f"""
             WITH m AS MATERIALIZED (
-                SELECT {ENTRY}.id AS id, {BM25} AS score
+                SELECT {ENTRY}.id AS id, {BM25} AS score, {facet_sql.COLUMNS}
                 FROM {TABLE} JOIN {ENTRY} ON {ENTRY}.id = {TABLE}.rowid
                 WHERE {TABLE} MATCH %s {condition}
             )
-            SELECT * FROM (SELECT 'hit', id, score, NULL, NULL, NULL FROM m ORDER BY score, id LIMIT %s OFFSET %s)
-            UNION ALL
-            SELECT 'total', NULL, NULL, NULL, NULL, COUNT(*) FROM m
-            {facets_sql}
+            SELECT * FROM (
+                SELECT 'hit', id, score, {facet_sql.HIT_TAIL} FROM m ORDER BY score, id LIMIT %s OFFSET %s
+            )
+            UNION ALL {" UNION ALL ".join(branches)}
         """
-        params = [match_expression(query), *where_params, limit, offset]
-        hits, total, facets = [], 0, {}
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for kind, entry_id, score, facet, value, count in cursor.fetchall():
-                if kind == "hit":
-                    hits.append((entry_id, -score))
-                elif kind == "total":
-                    total = count
-                else:
-                    facets[(facet, value)] = count
-        return EngineResult(hits=hits, total=total, facets=facets)
+            cursor.execute(sql, [match_expression(query), *where_params, limit, offset])
+            hits, total, counts = facet_sql.read_rows(cursor.fetchall(), numbers)
+        return EngineResult(hits=[(pk, -score) for pk, score in hits], total=total, facets=counts)
 
     def raw(self, query, *, limit):
         sql = f"SELECT rowid, {BM25} AS score FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY score LIMIT %s"
@@ -109,12 +92,12 @@ class SQLiteBackend:
             return [(row_id, -score) for row_id, score in cursor.fetchall()]
 
     def rebuild(self):
-        from ...models import SearchEntry
+        from ...models import SearchText
 
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
-        ids = list(SearchEntry.objects.order_by("pk").values_list("pk", flat=True))
+        ids = list(SearchText.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):
-            self.index(SearchEntry.objects.filter(pk__in=ids[start : start + BATCH]))
+            self.index(SearchText.objects.filter(pk__in=ids[start : start + BATCH]))
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
