@@ -575,7 +575,11 @@ def get_practice_version(request, practice_id: int, number: int):
     return practice_out(request, record, content, queries.PUBLISHED)
 
 
-@router.get("/practices/{practice_id}/review", response={200: list[EventOut], **READ_ERRORS})
+@router.get(
+    "/practices/{practice_id}/review",
+    response={200: list[EventOut], 403: Error, **READ_ERRORS},
+    openapi_extra=READ_SECURITY,
+)
 def list_practice_review(request, practice_id: int):
     """The review steps and comments (for the practice's contributors and reviewers)."""
     record = queries.get_visible(request.user, Practice, practice_id)

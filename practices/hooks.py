@@ -1,6 +1,9 @@
 """What the repository adds to shared pages: site search results and 'my work' items."""
 
+import html
+
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +29,8 @@ def search_repository(user, words):
 
 
 def _plain(html_text):
-    from django.utils.html import strip_tags
-    from django.utils.text import unescape_entities
-
-    return unescape_entities(strip_tags(str(html_text)))
+    """Return the text of a highlighted title or snippet (site search shows plain text, escaped again)."""
+    return html.unescape(strip_tags(str(html_text)))
 
 
 @mywork.register
