@@ -5,7 +5,9 @@ copy, review steps and call tracking need the rights core.access gives.
 """
 
 import datetime
+import json
 
+import pydantic
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -214,6 +216,13 @@ def _file_out(attached):
     }
 
 
+def _shown_version(record, view):
+    """The published version shown: the published view, or a working copy identical to it."""
+    if view == queries.PUBLISHED or record.status == State.PUBLISHED:
+        return record.published_version
+    return None
+
+
 def practice_out(request, record, content, view):
     members = access.can(request.user, VIEW_CONTACT, record)
     data = {
@@ -228,7 +237,7 @@ def practice_out(request, record, content, view):
             "call_id",
         )
     }
-    version = getattr(content, "version", None) or (record.published_version if view == queries.PUBLISHED else None)
+    version = getattr(content, "version", None) or _shown_version(record, view)
     data.update(
         id=record.pk,
         view=view,
@@ -253,7 +262,7 @@ def practice_out(request, record, content, view):
 
 
 def resource_out(record, content, view):
-    version = getattr(content, "version", None) or (record.published_version if view == queries.PUBLISHED else None)
+    version = getattr(content, "version", None) or _shown_version(record, view)
     return {
         "id": record.pk,
         "view": view,
@@ -624,6 +633,18 @@ def add_practice_file(request, practice_id: int, file: File[UploadedFile]):
     return Status(201, _file_out(services.add_practice_file(record, file, acting_user=request.user)))
 
 
+def _optional_comment(request):
+    """Read an optional body {"comment": "…"} (JSON, or a form field); a malformed one is a 400."""
+    if request.content_type != "application/json":
+        return CommentIn(comment=request.POST.get("comment", "")[:5000]) if request.POST else None
+    if not request.body.strip():
+        return None
+    try:
+        return CommentIn(**json.loads(request.body))
+    except (ValueError, TypeError, pydantic.ValidationError):
+        raise ValidationError({"comment": _('Send a JSON object such as {"comment": "…"}.')}) from None
+
+
 def _transition(model, action):
     def run(request, record_id, payload):
         record = queries.get_visible(request.user, model, record_id)
@@ -658,9 +679,9 @@ def _practice_step_out(request, record):
 
 
 @router.post("/practices/{practice_id}/submit", response={200: PracticeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def submit_practice(request, practice_id: int, payload: CommentIn | None = None):
-    """Send a draft or returned practice for review."""
-    return _practice_step_out(request, _practice_steps["submit"](request, practice_id, payload))
+def submit_practice(request, practice_id: int):
+    """Send a draft or returned practice for review (body optional: {"comment": "…"})."""
+    return _practice_step_out(request, _practice_steps["submit"](request, practice_id, _optional_comment(request)))
 
 
 @router.post("/practices/{practice_id}/start-review", response={200: PracticeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
@@ -676,9 +697,9 @@ def return_practice(request, practice_id: int, payload: CommentIn):
 
 
 @router.post("/practices/{practice_id}/publish", response={200: PracticeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def publish_practice(request, practice_id: int, payload: CommentIn | None = None):
-    """Publish the reviewed practice as its next version."""
-    return _practice_step_out(request, _practice_steps["publish"](request, practice_id, payload))
+def publish_practice(request, practice_id: int):
+    """Publish the reviewed practice as its next version (body optional: {"comment": "…"})."""
+    return _practice_step_out(request, _practice_steps["publish"](request, practice_id, _optional_comment(request)))
 
 
 @router.post("/practices/{practice_id}/withdraw", response={200: PracticeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
@@ -739,11 +760,11 @@ _resource_steps = {
 
 
 @router.post("/resources/{resource_id}/{step}", response={200: ResourceOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def resource_step(request, resource_id: int, step: str, payload: CommentIn | None = None):
-    """A review step of a resource: submit, start-review, return, publish or withdraw."""
+def resource_step(request, resource_id: int, step: str):
+    """A review step of a resource: submit, start-review, return, publish or withdraw ({"comment": "…"})."""
     if step not in _resource_steps:
         raise Http404
-    record = _resource_steps[step](request, resource_id, payload)
+    record = _resource_steps[step](request, resource_id, _optional_comment(request))
     content, shown = queries.shown(request.user, record)
     return resource_out(record, content, shown)
 

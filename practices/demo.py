@@ -171,4 +171,3 @@ def load(stdout):
         f"Demo repository loaded: {Practice.objects.filter(is_demo=True).count()} practices "
         f"({published} published, {created} new), {len(resources)} resources, 1 call for practices."
     )
-

@@ -589,8 +589,7 @@ PRACTICES = [
         "title_en": "Legal orientation for asylum-seeking families in transit",
         "summary_es": "Sesiones informativas y asesoría legal para familias con niñez sobre su derecho a solicitar "
         "asilo.",
-        "summary_en": "Information sessions and legal advice for families with children on their right to seek "
-        "asylum.",
+        "summary_en": "Information sessions and legal advice for families with children on their right to seek asylum.",
         "description_en": "Lawyers and community workers hold daily sessions at reception stations and refer families "
         "to asylum authorities.",
         "results_en": "Five thousand families informed; more applications filed in the first country of arrival.",

@@ -76,9 +76,7 @@ class PracticeForm(SubmitterFieldsMixin, forms.Form):
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
-        self.fields["axis"] = forms.ModelChoiceField(
-            label=_("Plan axis"), queryset=Axis.objects.all(), required=False
-        )
+        self.fields["axis"] = forms.ModelChoiceField(label=_("Plan axis"), queryset=Axis.objects.all(), required=False)
         self.fields["population"] = forms.MultipleChoiceField(
             label=_("Population"), choices=Population.choices, required=False, widget=forms.CheckboxSelectMultiple
         )
@@ -87,7 +85,11 @@ class PracticeForm(SubmitterFieldsMixin, forms.Form):
             label=_("From (year)"), required=False, min_value=1950, max_value=2100
         )
         self.fields["end_year"] = forms.IntegerField(
-            label=_("To (year)"), required=False, min_value=1950, max_value=2100, help_text=_("Leave empty if it continues.")
+            label=_("To (year)"),
+            required=False,
+            min_value=1950,
+            max_value=2100,
+            help_text=_("Leave empty if it continues."),
         )
         for name, label_es, label_en, size in (
             ("context", _("Context (Spanish)"), _("Context (English)"), 20000),
@@ -150,8 +152,12 @@ class ResourceForm(SubmitterFieldsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=ResourceKind.choices)
     title_es = forms.CharField(label=_("Title (Spanish)"), required=False, max_length=300)
     title_en = forms.CharField(label=_("Title (English)"), required=False, max_length=300)
-    description_es = forms.CharField(label=_("Description (Spanish)"), required=False, widget=TEXTAREA, max_length=10000)
-    description_en = forms.CharField(label=_("Description (English)"), required=False, widget=TEXTAREA, max_length=10000)
+    description_es = forms.CharField(
+        label=_("Description (Spanish)"), required=False, widget=TEXTAREA, max_length=10000
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, widget=TEXTAREA, max_length=10000
+    )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.SPANISH)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1950, max_value=2100)
     url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
@@ -164,10 +170,16 @@ class ResourceForm(SubmitterFieldsMixin, forms.Form):
     starts_on = forms.DateField(label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     countries = CountriesField(
-        label=_("Countries"), queryset=Country.objects.order_by("code"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Countries"),
+        queryset=Country.objects.order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     themes = forms.ModelMultipleChoiceField(
-        label=_("Themes"), queryset=Theme.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Themes"),
+        queryset=Theme.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     axis = forms.ModelChoiceField(label=_("Plan axis"), queryset=Axis.objects.all(), required=False)
     submitting_organization = forms.ModelChoiceField(

@@ -236,8 +236,9 @@ def add_practice_file(practice, file, *, acting_user):
 @transaction.atomic
 def remove_practice_file(attached, *, acting_user):
     """Take a file out of the working copy; it stays stored while a published version shows it."""
-    practice = attached.practice
+    practice = Practice.objects.select_for_update().get(pk=attached.practice_id)
     access.require(acting_user, access.CHANGE, practice)
+    attached = PracticeFile.objects.get(pk=attached.pk, practice=practice)
     with acting_as(acting_user):
         in_versions = any(
             attached.pk in version.data.get("file_ids", [])
