@@ -6,6 +6,8 @@ network.demo), theme slugs, axis number, population, years, original language, t
 state the demo leaves it in.
 """
 
+# ruff: noqa: E501 - prose in data; lines break where the sentences do
+
 PUBLISHED = "published"
 SUBMITTED = "submitted"
 IN_REVIEW = "in_review"
