@@ -26,6 +26,7 @@ from ..models import TYPE_LABELS, Axis, Language, SearchEntry, SearchText, Theme
 from . import facets as facet_sql
 from . import text as text_module
 from .backends import get_backend
+from .backends.base import Scope
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse
 
 FACETS = ("type", "theme", "country", "year", "language", "axis")
@@ -186,9 +187,8 @@ def search(user, text="", filters=None, *, page=1, per_page=20, with_facets=True
         results.facets = _facets({}, filters) if with_facets else []
         return results
     if query:
-        found = get_backend().search(
-            query, where, limit=per_page, offset=offset, numbers=numbers, with_facets=with_facets
-        )
+        scope = Scope(where=where, numbers=numbers, user=user, filters=filters)
+        found = get_backend().search(query, scope, limit=per_page, offset=offset, with_facets=with_facets)
         hits, results.total, counts = found.hits, found.total, found.facets
     else:
         hits = _browse(entries, per_page, offset)

@@ -4,6 +4,8 @@ These tests run on the database of the suite: SQLite FTS5 by default, PostgreSQL
 search when DATABASE_URL names one (CI runs the suite on both).
 """
 
+import os
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import TestCase
@@ -120,6 +122,13 @@ class BilingualSearchTest(TestCase):
         self.assertNotContains(page, "<html")
         self.assertContains(page, 'id="results"')
         self.assertContains(page, "<mark>niñez</mark>")
+
+    def test_rebuilding_the_index_gives_the_same_results(self):
+        from django.core.management import call_command
+
+        before = self.found("ninez migrante retorno") + self.found("foster")
+        call_command("rebuild_practice_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        self.assertEqual(self.found("ninez migrante retorno") + self.found("foster"), before)
 
     def test_it_runs_on_the_engine_of_the_database_in_use(self):
         from practices.models import SearchEntry

@@ -17,6 +17,21 @@ RANK_WEIGHTS = {"title": 10.0, "summary": 4.0, "body": 1.0}
 
 
 @dataclass
+class Scope:
+    """What the reader may search: the access rules and chosen facet values, in two forms.
+
+    `where` is the condition on `practices_searchentry` compiled from core.access and the
+    filters (for the SQL engines); `user` and `filters` let another engine rebuild the same
+    condition in its own query language (see docs/practices.md).
+    """
+
+    where: tuple  # (sql, params)
+    numbers: dict  # {facet: {value: bit}} of themes and countries
+    user: object = None
+    filters: dict = field(default_factory=dict)
+
+
+@dataclass
 class EngineResult:
     hits: list  # [(entry id, score)], best first
     total: int
@@ -32,8 +47,8 @@ class SearchBackend(Protocol):
     def remove(self, entry_ids):
         """Drop these entries from the engine's index."""
 
-    def search(self, query, where, *, limit, offset, with_facets=True) -> EngineResult:
-        """Rank the entries matching every term of `query` (a ParsedQuery) and the SQL `where` (sql, params)."""
+    def search(self, query, scope, *, limit, offset, with_facets=True) -> EngineResult:
+        """Rank the entries matching every term of `query` (a ParsedQuery) within `scope` (a Scope)."""
 
     def raw(self, query, *, limit) -> list:
         """Rank matches with the engine alone (no access rules, no facets): the benchmark's reference."""

@@ -97,8 +97,9 @@ class PostgresBackend:
         cursor.execute(f"SELECT {sql}::text", params)
         return cursor.fetchone()[0]
 
-    def search(self, query, where, *, limit, offset, numbers, with_facets=True):
-        where_sql, where_params = where
+    def search(self, query, scope, *, limit, offset, with_facets=True):
+        where_sql, where_params = scope.where
+        numbers = scope.numbers
         condition = f"AND ({where_sql})" if where_sql else ""
         branches = facet_sql.tail_sql() if with_facets else [facet_sql.COUNT_ONLY]
         with transaction.atomic(), connection.cursor() as cursor:

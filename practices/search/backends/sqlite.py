@@ -65,8 +65,9 @@ class SQLiteBackend:
                 batch = entry_ids[start : start + BATCH]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(batch))})", batch)
 
-    def search(self, query, where, *, limit, offset, numbers, with_facets=True):
-        where_sql, where_params = where
+    def search(self, query, scope, *, limit, offset, with_facets=True):
+        where_sql, where_params = scope.where
+        numbers = scope.numbers
         condition = f"AND ({where_sql})" if where_sql else ""
         branches = facet_sql.tail_sql() if with_facets else [facet_sql.COUNT_ONLY]
         sql = f"""
