@@ -518,6 +518,8 @@ class SearchEntry(models.Model):
     axis_number = models.PositiveSmallIntegerField(null=True)
     theme_bits = models.BigIntegerField(default=0)
     country_bits = models.BigIntegerField(default=0)
+    # type, year, language and axis in one number, so counting them is one GROUP BY on integers
+    facet_key = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField()
 
     class Meta:

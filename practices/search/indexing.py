@@ -67,6 +67,9 @@ def entry_fields(record, content):
         "axis_number": content.axis_obj.number if content.axis_obj is not None else None,
         "updated_at": record.updated_at or timezone.now(),
     }
+    values["facet_key"] = facet_bits.facet_key(
+        values["item_type"], values["year"], values["language"], values["axis_number"]
+    )
     texts = {
         "title_es": content.title_es,
         "title_en": content.title_en,

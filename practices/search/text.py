@@ -67,7 +67,7 @@ def stems(text, lang):
 # ---- snippets ------------------------------------------------------------------------------
 
 SNIPPET_WORDS = 28
-SCAN_CHARS = 8_000
+SCAN_CHARS = 3_000
 
 
 def _matches(token, lang, terms):
