@@ -113,3 +113,34 @@ class CompiledDocumentTest(TestCase):
         toc = next(page for page in updated if page.startswith("Índice"))
         numbers = [int(found) for found in re.findall(r"\.{3,}\s*(\d+)", toc)]
         self.assertEqual(numbers, [starts[1], starts[2], starts[3]])
+
+
+class CompilationTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from .helpers import published_practice
+
+        cls.n = build_network()
+        cls.chosen = published_practice(cls.n, title_es="Práctica elegida a mano")
+        cls.other = published_practice(cls.n, title_es="Práctica no elegida")
+        cls.compilation = services.create_compilation(
+            acting_user=cls.n.ts, title_es="Compilación de prueba", practices=[cls.chosen], compiler=cls.n.unicef
+        )
+
+    def test_a_compilation_of_chosen_practices_is_for_members_and_has_them_only(self):
+        url = reverse("practices:compilation_document", args=[self.compilation.pk])
+        self.assertEqual(self.client.get(url).status_code, 302)  # sign in first
+        self.assertEqual(signed_in(self.n.outsider).get(url).status_code, 403)
+        response = signed_in(self.n.partner).get(url, {"lang": "es"})
+        self.assertEqual(response.status_code, 200)
+        document = docx.Document(io.BytesIO(response.content))
+        chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+        self.assertEqual(chapters, ["1. Práctica elegida a mano"])
+
+    def test_only_the_ts_starts_compilations(self):
+        self.assertEqual(signed_in(self.n.partner).get(reverse("practices:compilation_create")).status_code, 403)
+        page = signed_in(self.n.ts).post(
+            reverse("practices:compilation_create"),
+            {"title_es": "Otra", "practices": [self.other.pk], "compiler": self.n.unicef.pk},
+        )
+        self.assertEqual(page.status_code, 302)
