@@ -201,38 +201,66 @@ def search(user, text="", filters=None, *, page=1, per_page=20, with_facets=True
     return results
 
 
+HIT_FIELDS = (
+    "entry_id",
+    "entry__kind",
+    "entry__object_id",
+    "entry__item_type",
+    "entry__year",
+    "entry__language",
+    "entry__is_public",
+    "entry__status",
+    "title_es",
+    "title_en",
+    "summary_es",
+    "summary_en",
+    "scan_es",
+    "scan_en",
+)
+
+
+class _Row(dict):
+    """A hit's row, read as attributes by _title and _snippet."""
+
+    __getattr__ = dict.__getitem__
+
+
+def _url_patterns():
+    """Return {kind: URL with a {} for the id}, reversed once instead of once per hit."""
+    return {kind: reverse(f"practices:{kind}", args=[0]).replace("/0/", "/{}/") for kind in ("practice", "resource")}
+
+
 def _hits(hits, query: ParsedQuery):
     if not hits:
         return []
     scan = text_module.SCAN_CHARS
     rows = (
         SearchText.objects.filter(pk__in=[pk for pk, _score in hits])
-        .select_related("entry")
-        .defer("body_es", "body_en")
         .annotate(scan_es=Substr("body_es", 1, scan), scan_en=Substr("body_en", 1, scan))
+        .values_list(*HIT_FIELDS)
     )
-    by_pk = {row.pk: row for row in rows}
+    by_pk = {row[0]: _Row(zip(HIT_FIELDS, row, strict=True)) for row in rows}
     lang = current_language()
     order = (lang, "en" if lang == "es" else "es")
+    urls = _url_patterns()
     out = []
     for pk, score in hits:
-        text = by_pk.get(pk)
-        if text is None:
+        row = by_pk.get(pk)
+        if row is None:
             continue
-        entry = text.entry
         out.append(
             Hit(
-                kind=entry.kind,
-                object_id=entry.object_id,
-                url=reverse(f"practices:{entry.kind}", args=[entry.object_id]),
-                title=_title(text, order, query),
-                snippet=_snippet(text, order, query),
-                item_type=entry.item_type,
-                type_label=str(TYPE_LABELS.get(entry.item_type, entry.item_type)),
-                year=entry.year,
-                language=entry.language,
-                is_public=entry.is_public,
-                status=entry.status,
+                kind=row["entry__kind"],
+                object_id=row["entry__object_id"],
+                url=urls[row["entry__kind"]].format(row["entry__object_id"]),
+                title=_title(row, order, query),
+                snippet=_snippet(row, order, query),
+                item_type=row["entry__item_type"],
+                type_label=str(TYPE_LABELS.get(row["entry__item_type"], row["entry__item_type"])),
+                year=row["entry__year"],
+                language=row["entry__language"],
+                is_public=row["entry__is_public"],
+                status=row["entry__status"],
                 score=round(float(score or 0), 4),
             )
         )
@@ -262,17 +290,35 @@ def _snippet(entry, order, query):
     return ""
 
 
+_country_names = {}
+
+
+def _country_name(code, lang):
+    """Return a country's name in `lang` (django-countries' names, kept per language: they never change)."""
+    names = _country_names.get(lang)
+    if names is None:
+        from django_countries import countries
+
+        names = _country_names[lang] = {code: str(name) for code, name in countries}
+    return names.get(code, code)
+
+
 def _facets(counts, filters):
     """Return the facets with labels in the reader's language, values by count."""
-    from django_countries import countries
-
-    themes = {t.slug: str(t) for t in Theme.objects.all()}
-    axes = {str(a.number): str(a) for a in Axis.objects.all()}
+    lang = current_language()
+    themes = {
+        slug: (name_es if lang == "es" else name_en) or name_es or name_en
+        for slug, name_es, name_en in Theme.objects.values_list("slug", "name_es", "name_en")
+    }
+    axes = {
+        str(number): f"{number}. {(name_es if lang == 'es' else name_en) or name_es or name_en}"
+        for number, name_es, name_en in Axis.objects.values_list("number", "name_es", "name_en")
+    }
     languages = dict(Language.choices)
     labels = {
         "type": lambda v: str(TYPE_LABELS.get(v, v)),
         "theme": lambda v: themes.get(v, v),
-        "country": lambda v: str(countries.name(v) or v),
+        "country": lambda v: _country_name(v, lang),
         "year": lambda v: v,
         "language": lambda v: str(languages.get(v, v)),
         "axis": lambda v: axes.get(v, v),

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from core.testing import api_client, build_network
 from practices import search
+from practices.api import SearchOut
 
 from .helpers import axis, published_practice, theme
 
@@ -115,6 +116,7 @@ class BilingualSearchTest(TestCase):
         self.assertEqual({f["name"] for f in body["facets"]}, set(search.FACETS))
         country = next(f for f in body["facets"] if f["name"] == "country")
         self.assertEqual(country["values"], [{"value": "GT", "label": "Guatemala", "count": 1, "selected": True}])
+        SearchOut.model_validate(body)  # what the endpoint returns is what its schema documents
 
     def test_the_search_page_searches_as_you_type(self):
         page = self.client.get("/practices/", {"q": "ninez"}, headers={"HX-Request": "true"})
