@@ -25,6 +25,8 @@ VIEW_WORKING = "view_working"
 VIEW_CONTACT = "view_contact"
 VIEW_TRACKING = "view_tracking"
 COMPILE = "compile"
+WITHDRAW = "withdraw"
+VIEW_HISTORY = "view_history"
 
 
 def reviewable_scope(p):
@@ -87,9 +89,9 @@ class ReviewablePolicy(Policy):
             return obj.status in (Status.SUBMITTED, Status.IN_REVIEW) and is_reviewer(p, obj)
         if action == DELETE:
             return not obj.is_published and obj.status == Status.DRAFT and (p.is_ts or is_contributor(p, obj))
-        if action == "withdraw":
+        if action == WITHDRAW:
             return p.is_ts and obj.is_published
-        if action == "view_history":
+        if action == VIEW_HISTORY:
             return p.is_ts
         return False
 

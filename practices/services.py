@@ -20,7 +20,7 @@ from core.uploads import IMAGES, OOXML, check_upload
 from network.models import OFFICER_ROLES, Appointment, Country, Organization
 
 from . import extraction
-from .access import REVIEW, SUBMIT
+from .access import REVIEW, SUBMIT, WITHDRAW
 from .content import snapshot
 from .models import (
     Call,
@@ -134,10 +134,9 @@ def _event(record, action, user, comment=""):
     )
 
 
-def _save(record, scalars, m2m):
-    for name, value in scalars.items():
-        setattr(record, name, value)
-    record.full_clean(exclude=["created_by"] if record.created_by_id is None else None)
+def _save(record, m2m):
+    """Validate and save a record, then set its many-to-many fields."""
+    record.full_clean()
     record.save()
     for name, values in m2m.items():
         getattr(record, name).set(values)
@@ -160,7 +159,7 @@ def create_practice(*, acting_user, **fields):
         _check_submitter(acting_user, practice)
         _check_links(acting_user, m2m)
         _check_call(practice)
-        _save(practice, {}, m2m)
+        _save(practice, m2m)
         indexing.index_record(practice)
     return practice
 
@@ -180,7 +179,7 @@ def update_practice(practice, *, acting_user, **fields):
         _check_call(practice, previous_call)
         if practice.status == Status.PUBLISHED:
             practice.status = Status.DRAFT
-        _save(practice, {}, m2m)
+        _save(practice, m2m)
         indexing.index_record(practice)
     return practice
 
@@ -294,7 +293,7 @@ def create_resource(*, acting_user, file=None, **fields):
 def _store_atomically(resource, m2m):
     """Save the resource; if the write fails after its file was stored, remove the file."""
     try:
-        _save(resource, {}, m2m)
+        _save(resource, m2m)
         indexing.index_record(resource)
     except Exception:
         if resource.file and resource.file.name and resource.file.storage.exists(resource.file.name):
@@ -447,7 +446,7 @@ def publish(record, *, acting_user, comment=""):
 def withdraw(record, *, acting_user, comment=""):
     """Take a record out of publication (its versions are kept); it returns to its author."""
     record = _lock(record)
-    access.require(acting_user, "withdraw", record)
+    access.require(acting_user, WITHDRAW, record)
     text = (comment or "").strip()
     if not text:
         raise ValidationError({"comment": _("Say why it is withdrawn.")})

@@ -17,7 +17,7 @@ from core.models import AuditEntry
 
 from . import compile as compile_module
 from . import queries, search, services
-from .access import COMPILE, REVIEW, SUBMIT, VIEW_CONTACT, VIEW_TRACKING, VIEW_WORKING
+from .access import COMPILE, REVIEW, SUBMIT, VIEW_CONTACT, VIEW_HISTORY, VIEW_TRACKING, VIEW_WORKING, WITHDRAW
 from .content import version_content
 from .forms import AttachmentForm, CallForm, CommentForm, CompilationForm, PracticeForm, ResourceForm
 from .models import Call, Compilation, Practice, PracticeFile, Resource
@@ -27,7 +27,7 @@ STEPS = {
     "start-review": (REVIEW, lambda record, user, text: services.start_review(record, acting_user=user)),
     "return": (REVIEW, lambda record, user, text: services.return_to_author(record, text, acting_user=user)),
     "publish": (REVIEW, lambda record, user, text: services.publish(record, acting_user=user, comment=text)),
-    "withdraw": ("withdraw", lambda record, user, text: services.withdraw(record, acting_user=user, comment=text)),
+    "withdraw": (WITHDRAW, lambda record, user, text: services.withdraw(record, acting_user=user, comment=text)),
     "comment": (None, lambda record, user, text: services.comment(record, text, acting_user=user)),
 }
 STEP_MESSAGES = {
@@ -73,7 +73,7 @@ def search_page(request):
 
 
 def _history(user, record):
-    if not access.can(user, "view_history", record):
+    if not access.can(user, VIEW_HISTORY, record):
         return None
     return list(AuditEntry.objects.for_object(record)[:50])
 
@@ -89,7 +89,7 @@ def _detail_context(request, record, content, view):
         "can_change": access.can(user, access.CHANGE, record),
         "can_submit": access.can(user, SUBMIT, record),
         "can_review": access.can(user, REVIEW, record),
-        "can_withdraw": access.can(user, "withdraw", record),
+        "can_withdraw": access.can(user, WITHDRAW, record),
         "can_delete": access.can(user, access.DELETE, record),
         "show_contact": access.can(user, VIEW_CONTACT, record),
         "events": queries.review_events(record) if access.can(user, VIEW_WORKING, record) else [],
