@@ -50,8 +50,10 @@ class SearchBackend(Protocol):
     def search(self, query, scope, *, limit, offset, with_facets=True) -> EngineResult:
         """Rank the entries matching every term of `query` (a ParsedQuery) within `scope` (a Scope)."""
 
-    def raw(self, query, *, limit) -> list:
-        """Rank matches with the engine alone (no access rules, no facets): the benchmark's reference."""
+    def raw(self, query, *, limit, bounded=False) -> list:
+        """Rank matches with the engine alone (no access rules, no facets): the benchmark's reference.
+
+        By default the engine's own ranking of every match; `bounded`, the ranking search() does."""
 
     def rebuild(self):
         """Index every SearchEntry again."""

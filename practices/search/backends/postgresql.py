@@ -126,8 +126,8 @@ class PostgresBackend:
         hits.sort(key=lambda hit: (-hit[1], hit[0]))
         return EngineResult(hits=hits, total=total, facets=counts)
 
-    def raw(self, query, *, limit, bounded=True):
-        """The engine's ranked query alone; `bounded=False` ranks every match (for comparison)."""
+    def raw(self, query, *, limit, bounded=False):
+        """ts_rank over every match through the GIN index; `bounded`, the ranking search() does."""
         with transaction.atomic(), connection.cursor() as cursor:
             text = self._query_text(cursor, query)
             if not text:
