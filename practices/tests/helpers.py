@@ -1,5 +1,6 @@
 """Test data for the repository: practices taken through the real services, and small documents."""
 
+import importlib
 import io
 import shutil
 import tempfile
@@ -29,12 +30,19 @@ class TemporaryMedia:
         shutil.rmtree(cls._media, ignore_errors=True)
 
 
+_taxonomy = importlib.import_module("practices.migrations.0002_taxonomy")
+
+
 def theme(slug):
-    return Theme.objects.get(slug=slug)
+    """The theme of the taxonomy migration (created again if a transactional test flushed it)."""
+    order, name_es, name_en = next((i, es, en) for i, (s, es, en) in enumerate(_taxonomy.THEMES) if s == slug)
+    return Theme.objects.get_or_create(slug=slug, defaults={"name_es": name_es, "name_en": name_en, "order": order})[0]
 
 
 def axis(number):
-    return Axis.objects.get(number=number)
+    """The plan axis of the taxonomy migration (created again if a transactional test flushed it)."""
+    name_es, name_en = next((es, en) for n, es, en in _taxonomy.AXES if n == number)
+    return Axis.objects.get_or_create(number=number, defaults={"name_es": name_es, "name_en": name_en})[0]
 
 
 def practice_fields(n, **changes):
