@@ -34,8 +34,13 @@ def reviewable_scope(p):
     if not p.grants:
         return set(), set(), set()
     types = ContentType.objects.get_for_models(Call, Compilation, Practice, Resource)
+    # Grant keys are integers or, once core stores any record's key, text: read both.
     by_model = {
-        model: {oid for (ct, oid, perm) in p.grants if ct == types[model].pk and perm == GrantPermission.REVIEW}
+        model: {
+            int(oid)
+            for (ct, oid, perm) in p.grants
+            if ct == types[model].pk and perm == GrantPermission.REVIEW and str(oid).isdigit()
+        }
         for model in types
     }
     calls = set(by_model[Call])

@@ -6,6 +6,7 @@ copy, review steps and call tracking need the rights core.access gives.
 
 import datetime
 import json
+from typing import Annotated
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -27,6 +28,9 @@ from .models import Axis, Call, Language, Population, Practice, PracticeFile, Re
 from .models import Status as State
 
 router = Router(tags=["practices"])
+
+# Ids the database can hold: a larger one in a request is a 400/422, not a database error.
+Id = Annotated[int, Field(ge=1, le=queries.MAX_ID)]
 
 
 class Error(Schema):
@@ -367,8 +371,8 @@ class PracticeIn(Schema):
     countries: list[str] = Field(default_factory=list, max_length=40, description="ISO 3166 alpha-2 codes")
     themes: list[str] = Field(default_factory=list, max_length=30, description="Theme slugs")
     axis: int | None = Field(None, ge=1, le=99, description="Plan axis number")
-    implementing_institutions: list[int] = Field(default_factory=list, max_length=40)
-    resources: list[int] = Field(default_factory=list, max_length=40)
+    implementing_institutions: list[Id] = Field(default_factory=list, max_length=40)
+    resources: list[Id] = Field(default_factory=list, max_length=40)
     population: list[Population] = Field(default_factory=list, max_length=20)
     population_other: str = Field("", max_length=300)
     start_year: int | None = Field(None, ge=1950, le=2100)
@@ -377,9 +381,9 @@ class PracticeIn(Schema):
     contact_name: str = Field("", max_length=200)
     contact_email: str = Field("", max_length=254)
     contact_phone: str = Field("", max_length=40)
-    submitting_organization_id: int | None = None
+    submitting_organization_id: Id | None = None
     submitting_country: str | None = Field(None, max_length=2)
-    call_id: int | None = None
+    call_id: Id | None = None
 
 
 class PracticePatch(PracticeIn):
@@ -425,13 +429,13 @@ class ResourceIn(Schema):
     language: Language = Language.SPANISH
     year: int | None = Field(None, ge=1950, le=2100)
     url: str = Field("", max_length=500)
-    provider_id: int | None = None
+    provider_id: Id | None = None
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
     countries: list[str] = Field(default_factory=list, max_length=40)
     themes: list[str] = Field(default_factory=list, max_length=30)
     axis: int | None = Field(None, ge=1, le=99)
-    submitting_organization_id: int | None = None
+    submitting_organization_id: Id | None = None
     submitting_country: str | None = Field(None, max_length=2)
 
 
@@ -820,7 +824,7 @@ def list_calls(request):
 @router.get("/calls/{call_id}", response={200: CallOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def get_call(request, call_id: int):
     """A call for practices; members also see which countries have answered."""
-    return _call_out(request, get_object_or_404(Call.objects.select_related("theme"), pk=call_id))
+    return _call_out(request, get_object_or_404(Call.objects.select_related("theme"), pk=queries.valid_id(call_id)))
 
 
 @router.post("/calls", response={201: CallOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
@@ -860,7 +864,9 @@ def compiled_response(request, records, lang, *, title):
 @router.get("/files/{file_id}", response={200: FileOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def get_file(request, file_id: int):
     """An attached file's details (download it from its url)."""
-    attached = get_object_or_404(PracticeFile.objects.select_related("practice__published_version"), pk=file_id)
+    attached = get_object_or_404(
+        PracticeFile.objects.select_related("practice__published_version"), pk=queries.valid_id(file_id)
+    )
     if not queries.file_visible(request.user, attached):
         raise Http404
     return _file_out(attached)

@@ -13,6 +13,15 @@ from .models import Call, Practice, PracticeFile, Resource, ReviewEvent, Status,
 
 PUBLISHED = "published"
 WORKING = "working"
+MAX_ID = 2**63 - 1  # larger ids cannot exist; asking for one is a 404, not a database error
+MAX_VERSION = 2**31 - 1
+
+
+def valid_id(pk, maximum=MAX_ID):
+    """Raise Http404 for an id no record can have."""
+    if not isinstance(pk, int) or not 0 < pk <= maximum:
+        raise Http404
+    return pk
 
 
 def records(model):
@@ -30,7 +39,7 @@ def records(model):
 
 def get_visible(user, model, pk):
     """Return the record if the user may see it (published, or its working copy), else raise Http404."""
-    record = records(model).filter(pk=pk).first()
+    record = records(model).filter(pk=valid_id(pk)).first()
     if record is None or not access.can(user, access.VIEW, record):
         raise Http404
     return record
@@ -78,6 +87,7 @@ def versions(record):
 
 def version(record, number):
     content_type = ContentType.objects.get_for_model(record)
+    number = valid_id(number, MAX_VERSION)
     found = Version.objects.filter(content_type=content_type, object_id=record.pk, number=number).first()
     if found is None:
         raise Http404

@@ -129,13 +129,25 @@ def _event(record, action, user, comment=""):
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
         action=action,
-        comment=comment,
+        comment=(comment or "").replace("\x00", ""),
         actor=user,
     )
 
 
+def _refuse_nul(record):
+    """Refuse text holding NUL characters (PostgreSQL cannot store them), naming the field."""
+    errors = {
+        field.name: _("This text holds a character that cannot be stored (NUL).")
+        for field in record._meta.concrete_fields
+        if isinstance(getattr(record, field.attname, None), str) and "\x00" in getattr(record, field.attname)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _save(record, m2m):
     """Validate and save a record, then set its many-to-many fields."""
+    _refuse_nul(record)
     record.full_clean()
     record.save()
     for name, values in m2m.items():
@@ -392,7 +404,7 @@ def start_review(record, *, acting_user):
 @transaction.atomic
 def comment(record, text, *, acting_user):
     """Write a comment to the author (reviewers) or an answer (contributors)."""
-    text = (text or "").strip()
+    text = (text or "").strip().replace("\x00", "")
     if not text:
         raise ValidationError({"comment": _("Write the comment.")})
     record = _lock(record)
@@ -469,6 +481,7 @@ def open_call(*, acting_user, countries, **fields):
     scalars, _m2m = _split(fields, CALL_FIELDS, ())
     with acting_as(acting_user):
         call = Call(created_by=acting_user, **scalars)
+        _refuse_nul(call)
         if call.deadline and call.deadline < timezone.localdate():
             raise ValidationError({"deadline": _("The deadline has passed already.")})
         if not countries:

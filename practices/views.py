@@ -128,7 +128,7 @@ def _fields_from(form, *, exclude=()):
 
 @login_required
 def practice_edit(request, pk=None):
-    record = get_object_or_404(Practice, pk=pk) if pk else None
+    record = get_object_or_404(Practice, pk=queries.valid_id(pk)) if pk else None
     if record is not None:
         access.require(request.user, access.CHANGE, record)
     elif not access.can_create(request.user, Practice):
@@ -155,7 +155,7 @@ def practice_edit(request, pk=None):
 
 @login_required
 def resource_edit(request, pk=None):
-    record = get_object_or_404(Resource, pk=pk) if pk else None
+    record = get_object_or_404(Resource, pk=queries.valid_id(pk)) if pk else None
     if record is not None:
         access.require(request.user, access.CHANGE, record)
     elif not access.can_create(request.user, Resource):
@@ -247,7 +247,7 @@ def practice_file_add(request, pk):
 @login_required
 @require_POST
 def practice_file_remove(request, pk):
-    attached = get_object_or_404(PracticeFile.objects.select_related("practice"), pk=pk)
+    attached = get_object_or_404(PracticeFile.objects.select_related("practice"), pk=queries.valid_id(pk))
     services.remove_practice_file(attached, acting_user=request.user)
     messages.success(request, _("%(file)s removed.") % {"file": attached.name})
     return redirect(f"{attached.practice.get_absolute_url()}?view=working")
@@ -264,7 +264,9 @@ def _download(stored, name, kind):
 
 def file_download(request, pk):
     """Download an attached file as an attachment with its clean name, if a visible version shows it."""
-    attached = get_object_or_404(PracticeFile.objects.select_related("practice__published_version"), pk=pk)
+    attached = get_object_or_404(
+        PracticeFile.objects.select_related("practice__published_version"), pk=queries.valid_id(pk)
+    )
     if not queries.file_visible(request.user, attached):
         raise Http404
     return _download(attached.file, attached.name, attached.kind)
@@ -316,7 +318,7 @@ def call_list(request):
 
 
 def call_detail(request, pk):
-    call = get_object_or_404(Call.objects.select_related("theme"), pk=pk)
+    call = get_object_or_404(Call.objects.select_related("theme"), pk=queries.valid_id(pk))
     member = access.can(request.user, VIEW_TRACKING, call)
     return render(
         request,
@@ -373,7 +375,7 @@ def _docx(request, records, title):
 
 def call_compilation(request, pk):
     """The call's answers that the reader may see, as one DOCX."""
-    call = get_object_or_404(Call, pk=pk)
+    call = get_object_or_404(Call, pk=queries.valid_id(pk))
     return _docx(request, queries.call_answers(request.user, call), lambda lang: call.localized("title", lang))
 
 
@@ -406,7 +408,7 @@ def _compilation_records(user, compilation):
 
 @login_required
 def compilation_detail(request, pk):
-    compilation = get_object_or_404(Compilation.objects.select_related("call", "compiler"), pk=pk)
+    compilation = get_object_or_404(Compilation.objects.select_related("call", "compiler"), pk=queries.valid_id(pk))
     access.require(request.user, access.VIEW, compilation)
     return render(
         request,
@@ -421,7 +423,7 @@ def compilation_detail(request, pk):
 
 @login_required
 def compilation_document(request, pk):
-    compilation = get_object_or_404(Compilation, pk=pk)
+    compilation = get_object_or_404(Compilation, pk=queries.valid_id(pk))
     access.require(request.user, access.VIEW, compilation)
     records = _compilation_records(request.user, compilation)
     return _docx(request, records, lambda lang: compilation.localized("title", lang))

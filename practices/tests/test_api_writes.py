@@ -71,10 +71,31 @@ class ApiWritesTest(TemporaryMedia, TestCase):
     def test_malformed_input_is_refused(self):
         response = api_client(self.n.ts).post("/api/v1/practices", data="{nope", content_type="application/json")
         self.assertIn(response.status_code, (400, 422))
-        response = post(self.n.ts, "/api/v1/practices", {"title_es": "x" * 301})
-        self.assertEqual(response.status_code, 422)
-        response = post(self.n.ts, "/api/v1/practices", {"population": ["aliens"]})
-        self.assertEqual(response.status_code, 422)
+        for payload in (
+            {"title_es": "x" * 301},
+            {"population": ["aliens"]},
+            {"implementing_institutions": [2**70]},
+            {"call_id": 2**64},
+            {"start_year": "soon"},
+        ):
+            with self.subTest(payload=payload):
+                response = post(self.n.ts, "/api/v1/practices", payload)
+                self.assertIn(response.status_code, (400, 422), response.content)
+        self.assertFalse(Practice.objects.exists())
+
+    def test_impossible_ids_are_404s_and_nul_characters_400s(self):
+        for url in (
+            f"/api/v1/practices/{2**70}",
+            f"/api/v1/practices/{2**63}/versions/1",
+            f"/api/v1/resources/{2**64}",
+            f"/api/v1/calls/{2**64}",
+            f"/api/v1/files/{2**64}",
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(api_client(self.n.ts).get(url).status_code, 404)
+        response = post(self.n.partner, "/api/v1/practices", self.new_practice(title_es="Ni\u0000ñez"))
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertIn("title_es", response.json()["errors"])
 
     def test_anonymous_and_outsiders_cannot_write(self):
         self.assertEqual(post(None, "/api/v1/practices", self.new_practice()).status_code, 401)

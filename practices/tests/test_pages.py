@@ -96,3 +96,20 @@ class DemoDataTest(TemporaryMedia, TestCase):
         call = Call.objects.get()
         self.assertEqual(call.theme.slug, "alternative-care")
         self.assertTrue(call.answers.exists())
+
+
+class ImpossibleIdsTest(TestCase):
+    def test_pages_answer_404_to_ids_no_record_can_have(self):
+        huge = 2**70
+        for url in (
+            f"/practices/{huge}/",
+            f"/practices/{huge}/versions/1/",
+            f"/practices/1/versions/{huge}/",
+            f"/practices/files/{huge}/",
+            f"/practices/resources/{huge}/",
+            f"/practices/resources/{huge}/file/",
+            f"/practices/calls/{huge}/",
+            f"/practices/calls/{huge}/compilation.docx",
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
