@@ -837,13 +837,28 @@ def open_call(request, payload: CallIn):
     return Status(201, _call_out(request, call))
 
 
-@router.get("/calls/{call_id}/compilation", openapi_extra=READ_SECURITY)
-def call_compilation(request, call_id: int, lang: str = Query("es", pattern="^(es|en)$")):
+DOCX_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "The compiled document",
+            "content": {compile_module.DOCX_MIME: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/calls/{call_id}/compilation",
+    response={400: FieldErrors, 401: Error, 404: Error},
+    openapi_extra={**READ_SECURITY, **DOCX_RESPONSE},
+)
+def call_compilation(request, call_id: int, lang: str = Query("es", max_length=5, description="es or en")):
     """The call's answers that the caller may see, compiled as one DOCX (cover, contents, a chapter each)."""
-    call = get_object_or_404(Call, pk=call_id)
-    return compiled_response(
-        request, queries.call_answers(request.user, call), lang, title=call.localized("title", lang)
-    )
+    if lang not in ("es", "en"):
+        raise ValidationError({"lang": _("Use 'es' or 'en'.")})
+    call = get_object_or_404(Call, pk=queries.valid_id(call_id))
+    answers = queries.call_answers(request.user, call)
+    return compiled_response(request, answers, lang, title=call.localized("title", lang))
 
 
 def compiled_response(request, records, lang, *, title):
