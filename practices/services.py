@@ -1,0 +1,555 @@
+"""Writes to the repository. Each checks access, validates, runs in one transaction and keeps the
+search index in step. Views and API endpoints call these; they never save records themselves.
+
+The review: draft → submitted → in review (comments to the author) → published, or returned
+to the author, who fixes and submits again. Publishing keeps a version; the public sees the
+latest version while the author works on the next.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import access
+from core.audit import acting_as
+from core.models import Grant, GrantPermission
+from core.uploads import IMAGES, OOXML, check_upload
+from network.models import OFFICER_ROLES, Appointment, Country, Organization
+
+from . import extraction
+from .access import REVIEW, SUBMIT, WITHDRAW
+from .content import snapshot
+from .models import (
+    Call,
+    Compilation,
+    Practice,
+    PracticeFile,
+    Resource,
+    ReviewAction,
+    ReviewEvent,
+    Status,
+    Version,
+)
+from .search import indexing
+
+# What may be attached: documents and images, checked by content (core.uploads).
+ATTACHMENT_KINDS = frozenset({"pdf"} | OOXML | {"odt"} | IMAGES)
+
+PRACTICE_TEXT = tuple(f"{name}_{lang}" for name in Practice.TEXT_FIELDS for lang in ("es", "en"))
+PRACTICE_FIELDS = PRACTICE_TEXT + (
+    "population",
+    "population_other",
+    "start_year",
+    "end_year",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "original_language",
+    "axis",
+    "submitting_organization",
+    "submitting_country",
+    "call",
+)
+RESOURCE_FIELDS = (
+    "kind",
+    "title_es",
+    "title_en",
+    "description_es",
+    "description_en",
+    "language",
+    "year",
+    "url",
+    "provider",
+    "starts_on",
+    "ends_on",
+    "axis",
+    "submitting_organization",
+    "submitting_country",
+)
+PRACTICE_M2M = ("countries", "themes", "implementing_institutions", "resources")
+RESOURCE_M2M = ("countries", "themes")
+CALL_FIELDS = ("title_es", "title_en", "description_es", "description_en", "theme", "deadline", "is_closed")
+
+
+def _split(fields, scalars, m2m):
+    unknown = set(fields) - set(scalars) - set(m2m)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    return (
+        {k: v for k, v in fields.items() if k in scalars},
+        {k: list(v or []) for k, v in fields.items() if k in m2m},
+    )
+
+
+def _default_submitter(user):
+    """Return (organization, country) a new record is submitted for, from the author's current terms."""
+    rows = list(
+        Appointment.objects.current()
+        .filter(person__user=user)
+        .select_related("organization")
+        .order_by("role", "start_date", "pk")
+    )
+    officer = [row for row in rows if row.role in OFFICER_ROLES and row.country_id]
+    if officer:
+        return officer[0].organization, Country.objects.get(pk=officer[0].country_id)
+    return (rows[0].organization if rows else None), None
+
+
+def _check_submitter(user, record):
+    """Non-TS authors submit for their own organization or country only."""
+    p = access.principal_for(user)
+    if p.is_ts:
+        return
+    errors = {}
+    if record.submitting_organization_id and record.submitting_organization_id not in p.organizations:
+        errors["submitting_organization"] = _("You may submit only for an organization you work for.")
+    if record.submitting_country_id and record.submitting_country_id not in p.officer_countries:
+        errors["submitting_country"] = _("You may submit only for the country you are a liaison officer of.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_links(user, m2m):
+    for resource in m2m.get("resources", []):
+        if not access.can(user, access.VIEW, resource):
+            raise ValidationError({"resources": _("Unknown resource: %(id)s.") % {"id": resource.pk}})
+
+
+def _check_call(record, previous_call_id=None):
+    call = getattr(record, "call", None)
+    if call is not None and call.pk != previous_call_id and not call.is_open:
+        raise ValidationError({"call": _("This call for practices is closed.")})
+
+
+def _event(record, action, user, comment=""):
+    return ReviewEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        action=action,
+        comment=(comment or "").replace("\x00", ""),
+        actor=user,
+    )
+
+
+def _refuse_nul(record):
+    """Refuse text holding NUL characters (PostgreSQL cannot store them), naming the field."""
+    errors = {
+        field.name: _("This text holds a character that cannot be stored (NUL).")
+        for field in record._meta.concrete_fields
+        if isinstance(getattr(record, field.attname, None), str) and "\x00" in getattr(record, field.attname)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(record, m2m):
+    """Validate and save a record, then set its many-to-many fields."""
+    _refuse_nul(record)
+    record.full_clean()
+    record.save()
+    for name, values in m2m.items():
+        getattr(record, name).set(values)
+
+
+# ---- practices -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_practice(*, acting_user, **fields):
+    """Start a practice as a draft of the author (for their organization or country)."""
+    access.require_create(acting_user, Practice)
+    scalars, m2m = _split(fields, PRACTICE_FIELDS, PRACTICE_M2M)
+    with acting_as(acting_user):
+        practice = Practice(created_by=acting_user)
+        if "submitting_organization" not in scalars and "submitting_country" not in scalars:
+            practice.submitting_organization, practice.submitting_country = _default_submitter(acting_user)
+        for name, value in scalars.items():
+            setattr(practice, name, value)
+        _check_submitter(acting_user, practice)
+        _check_links(acting_user, m2m)
+        _check_call(practice)
+        _save(practice, m2m)
+        indexing.index_record(practice)
+    return practice
+
+
+@transaction.atomic
+def update_practice(practice, *, acting_user, **fields):
+    """Change the working copy; a published practice becomes a draft of its next version."""
+    access.require(acting_user, access.CHANGE, practice)
+    scalars, m2m = _split(fields, PRACTICE_FIELDS, PRACTICE_M2M)
+    with acting_as(acting_user):
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        previous_call = practice.call_id
+        for name, value in scalars.items():
+            setattr(practice, name, value)
+        _check_submitter(acting_user, practice)
+        _check_links(acting_user, m2m)
+        _check_call(practice, previous_call)
+        if practice.status == Status.PUBLISHED:
+            practice.status = Status.DRAFT
+        _save(practice, m2m)
+        indexing.index_record(practice)
+    return practice
+
+
+@transaction.atomic
+def delete_practice(practice, *, acting_user):
+    """Delete a draft that was never published."""
+    access.require(acting_user, access.DELETE, practice)
+    with acting_as(acting_user):
+        indexing.remove_record(practice)
+        for attached in practice.files.all():
+            attached.file.delete(save=False)
+        practice.delete()
+
+
+def _checked_attachment(file, kinds=ATTACHMENT_KINDS):
+    """Check an upload and read its text; raise ValidationError naming the file when it is refused."""
+    checked = check_upload(file, kinds)
+    file.name = checked.name
+    extracted = extraction.extract_text(file, checked.kind)
+    return checked, extracted
+
+
+@transaction.atomic
+def add_practice_file(practice, file, *, acting_user):
+    """Attach a document to a practice's working copy; its text is searched with the practice."""
+    access.require(acting_user, access.CHANGE, practice)
+    checked, extracted = _checked_attachment(file)
+    with acting_as(acting_user):
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        attached = PracticeFile(
+            practice=practice,
+            name=checked.name,
+            size=checked.size,
+            kind=checked.kind,
+            text=extracted.text,
+            text_note=extracted.note,
+            uploaded_by=acting_user,
+        )
+        attached.file.save(checked.name, file, save=False)
+        try:
+            attached.save()
+            if practice.status == Status.PUBLISHED:
+                practice.status = Status.DRAFT
+            practice.save()
+            indexing.index_record(practice)
+        except Exception:
+            attached.file.delete(save=False)  # nothing half-stored: the file goes with the failed write
+            raise
+    return attached
+
+
+@transaction.atomic
+def remove_practice_file(attached, *, acting_user):
+    """Take a file out of the working copy; it stays stored while a published version shows it."""
+    practice = Practice.objects.select_for_update().get(pk=attached.practice_id)
+    access.require(acting_user, access.CHANGE, practice)
+    attached = PracticeFile.objects.get(pk=attached.pk, practice=practice)
+    with acting_as(acting_user):
+        in_versions = any(
+            attached.pk in version.data.get("file_ids", [])
+            for version in Version.objects.filter(
+                content_type=ContentType.objects.get_for_model(Practice), object_id=practice.pk
+            )
+        )
+        if in_versions:
+            attached.is_current = False
+            attached.save()
+        else:
+            stored = attached.file
+            attached.delete()
+            transaction.on_commit(lambda: stored.delete(save=False))
+        if practice.status == Status.PUBLISHED:
+            practice.status = Status.DRAFT
+        practice.save()
+        indexing.index_record(practice)
+
+
+# ---- resources -----------------------------------------------------------------------------
+
+
+def _set_resource_file(resource, file):
+    checked, extracted = _checked_attachment(file)
+    resource.file.save(checked.name, file, save=False)
+    resource.file_name = checked.name
+    resource.file_size = checked.size
+    resource.file_kind = checked.kind
+    resource.file_text = extracted.text
+    resource.file_text_note = extracted.note
+
+
+@transaction.atomic
+def create_resource(*, acting_user, file=None, **fields):
+    """Add a resource (guide, protocol, study, training material, course) as a draft."""
+    access.require_create(acting_user, Resource)
+    scalars, m2m = _split(fields, RESOURCE_FIELDS, RESOURCE_M2M)
+    with acting_as(acting_user):
+        resource = Resource(created_by=acting_user)
+        if "submitting_organization" not in scalars and "submitting_country" not in scalars:
+            resource.submitting_organization, resource.submitting_country = _default_submitter(acting_user)
+        for name, value in scalars.items():
+            setattr(resource, name, value)
+        _check_submitter(acting_user, resource)
+        resource.full_clean(exclude=["file"])
+        if file is not None:
+            _set_resource_file(resource, file)
+        _store_atomically(resource, m2m)
+    return resource
+
+
+def _store_atomically(resource, m2m):
+    """Save the resource; if the write fails after its file was stored, remove the file."""
+    try:
+        _save(resource, m2m)
+        indexing.index_record(resource)
+    except Exception:
+        if resource.file and resource.file.name and resource.file.storage.exists(resource.file.name):
+            resource.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def update_resource(resource, *, acting_user, file=None, **fields):
+    """Change a resource's working copy (and its file); a published one becomes a draft of its next version."""
+    access.require(acting_user, access.CHANGE, resource)
+    scalars, m2m = _split(fields, RESOURCE_FIELDS, RESOURCE_M2M)
+    with acting_as(acting_user):
+        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        for name, value in scalars.items():
+            setattr(resource, name, value)
+        _check_submitter(acting_user, resource)
+        resource.full_clean(exclude=["file"])
+        if file is not None:
+            _set_resource_file(resource, file)
+        if resource.status == Status.PUBLISHED:
+            resource.status = Status.DRAFT
+        _store_atomically(resource, m2m)
+    return resource
+
+
+@transaction.atomic
+def delete_resource(resource, *, acting_user):
+    """Delete a draft resource that was never published."""
+    access.require(acting_user, access.DELETE, resource)
+    with acting_as(acting_user):
+        indexing.remove_record(resource)
+        stored = resource.file
+        resource.delete()
+        if stored:
+            transaction.on_commit(lambda: stored.delete(save=False))
+
+
+# ---- the review ------------------------------------------------------------------------------
+
+
+def _lock(record):
+    return type(record).objects.select_for_update().get(pk=record.pk)
+
+
+def _check_complete(record):
+    """Refuse to submit what the template requires and is missing, naming each field."""
+    errors = {}
+    lang = record.original_language if record.original_language in ("es", "en") else "es"
+    if not record.localized("title"):
+        errors["title_es"] = _("Give the title.")
+    if isinstance(record, Practice):
+        if not getattr(record, f"summary_{lang}") and not record.localized("summary"):
+            errors[f"summary_{lang}"] = _("Give a summary.")
+        if not record.localized("description"):
+            errors[f"description_{lang}"] = _("Describe the practice.")
+        if not record.countries.exists():
+            errors["countries"] = _("Name at least one country.")
+        if not record.themes.exists():
+            errors["themes"] = _("Choose at least one theme.")
+    elif not (record.file or record.url):
+        errors["url"] = _("Give a link or attach the file.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def submit(record, *, acting_user, comment=""):
+    """Send a draft or returned practice (or resource) to the TS for review."""
+    record = _lock(record)
+    access.require(acting_user, SUBMIT, record)
+    with acting_as(acting_user):
+        _check_complete(record)
+        record.status = Status.SUBMITTED
+        record.submitted_at = timezone.now()
+        record.save()
+        _event(record, ReviewAction.SUBMIT, acting_user, comment)
+        indexing.index_record(record)
+    return record
+
+
+@transaction.atomic
+def start_review(record, *, acting_user):
+    """Take a submission into review."""
+    record = _lock(record)
+    access.require(acting_user, REVIEW, record)
+    with acting_as(acting_user):
+        if record.status == Status.SUBMITTED:
+            record.status = Status.IN_REVIEW
+            record.save()
+            _event(record, ReviewAction.START_REVIEW, acting_user)
+            indexing.index_record(record)
+    return record
+
+
+@transaction.atomic
+def comment(record, text, *, acting_user):
+    """Write a comment to the author (reviewers) or an answer (contributors)."""
+    text = (text or "").strip().replace("\x00", "")
+    if not text:
+        raise ValidationError({"comment": _("Write the comment.")})
+    record = _lock(record)
+    if not (access.can(acting_user, REVIEW, record) or access.can(acting_user, SUBMIT, record)):
+        access.refuse(acting_user, "comment", record)
+    with acting_as(acting_user):
+        return _event(record, ReviewAction.COMMENT, acting_user, text[:5000])
+
+
+@transaction.atomic
+def return_to_author(record, text, *, acting_user):
+    """Return a submission to its author with what to fix."""
+    record = _lock(record)
+    access.require(acting_user, REVIEW, record)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"comment": _("Say what the author should fix.")})
+    with acting_as(acting_user):
+        record.status = Status.RETURNED
+        record.save()
+        _event(record, ReviewAction.RETURN, acting_user, text[:5000])
+        indexing.index_record(record)
+    return record
+
+
+@transaction.atomic
+def publish(record, *, acting_user, comment=""):
+    """Publish the reviewed working copy as the record's next version."""
+    record = _lock(record)
+    access.require(acting_user, REVIEW, record)
+    with acting_as(acting_user):
+        _check_complete(record)
+        content_type = ContentType.objects.get_for_model(record)
+        last = Version.objects.filter(content_type=content_type, object_id=record.pk).aggregate(n=Max("number"))["n"]
+        version = Version.objects.create(
+            content_type=content_type,
+            object_id=record.pk,
+            number=(last or 0) + 1,
+            data=snapshot(record),
+            published_by=acting_user,
+        )
+        record.status = Status.PUBLISHED
+        record.published_version = version
+        record.save()
+        _event(record, ReviewAction.PUBLISH, acting_user, comment)
+        indexing.index_record(record)
+    return record
+
+
+@transaction.atomic
+def withdraw(record, *, acting_user, comment=""):
+    """Take a record out of publication (its versions are kept); it returns to its author."""
+    record = _lock(record)
+    access.require(acting_user, WITHDRAW, record)
+    text = (comment or "").strip()
+    if not text:
+        raise ValidationError({"comment": _("Say why it is withdrawn.")})
+    with acting_as(acting_user):
+        record.published_version = None
+        record.status = Status.RETURNED
+        record.save()
+        _event(record, ReviewAction.WITHDRAW, acting_user, text[:5000])
+        indexing.index_record(record)
+    return record
+
+
+# ---- calls for practices ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_call(*, acting_user, countries, **fields):
+    """Open a call for practices (TS): a theme, the countries asked, a deadline."""
+    access.require_create(acting_user, Call)
+    scalars, _m2m = _split(fields, CALL_FIELDS, ())
+    with acting_as(acting_user):
+        call = Call(created_by=acting_user, **scalars)
+        _refuse_nul(call)
+        if call.deadline and call.deadline < timezone.localdate():
+            raise ValidationError({"deadline": _("The deadline has passed already.")})
+        if not countries:
+            raise ValidationError({"countries": _("Name the countries asked.")})
+        call.full_clean()
+        call.save()
+        call.countries.set(countries)
+    return call
+
+
+@transaction.atomic
+def update_call(call, *, acting_user, countries=None, **fields):
+    """Change a call (TS): its texts, deadline, countries asked, or close it."""
+    access.require(acting_user, access.CHANGE, call)
+    scalars, _m2m = _split(fields, CALL_FIELDS, ())
+    with acting_as(acting_user):
+        for name, value in scalars.items():
+            setattr(call, name, value)
+        call.full_clean()
+        call.save()
+        if countries is not None:
+            if not countries:
+                raise ValidationError({"countries": _("Name the countries asked.")})
+            call.countries.set(countries)
+    return call
+
+
+# ---- compilations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_compilation(*, acting_user, practices=(), call=None, compiler=None, title_es="", title_en=""):
+    """Start a compilation of practices (or of a call's answers) and name who compiles it."""
+    access.require_create(acting_user, Compilation)
+    with acting_as(acting_user):
+        compilation = Compilation(
+            created_by=acting_user, call=call, compiler=compiler, title_es=title_es, title_en=title_en
+        )
+        compilation.full_clean()
+        compilation.save()
+        compilation.practices.set(practices)
+        if compiler is not None:
+            name_compiler(compilation, compiler, acting_user=acting_user)
+    return compilation
+
+
+def name_compiler(compilation, organization, *, acting_user):
+    """Give the current staff of `organization` the right to review the compilation's practices."""
+    access.require(acting_user, access.CHANGE, compilation)
+    if not isinstance(organization, Organization):
+        raise ValidationError({"compiler": _("Choose an organization.")})
+    content_type = ContentType.objects.get_for_model(Compilation)
+    users = (
+        Appointment.objects.current()
+        .filter(organization=organization, person__user__isnull=False, person__user__is_active=True)
+        .values_list("person__user", flat=True)
+        .distinct()
+    )
+    with acting_as(acting_user):
+        for user_id in users:
+            Grant.objects.get_or_create(
+                user_id=user_id,
+                permission=GrantPermission.REVIEW,
+                content_type=content_type,
+                object_id=compilation.pk,
+                defaults={"granted_by": acting_user},
+            )
+        if compilation.compiler_id != organization.pk:
+            compilation.compiler = organization
+            compilation.save()
+    return compilation
