@@ -1,0 +1,421 @@
+"""Changes to the Strategic Plan's follow-up: every write goes through here (pages, API, imports).
+
+Each function checks access (`core.access`), validates everything before writing, writes in one
+transaction under `acting_as` (so the audit trail names the user), and notifies through the
+circulation app. Bad input raises ValidationError naming the field at fault; nothing is written.
+"""
+
+import decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import access
+from core.audit import acting_as
+
+from .access import FILL, REOPEN, REVIEW, keeps
+from .models import (
+    EDITABLE_STATUSES,
+    Evidence,
+    FollowUpLine,
+    FollowUpReport,
+    IndicatorValue,
+    LineStatus,
+    Node,
+    ReportAction,
+    ReportEvent,
+    ReportStatus,
+    Scope,
+    ValueKind,
+)
+
+MAX_COMMENT = 5000
+MAX_NARRATIVE = 10000
+
+
+def activities_for(plan, country_id, year=None):
+    """The activities a report covers: national ones for a country, regional ones for the regional report."""
+    scope = Scope.REGIONAL if country_id is None else Scope.NATIONAL
+    nodes = list(Node.objects.filter(plan=plan, scope=scope).order_by("position", "pk"))
+    if year is not None:
+        nodes = [node for node in nodes if node.runs_in(year)]
+    return nodes
+
+
+def _check_year(plan, year):
+    if not isinstance(year, int) or isinstance(year, bool) or not plan.covers(year):
+        raise ValidationError(
+            {
+                "year": _("%(year)s is outside the plan (%(start)s–%(end)s).")
+                % {"year": year, "start": plan.start_year, "end": plan.end_year}
+            }
+        )
+
+
+def _check_country(country):
+    if country is not None and country.membership != "member":
+        raise ValidationError({"country": _("Only member countries report on the plan.")})
+
+
+@transaction.atomic
+def get_or_start_report(plan, year, country, *, acting_user, is_demo=False):
+    """Return the year's report of `country` (None: regional), starting a draft with one line per activity."""
+    _check_year(plan, year)
+    _check_country(country)
+    country_id = getattr(country, "pk", None)
+    existing = FollowUpReport.objects.filter(plan=plan, year=year, country_id=country_id).first()
+    if existing is not None:
+        access.require(acting_user, access.VIEW, existing)
+        return existing
+    access.require_create(acting_user, FollowUpReport, plan=plan, country=country_id)
+    with acting_as(acting_user):
+        report = FollowUpReport.objects.create(plan=plan, year=year, country=country, is_demo=is_demo)
+        FollowUpLine.objects.bulk_create(
+            FollowUpLine(report=report, node=node, is_demo=is_demo) for node in activities_for(plan, country_id, year)
+        )
+    return report
+
+
+def _lock(report):
+    return FollowUpReport.objects.select_related("plan", "country").select_for_update(of=("self",)).get(pk=report.pk)
+
+
+def _check_fillable(report, acting_user):
+    """Refuse outsiders (403); tell the report's own people why it cannot change now (400)."""
+    if access.can(acting_user, FILL, report):
+        return
+    if not keeps(access.principal_for(acting_user), report.country_id):
+        access.refuse(acting_user, FILL, report)
+    raise ValidationError(
+        _("This report is %(status)s: it can change again only if the TS returns or reopens it.")
+        % {"status": report.get_status_display().lower()}
+    )
+
+
+def clean_line_values(status, progress, narrative):
+    """Check one line's values; return them cleaned. Raise ValidationError naming the field."""
+    errors = {}
+    if status not in LineStatus.values:
+        errors["status"] = _("Choose a status among: %(list)s.") % {"list": ", ".join(LineStatus.values)}
+    if progress is not None:
+        if isinstance(progress, bool) or not isinstance(progress, int | str | decimal.Decimal | float):
+            errors["progress"] = _("Progress is a whole number from 0 to 100.")
+        else:
+            try:
+                number = decimal.Decimal(str(progress).strip())
+            except decimal.InvalidOperation:
+                number = None
+            if number is None or not number.is_finite() or number != number.to_integral_value():
+                errors["progress"] = _("Progress is a whole number from 0 to 100.")
+            elif not 0 <= number <= 100:
+                errors["progress"] = _("Progress goes from 0 to 100; %(value)s is outside.") % {"value": progress}
+            else:
+                progress = int(number)
+    narrative = narrative or ""
+    if not isinstance(narrative, str):
+        errors["narrative"] = _("Give the narrative as text.")
+    elif len(narrative) > MAX_NARRATIVE:
+        errors["narrative"] = _("The narrative is at most %(max)s characters long.") % {"max": MAX_NARRATIVE}
+    if not errors:
+        if status == LineStatus.NOT_APPLICABLE:
+            progress = None
+        elif status == LineStatus.COMPLETED:
+            if progress not in (None, 100):
+                errors["progress"] = _("A completed activity is at 100%.")
+            progress = 100
+        elif status == LineStatus.NOT_STARTED:
+            if progress not in (None, 0):
+                errors["progress"] = _("An activity not started is at 0%.")
+            progress = 0
+        elif progress is None:
+            errors["progress"] = _("Give the progress, from 0 to 100.")
+    if errors:
+        raise ValidationError(errors)
+    return status, progress, narrative.strip()
+
+
+@transaction.atomic
+def save_lines(report, entries, *, acting_user):
+    """Save several lines at once: `entries` maps an activity (node id) to {status, progress, narrative}.
+
+    All are checked before any is written; errors name the activity's code and the field.
+    """
+    report = _lock(report)
+    _check_fillable(report, acting_user)
+    lines = {line.node_id: line for line in report.lines.select_related("node")}
+    errors, cleaned = {}, {}
+    for node_id, entry in entries.items():
+        line = lines.get(node_id)
+        if line is None:
+            errors[f"line-{node_id}"] = [_("This activity is not part of this report.")]
+            continue
+        try:
+            cleaned[node_id] = clean_line_values(entry.get("status"), entry.get("progress"), entry.get("narrative"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"{line.node.code}: {field}"] = messages
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    with acting_as(acting_user):
+        for node_id, (status, progress, narrative) in cleaned.items():
+            line = lines[node_id]
+            if (line.status, line.progress, line.narrative) == (status, progress, narrative):
+                continue
+            line.status, line.progress, line.narrative, line.updated_by = status, progress, narrative, acting_user
+            line.save()
+            changed.append(line)
+        if changed:
+            report.save(update_fields=["updated_at"])
+    return changed
+
+
+def save_line(line, *, acting_user, status, progress=None, narrative=""):
+    save_lines(
+        line.report,
+        {line.node_id: {"status": status, "progress": progress, "narrative": narrative}},
+        acting_user=acting_user,
+    )
+    line.refresh_from_db()
+    return line
+
+
+@transaction.atomic
+def add_evidence(line, *, acting_user, link="", file=None, label=""):
+    """Attach a link or an already-checked upload (see core.uploads) to a line."""
+    report = _lock(line.report)
+    _check_fillable(report, acting_user)
+    link = (link or "").strip()
+    label = (label or "").strip()
+    if bool(link) == bool(file):
+        raise ValidationError({"link": _("Give a file or a link, not both.")})
+    if len(label) > 200:
+        raise ValidationError({"label": _("The label is at most %(max)s characters long.") % {"max": 200}})
+    evidence = Evidence(line=line, link=link, label=label, added_by=acting_user, is_demo=line.is_demo)
+    if file is not None:
+        evidence.file = file
+    evidence.full_clean(exclude=["line", "added_by"])
+    with acting_as(acting_user):
+        evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(evidence, *, acting_user):
+    report = _lock(evidence.line.report)
+    _check_fillable(report, acting_user)
+    with acting_as(acting_user):
+        evidence.delete()
+
+
+def _event(report, action, acting_user, comment=""):
+    return ReportEvent.objects.create(
+        report=report, action=action, comment=comment, by=acting_user, is_demo=report.is_demo
+    )
+
+
+@transaction.atomic
+def submit_report(report, *, acting_user):
+    """Submit a report to the TS: every line needs a status and, unless it does not apply, a progress."""
+    report = _lock(report)
+    _check_fillable(report, acting_user)
+    lines = list(report.lines.select_related("node"))
+    if not lines:
+        raise ValidationError(_("This report has no activities to report on."))
+    missing = [line.node.code for line in lines if line.status != LineStatus.NOT_APPLICABLE and line.progress is None]
+    if missing:
+        raise ValidationError(
+            _("Give the progress of every activity before submitting; missing: %(list)s.")
+            % {"list": ", ".join(missing)}
+        )
+    with acting_as(acting_user):
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.save()
+        _event(report, ReportAction.SUBMITTED, acting_user)
+    _notify_submitted(report)
+    return report
+
+
+def _review(report, acting_user, action):
+    report = _lock(report)
+    if not access.can(acting_user, action, report):
+        if access.principal_for(acting_user).is_ts:
+            if action == REVIEW:
+                raise ValidationError(_("Only a submitted report can be approved or returned."))
+            raise ValidationError(_("Only an approved report can be reopened."))
+        access.refuse(acting_user, action, report)
+    return report
+
+
+def _clean_comment(comment, required, field="comment", missing=None):
+    comment = (comment or "").strip() if isinstance(comment, str | type(None)) else None
+    if comment is None:
+        raise ValidationError({field: _("Give the comment as text.")})
+    if required and not comment:
+        raise ValidationError({field: missing or _("Say what the country should review.")})
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError({field: _("The comment is at most %(max)s characters long.") % {"max": MAX_COMMENT}})
+    return comment
+
+
+@transaction.atomic
+def return_report(report, *, acting_user, comment):
+    """Return a submitted report to those who fill it, with comments (TS)."""
+    comment = _clean_comment(comment, required=True)
+    report = _review(report, acting_user, REVIEW)
+    with acting_as(acting_user):
+        report.status = ReportStatus.RETURNED
+        report.save()
+        _event(report, ReportAction.RETURNED, acting_user, comment)
+    _notify_reviewed(report, comment, returned=True)
+    return report
+
+
+@transaction.atomic
+def approve_report(report, *, acting_user, comment=""):
+    """Approve a submitted report (TS): it is locked, and counts in the plan's progress."""
+    comment = _clean_comment(comment, required=False)
+    report = _review(report, acting_user, REVIEW)
+    with acting_as(acting_user):
+        report.status = ReportStatus.APPROVED
+        report.approved_at = timezone.now()
+        report.save()
+        _event(report, ReportAction.APPROVED, acting_user, comment)
+    _notify_reviewed(report, comment, returned=False)
+    return report
+
+
+@transaction.atomic
+def reopen_report(report, *, acting_user, reason):
+    """Reopen an approved report (TS), saying why: it goes back to its country as returned."""
+    missing = _("Say why the approved report is reopened.")
+    reason = _clean_comment(reason, required=True, field="reason", missing=missing)
+    report = _review(report, acting_user, REOPEN)
+    with acting_as(acting_user):
+        report.status = ReportStatus.RETURNED
+        report.approved_at = None
+        report.save()
+        _event(report, ReportAction.REOPENED, acting_user, reason)
+    _notify_reviewed(report, reason, returned=True)
+    return report
+
+
+# ---- indicators -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_indicator_value(indicator, *, acting_user, kind, year, value, country=None, note=""):
+    """Record a target or an actual value as a new row (the latest counts; nothing is overwritten)."""
+    errors = {}
+    plan = indicator.node.plan
+    if kind not in ValueKind.values:
+        errors["kind"] = _("Choose target or actual.")
+    if not isinstance(year, int) or isinstance(year, bool) or not plan.covers(year):
+        errors["year"] = _("%(year)s is outside the plan (%(start)s–%(end)s).") % {
+            "year": year,
+            "start": plan.start_year,
+            "end": plan.end_year,
+        }
+    try:
+        number = decimal.Decimal(str(value).strip()) if not isinstance(value, bool) and value is not None else None
+    except decimal.InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) >= decimal.Decimal(10) ** 12:
+        errors["value"] = _("Give the value as a number.")
+    else:
+        number = number.quantize(decimal.Decimal("0.01"))
+    if kind == ValueKind.TARGET and country is not None:
+        errors["country"] = _("Targets are regional: leave the country empty.")
+    if country is not None:
+        try:
+            _check_country(country)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    note = note or ""
+    if not isinstance(note, str) or len(note) > 500:
+        errors["note"] = _("The note is text of at most %(max)s characters.") % {"max": 500}
+    if errors:
+        raise ValidationError(errors)
+    if not access.can_create(acting_user, IndicatorValue, indicator=indicator, kind=kind, country=country):
+        access.refuse(acting_user, access.CREATE, IndicatorValue)
+    with acting_as(acting_user):
+        return IndicatorValue.objects.create(
+            indicator=indicator,
+            kind=kind,
+            year=year,
+            country=country,
+            value=number,
+            note=note.strip(),
+            entered_by=acting_user,
+            is_demo=indicator.is_demo,
+        )
+
+
+# ---- notifications ---------------------------------------------------------------------------
+
+
+def _who(report, lang=None):
+    return report.country.name if report.country_id else _("Regional report")
+
+
+def report_users(report):
+    """Who fills the report: the country's officers, or the current PPT's officers."""
+    from comparisons.services import officer_users
+    from network.models import PPTPeriod
+
+    if report.country_id:
+        return officer_users(report.country)
+    users = []
+    for period in PPTPeriod.objects.current().select_related("country"):
+        users += officer_users(period.country)
+    return users
+
+
+def _notify_submitted(report):
+    from circulation.models import NotificationKind
+    from circulation.notifications import notify, ts_users
+
+    def subject(lang):
+        return _("%(who)s submitted its %(year)s follow-up of “%(plan)s”") % {
+            "who": _who(report),
+            "year": report.year,
+            "plan": report.plan.localized("title", lang),
+        }
+
+    def body(lang):
+        return _("Approve the report or return it with comments.")
+
+    notify(
+        ts_users(),
+        NotificationKind.REVIEW_REQUESTED,
+        subject=subject,
+        body=body,
+        url=report.get_absolute_url(),
+        dedupe_key=f"plan-report:{report.pk}:submitted:{report.submitted_at.isoformat()}",
+    )
+
+
+def _notify_reviewed(report, comment, *, returned):
+    from circulation.models import NotificationKind
+    from circulation.notifications import notify
+
+    def subject(lang):
+        values = {"year": report.year, "plan": report.plan.localized("title", lang)}
+        if returned:
+            return _("The %(year)s follow-up of “%(plan)s” was returned") % values
+        return _("The %(year)s follow-up of “%(plan)s” was approved") % values
+
+    notify(
+        report_users(report),
+        NotificationKind.REPORT_RETURNED if returned else NotificationKind.REPORT_APPROVED,
+        subject=subject,
+        body=lambda lang: comment,
+        url=report.get_absolute_url(),
+        dedupe_key=f"plan-report:{report.pk}:{'returned' if returned else 'approved'}:{timezone.now().isoformat()}",
+    )
+
+
+__all__ = ["EDITABLE_STATUSES"]
