@@ -209,7 +209,7 @@ class MatrixOut(Schema):
     rows: list[MatrixRowOut]
 
 
-class ChangeOut(Schema):
+class AnswerChangeOut(Schema):
     question_id: int
     country: str
     kind: str = Field(..., description="changed, new (newly answered), removed (no longer answered) or basis")
@@ -227,7 +227,7 @@ class ChangesOut(Schema):
     previous_round: int | None
     added_questions: list[int]
     removed_questions: list[int]
-    changes: list[ChangeOut]
+    changes: list[AnswerChangeOut]
     carried_over: list[CarriedOut]
 
 

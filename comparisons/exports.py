@@ -11,28 +11,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.office import landscape, shade, spreadsheet_text
+
 from . import queries
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# A cell starting with one of these may run as a formula in a spreadsheet.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FILLS = {"yes": "D7EFDD", "partly": "FCEBC4", "no": "F8D7D8"}
 SYMBOLS = {"yes": "✓", "partly": "◐", "no": "✗"}
-
-
-def safe(value):
-    """Neutralise a text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _filename(round_, lang, ext):
@@ -58,7 +50,7 @@ def _question_label(question):
 
 
 def _cell(sheet, value, **style):
-    cell = WriteOnlyCell(sheet, value=safe(value))
+    cell = WriteOnlyCell(sheet, value=spreadsheet_text(value))
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
@@ -129,30 +121,10 @@ def xlsx_response(user, round_, lang):
                     confirmed,
                     _("yes") if answer.carried_over else "",
                 ]
-                detail.append([safe(value) for value in values])
+                detail.append([spreadsheet_text(value) for value in values])
     buffer = io.BytesIO()
     book.save(buffer)
     return _response(buffer.getvalue(), XLSX_TYPE, _filename(round_, lang, "xlsx"))
-
-
-def _landscape(section):
-    section.orientation = WD_ORIENT.LANDSCAPE
-    width, height = section.page_width, section.page_height
-    if width < height:
-        section.page_width, section.page_height = height, width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
-
-
-def _shade(cell, tone):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), FILLS[tone])
-    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _countries(cells):
@@ -166,7 +138,7 @@ def docx_response(user, round_, lang):
     style = document.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(10)
-    _landscape(document.sections[0])
+    landscape(document.sections[0])
 
     document.add_heading(analysis.localized("title", lang), level=0)
     facts = document.add_paragraph()
@@ -211,7 +183,7 @@ def docx_response(user, round_, lang):
                 text = cell_text(answer)
                 cells[index].text = text
                 if answer is not None and answer.tone:
-                    _shade(cells[index], answer.tone)
+                    shade(cells[index], FILLS[answer.tone])
 
     document.add_heading(_("Narrative by section"), level=1)
     for item in narrative:

@@ -205,3 +205,16 @@ def build_network(today=None):
         conference=n.conference, country=n.pa, start_date=today - datetime.timedelta(days=100)
     )
     return n
+
+
+def sign_in_browser(page, email, totp_secret=None, password=PASSWORD):
+    """Sign in through the real form in a Playwright page (with the second factor when given)."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    if totp_secret:
+        page.wait_for_url("**/2fa/authenticate/")
+        page.fill("input[name=code]", totp_code(totp_secret))
+        page.click("main button[type=submit]")
+    page.wait_for_url("**/")

@@ -124,7 +124,7 @@ class ServicePatch(InputSchema):
     languages: list[str] | None = Field(None, max_length=30)
 
 
-class ChangeOut(Schema):
+class ServiceChangeOut(Schema):
     applied: bool = Field(description="False when the change waits for approval (a partner's draft)")
     edit_id: int | None
     service: ServiceOut
@@ -225,7 +225,7 @@ def map_clusters(
     return queries.clusters(request.user, _filters(country, None, category, None, None, None), box, zoom)
 
 
-@router.patch("/directory/services/{service_id}", response={200: ChangeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+@router.patch("/directory/services/{service_id}", response={200: ServiceChangeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def update_service(request, service_id: str, payload: ServicePatch):
     """Change a service; a partner's change is kept as a draft until approved."""
     service = _service(service_id)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-# A cell starting with one of these may run as a formula in a spreadsheet (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from core.office import FORMULA_START
+
 PHONE_ONLY = re.compile(r"^\+[\d ()-]+$")
 
 

@@ -412,7 +412,7 @@ class FollowUpReport(models.Model):
     @property
     def code(self):
         """The report's place in URLs: a country's ISO code, or 'regional'."""
-        return self.country.code if self.country_id else "regional"
+        return self.country.code.code.lower() if self.country_id else "regional"
 
     def get_absolute_url(self):
         return reverse("plan:report", args=[self.plan_id, self.year, self.code])

@@ -23,7 +23,8 @@ def visible_plans(user):
 
 
 def member_countries():
-    return list(Country.objects.members().order_by("name_en"))
+    """The member countries, by name in the reader's language."""
+    return sorted(Country.objects.members(), key=lambda country: str(country.name))
 
 
 def approved_lines(plan, year, user, country_id=None):

@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
+from core.api import Error, FieldErrors
 from network.models import Country, Organization
 
 from . import compile as compile_module
@@ -31,15 +32,6 @@ router = Router(tags=["practices"])
 
 # Ids the database can hold: a larger one in a request is a 400/422, not a database error.
 Id = Annotated[int, Field(ge=1, le=queries.MAX_ID)]
-
-
-class Error(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 404: Error}

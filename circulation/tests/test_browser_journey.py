@@ -7,21 +7,9 @@ import pytest
 from django.utils import timezone
 
 from circulation.testing import circulate
-from core.testing import PASSWORD, build_network, totp_code
+from core.testing import build_network, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email, totp_secret=None):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    if totp_secret:
-        page.wait_for_url("**/2fa/authenticate/")
-        page.fill("input[name=code]", totp_code(totp_secret))
-        page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_an_officer_acknowledges_and_replies_and_the_ts_sees_it(new_page):
@@ -34,7 +22,7 @@ def test_an_officer_acknowledges_and_replies_and_the_ts_sees_it(new_page):
         reply_deadline=timezone.localdate() + datetime.timedelta(days=10),
     )
     officer = new_page(locale="en")
-    sign_in(officer, "gt@example.org")
+    sign_in_browser(officer, "gt@example.org")
     officer.goto("/circulars/inbox/")
     officer.click("text=Call for contact points")
     officer.click("button:has-text('Acknowledge receipt')")
@@ -46,7 +34,7 @@ def test_an_officer_acknowledges_and_replies_and_the_ts_sees_it(new_page):
     assert "Guatemala confirms its contact points." in officer.content()
 
     ts = new_page(locale="en")
-    sign_in(ts, "ts@example.org", n.ts_totp_secret)
+    sign_in_browser(ts, "ts@example.org", n.ts_totp_secret)
     ts.goto(f"/circulars/{circular.pk}/board/")
     board = ts.locator("main").inner_text()
     assert "Guatemala" in board and "Honduras" in board

@@ -147,7 +147,7 @@ class NotifyTest(TestCase):
         self.assertContains(badge, '<span class="tag"')
         mine = Notification.objects.get(user=self.n.gt_officer)
         other = Notification.objects.get(user=self.n.hn_officer)
-        self.assertRedirects(client.get(reverse("circulation:notification", args=[mine.pk])), "/plan/", 302, 404)
+        self.assertRedirects(client.get(reverse("circulation:notification", args=[mine.pk])), "/plan/", 302, 200)
         self.assertEqual(client.get(reverse("circulation:notification", args=[other.pk])).status_code, 403)
         mine.refresh_from_db()
         self.assertIsNotNone(mine.read_at)

@@ -8,18 +8,10 @@ from playwright.sync_api import expect
 from comparisons import services
 from comparisons.models import Answer, ColumnStatus
 from comparisons.testing import build_analysis, column, submitted
-from core.testing import PASSWORD, build_network
+from core.testing import build_network, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 @override_settings(TASKS=IMMEDIATE)
@@ -29,7 +21,7 @@ def test_answer_a_comparison_an_officer_submits_and_the_lead_validates(new_page)
     round_ = services.start_round(a.analysis, acting_user=n.lead, label_en="2026")
 
     officer = new_page(locale="en")
-    sign_in(officer, "pa@example.org")
+    sign_in_browser(officer, "pa@example.org")
     officer.goto("/circulars/my-work/")
     officer.get_by_role("link", name=a.analysis.title_en).click()
     officer.wait_for_load_state()
@@ -63,7 +55,7 @@ def test_answer_a_comparison_an_officer_submits_and_the_lead_validates(new_page)
     assert column(round_, "PA").status == ColumnStatus.SUBMITTED
 
     lead = new_page(locale="en")
-    sign_in(lead, "lead@example.org")
+    sign_in_browser(lead, "lead@example.org")
     lead.goto(f"/comparisons/{a.analysis.pk}/rounds/1/countries/pa/")
     lead.get_by_label("What should the country review?").fill("Add the basis of 1.2, please.")
     with lead.expect_navigation():

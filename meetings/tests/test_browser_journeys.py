@@ -4,30 +4,18 @@ their country's commitment done."""
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, totp_code
+from core.testing import sign_in_browser
 
 from .helpers import build_rcm, commitment, import_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, email, totp_secret=None):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    if totp_secret:
-        page.wait_for_url("**/2fa/authenticate/")
-        page.fill("input[name=code]", totp_code(totp_secret))
-        page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def test_the_ts_drafts_and_approves_a_report_with_the_keyboard(new_page):
     n = build_rcm()
     meeting = import_seed(n, approve=False)
     page = new_page(locale="en")
-    sign_in(page, "ts@example.org", n.ts_totp_secret)
+    sign_in_browser(page, "ts@example.org", n.ts_totp_secret)
     page.goto(f"/meetings/{meeting.pk}/report/")
     rows = page.locator("#agreements > .row:not(.item)")
     assert rows.count() == 8
@@ -63,7 +51,7 @@ def test_an_officer_marks_their_countrys_commitment_done(new_page):
     meeting = import_seed(n)
     national = commitment(meeting, "2a", kind="country")
     page = new_page(locale="en")
-    sign_in(page, "mx@example.org")
+    sign_in_browser(page, "mx@example.org")
     page.goto("/meetings/follow-up/?ours=on")
     page.click(f"a[href='/meetings/commitments/{national.pk}/']")
     page.select_option("select[name=status]", "done")

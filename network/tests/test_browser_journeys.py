@@ -2,23 +2,15 @@
 
 import pytest
 
-from core.testing import PASSWORD, build_network
+from core.testing import build_network, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_an_officer_signs_in_and_switches_language_on_the_same_page(new_page):
     build_network()
     page = new_page(locale="es")
-    sign_in(page, "gt@example.org")  # this officer chose English
+    sign_in_browser(page, "gt@example.org")  # this officer chose English
     page.goto("/countries/gt/?x=1")
     assert page.locator("h2#h-officers").inner_text() == "Liaison officers and contact points"
     page.click("button[lang=es]")

@@ -6,10 +6,9 @@ from django.utils import translation
 
 from core import access
 from core.models import AuditAction, AuditEntry
-from core.testing import build_network
 from plan import services
 from plan.models import FollowUpReport, LineStatus, ReportAction, ReportStatus
-from plan.testing import add_previous_ppt, build_plan, fill_report
+from plan.testing import add_previous_ppt, fill_report
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +17,6 @@ pytestmark = pytest.mark.django_db
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def n():
-    return build_network()
-
-
-@pytest.fixture
-def p(n):
-    return build_plan(n)
 
 
 def test_honduras_fills_submits_and_the_ts_returns_then_approves(n, p):

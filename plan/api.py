@@ -1,0 +1,715 @@
+"""API for the Strategic Plan: plans, their tree, indicators and values, follow-up reports, the matrix.
+
+Same rules as the pages: every list goes through `core.access.restrict`, every object through
+`access.can`; every write through plan/services.py. A report the caller may not see answers 404
+(so a Honduras officer cannot tell Mexico's draft from a missing one).
+"""
+
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from accounts.auth import READ_SECURITY, WRITE_AUTH
+from core import access
+from core.api import Error, FieldErrors, Id, InputSchema
+from core.models import Visibility
+from network.models import Country
+
+from . import queries, services
+from .access import FILL
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Approach,
+    FollowUpLine,
+    FollowUpReport,
+    Indicator,
+    IndicatorValue,
+    LineStatus,
+    Node,
+    ReportAction,
+    ReportEvent,
+    ReportStatus,
+    Responsible,
+    Scope,
+    ValueKind,
+)
+from .rollup import ONE_PLACE, build_tree, roll_up
+
+router = Router(tags=["plan"])
+
+READ_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+
+Year = Field(..., ge=MIN_YEAR, le=MAX_YEAR)
+COUNTRY_PATTERN = "^[A-Za-z]{2}$"
+Code = Annotated[str, Field(min_length=1, max_length=20)]
+MAX_VALUE = 10**12
+
+
+def _percent(value):
+    return None if value is None else float(value.quantize(ONE_PLACE))
+
+
+def _iso(country):
+    return country.code.code if country is not None else None
+
+
+def _shows_names(user):
+    return access.principal_for(user).is_member
+
+
+# ---- output ------------------------------------------------------------------------------
+
+
+class PlanOut(Schema):
+    id: int
+    body: str = Field(..., description="The body's slug")
+    title_es: str
+    title_en: str
+    description_es: str
+    description_en: str
+    start_year: int
+    end_year: int
+    report_due_month: int = Field(..., description="A year's reports are due at the end of this month of the next")
+    visibility: Visibility
+    is_demo: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.body.slug
+
+
+class PlanNodeOut(Schema):
+    id: int
+    parent_id: int | None
+    code: str
+    order: int
+    depth: int = Field(0, description="0 for the axes, 1 for their children, …")
+    title_es: str
+    title_en: str
+    description_es: str
+    description_en: str
+    approaches: list[Approach]
+    weight: float = Field(..., description="How much it counts in its parent's progress")
+    is_activity: bool
+    scope: Scope | None = Field(None, description="regional or national for an activity, null otherwise")
+    responsible: Responsible | None = None
+    responsible_organization_id: int | None = None
+    start_year: int | None
+    end_year: int | None
+    priority: bool
+    priority_agreement_id: int | None = None
+    progress: float | None = Field(
+        None, description="Progress (%) for the year asked, from approved reports; null when nothing counts"
+    )
+    is_demo: bool
+
+
+def node_out(node, depth=0, progress=None):
+    return {
+        "id": node.pk,
+        "parent_id": node.parent_id,
+        "code": node.code,
+        "order": node.order,
+        "depth": depth,
+        "title_es": node.title_es,
+        "title_en": node.title_en,
+        "description_es": node.description_es,
+        "description_en": node.description_en,
+        "approaches": [code for code in node.approaches or [] if code in Approach.values],
+        "weight": float(node.weight),
+        "is_activity": node.is_activity,
+        "scope": node.scope or None,
+        "responsible": node.responsible or None,
+        "responsible_organization_id": node.responsible_organization_id,
+        "start_year": node.start_year,
+        "end_year": node.end_year,
+        "priority": node.priority,
+        "priority_agreement_id": node.priority_agreement_id,
+        "progress": _percent(progress),
+        "is_demo": node.is_demo,
+    }
+
+
+class PlanTreeOut(Schema):
+    plan_id: int
+    year: int
+    country: str | None = Field(None, description="The country whose reports the progress comes from (null: all)")
+    nodes: list[PlanNodeOut] = Field(..., description="Every node, in the outline's order")
+
+
+class PlanYearProgressOut(Schema):
+    year: int
+    progress: float | None
+
+
+class PlanValueOut(Schema):
+    id: int
+    indicator_id: int
+    kind: ValueKind
+    year: int
+    country: str | None = Field(None, description="ISO 3166 alpha-2 code; null for a regional value")
+    value: float
+    note: str
+    entered_at: datetime.datetime
+    entered_by: str = Field("", description="Who entered it (shown to members only)")
+
+    @staticmethod
+    def resolve_country(obj):
+        return _iso(obj.country) if obj.country_id else None
+
+    @staticmethod
+    def resolve_entered_by(obj, context):
+        if not obj.entered_by_id or not _shows_names(context["request"].user):
+            return ""
+        return obj.entered_by.get_full_name()
+
+
+class PlanIndicatorOut(Schema):
+    id: int
+    node_id: int
+    node_code: str
+    order: int
+    name_es: str
+    name_en: str
+    unit: str
+    baseline_value: float | None
+    baseline_year: int | None
+    current_values: list[PlanValueOut] = Field(
+        ..., description="The latest entry of each target and actual value (by kind, year and country)"
+    )
+    is_demo: bool
+
+    @staticmethod
+    def resolve_node_code(obj):
+        return obj.node.code
+
+    @staticmethod
+    def resolve_current_values(obj):
+        latest = {}
+        for value in obj.values.all():  # ordered by year, kind, country, then entry: the last one counts
+            latest[(value.kind, value.year, value.country_id)] = value
+        return list(latest.values())
+
+
+class PlanNodeDetailOut(PlanNodeOut):
+    children: list[int] = Field(..., description="Ids of its children, in order")
+    indicators: list[PlanIndicatorOut]
+    timeline: list[PlanYearProgressOut] = Field(..., description="Its progress in each year of the plan")
+
+
+class PlanEventOut(Schema):
+    action: ReportAction
+    comment: str
+    by: str
+    at: datetime.datetime
+
+    @staticmethod
+    def resolve_by(obj):
+        return obj.by.get_full_name() if obj.by_id else ""
+
+
+class PlanEvidenceOut(Schema):
+    id: int
+    label: str
+    link: str
+    file_name: str = Field("", description="The attached file's name, when it is a file")
+
+    @staticmethod
+    def resolve_file_name(obj):
+        return obj.file.name.rsplit("/", 1)[-1] if obj.file else ""
+
+
+class PlanLineOut(Schema):
+    id: int
+    activity_id: int
+    code: str
+    title_es: str
+    title_en: str
+    status: LineStatus
+    progress: int | None
+    narrative: str
+    updated_at: datetime.datetime
+    evidence: list[PlanEvidenceOut]
+
+    @staticmethod
+    def resolve_activity_id(obj):
+        return obj.node_id
+
+    @staticmethod
+    def resolve_code(obj):
+        return obj.node.code
+
+    @staticmethod
+    def resolve_title_es(obj):
+        return obj.node.title_es
+
+    @staticmethod
+    def resolve_title_en(obj):
+        return obj.node.title_en
+
+    @staticmethod
+    def resolve_evidence(obj):
+        return list(obj.evidence.all())
+
+
+class PlanReportOut(Schema):
+    id: int
+    plan_id: int
+    year: int
+    country: str | None = Field(None, description="ISO 3166 alpha-2 code; null for the regional report")
+    regional: bool
+    status: ReportStatus
+    submitted_at: datetime.datetime | None
+    approved_at: datetime.datetime | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    is_demo: bool
+
+    @staticmethod
+    def resolve_country(obj):
+        return _iso(obj.country) if obj.country_id else None
+
+    @staticmethod
+    def resolve_regional(obj):
+        return obj.is_regional
+
+
+class PlanReportDetailOut(PlanReportOut):
+    can_fill: bool = Field(..., description="May the caller change its lines and submit it now?")
+    lines: list[PlanLineOut]
+    events: list[PlanEventOut] = Field(..., description="The review steps (for those who fill it and the TS)")
+
+    @staticmethod
+    def resolve_can_fill(obj, context):
+        return access.can(context["request"].user, FILL, obj)
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.select_related("node").prefetch_related("evidence"))
+
+    @staticmethod
+    def resolve_events(obj, context):
+        events = ReportEvent.objects.filter(report=obj).select_related("by__person")
+        return list(access.restrict(events, context["request"].user))
+
+
+class PlanMatrixCellOut(Schema):
+    country: str
+    status: LineStatus | None = Field(None, description="null: no approved line (a missing report is not 0)")
+    progress: int | None = None
+
+
+class PlanMatrixRowOut(Schema):
+    activity_id: int
+    code: str
+    title_es: str
+    title_en: str
+    priority: bool
+    average: float | None = Field(None, description="Mean progress over the approved reports")
+    cells: list[PlanMatrixCellOut]
+
+
+class PlanReportStateOut(Schema):
+    country: str | None = Field(None, description="null for the regional report")
+    status: str = Field(..., description="missing, draft, submitted, returned or approved, as the caller may know it")
+    report_id: int | None = Field(None, description="When the caller may open the report")
+    due: datetime.date | None = Field(None, description="When a report not yet submitted was due")
+    overdue: bool
+
+
+class PlanMatrixOut(Schema):
+    plan_id: int
+    year: int
+    countries: list[str]
+    rows: list[PlanMatrixRowOut]
+    reports: list[PlanReportStateOut]
+
+
+# ---- input -------------------------------------------------------------------------------
+
+
+class PlanReportIn(InputSchema):
+    year: int = Year
+    country: str | None = Field(
+        None, pattern=COUNTRY_PATTERN, description="ISO 3166 alpha-2 code; null for the regional report"
+    )
+
+
+class PlanLineIn(InputSchema):
+    activity: Id | Code = Field(..., description="The activity's id, or its code in the plan (e.g. 1.2.3)")
+    status: LineStatus
+    progress: int | None = Field(None, ge=0, le=100)
+    narrative: str = Field("", max_length=services.MAX_NARRATIVE)
+
+
+class PlanLinesIn(InputSchema):
+    lines: list[PlanLineIn] = Field(..., min_length=1, max_length=2000)
+
+
+class PlanApproveIn(InputSchema):
+    comment: str = Field("", max_length=services.MAX_COMMENT)
+
+
+class PlanReturnIn(InputSchema):
+    comment: str = Field(..., max_length=services.MAX_COMMENT)
+
+
+class PlanReopenIn(InputSchema):
+    reason: str = Field(..., max_length=services.MAX_COMMENT)
+
+
+class PlanValueIn(InputSchema):
+    kind: ValueKind
+    year: int = Year
+    value: float = Field(..., gt=-MAX_VALUE, lt=MAX_VALUE)
+    country: str | None = Field(None, pattern=COUNTRY_PATTERN, description="ISO 3166 alpha-2 code; null: regional")
+    note: str = Field("", max_length=500)
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def _country(code, field="country"):
+    if code is None:
+        return None
+    country = Country.objects.filter(code=code.upper()).first()
+    if country is None:
+        raise ValidationError({field: _("Unknown country code: %(code)s.") % {"code": code}})
+    return country
+
+
+def _get_plan(request, plan_id):
+    plan = get_object_or_404(queries.visible_plans(request.user), pk=plan_id)
+    access.require(request.user, access.VIEW, plan)
+    return plan
+
+
+def _default_year(plan):
+    """The last year that has ended, within the plan: the one whose reports are due or done."""
+    return min(max(timezone.localdate().year - 1, plan.start_year), plan.end_year)
+
+
+def _check_year(plan, year, field="year"):
+    if year is None:
+        return _default_year(plan)
+    if not plan.covers(year):
+        raise ValidationError(
+            {
+                field: _("%(year)s is outside the plan (%(start)s–%(end)s).")
+                % {"year": year, "start": plan.start_year, "end": plan.end_year}
+            }
+        )
+    return year
+
+
+def _reports(request):
+    return access.restrict(FollowUpReport.objects.select_related("country", "plan"), request.user, access.VIEW)
+
+
+def _get_report(request, report_id):
+    report = get_object_or_404(_reports(request), pk=report_id)
+    access.require(request.user, access.VIEW, report)
+    return report
+
+
+def _report_detail(request, report):
+    """The report as it is now (PlanReportDetailOut reads its lines and steps)."""
+    return FollowUpReport.objects.select_related("country", "plan").get(pk=report.pk)
+
+
+def _indicators(request, plan):
+    values = IndicatorValue.objects.select_related("country", "entered_by__person")
+    return access.restrict(
+        Indicator.objects.filter(node__plan=plan).select_related("node").prefetch_related(Prefetch("values", values)),
+        request.user,
+    ).order_by("node__position", "order", "pk")
+
+
+def _timeline(request, plan, node):
+    """The node's progress in every year of the plan, from one query on the approved lines."""
+    reports = access.restrict(FollowUpReport.objects.filter(plan=plan, status=ReportStatus.APPROVED), request.user)
+    rows = FollowUpLine.objects.filter(report__in=reports).values_list(
+        "report__year", "node_id", "report__country_id", "status", "progress"
+    )
+    by_year = {}
+    for year, *line in rows:
+        by_year.setdefault(year, []).append(tuple(line))
+    nodes = queries.plan_nodes(plan)
+    result = []
+    for year in plan.years:
+        roots = build_tree(nodes)
+        progress = roll_up(roots, queries.activity_values(by_year.get(year, [])))
+        result.append({"year": year, "progress": _percent(progress.get(node.pk))})
+    return result
+
+
+# ---- plans and their tree ----------------------------------------------------------------
+
+
+@router.get("/plans", response={200: list[PlanOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
+@paginate
+def list_plans(request):
+    """Strategic plans the caller may see."""
+    return queries.visible_plans(request.user).order_by("-start_year", "pk")
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
+def get_plan(request, plan_id: Id):
+    return _get_plan(request, plan_id)
+
+
+@router.get("/plans/{plan_id}/nodes", response={200: PlanTreeOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
+def list_nodes(
+    request,
+    plan_id: Id,
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description="Default: the last year that has ended"),
+    country: str | None = Query(None, pattern=COUNTRY_PATTERN, description="Progress from this country's reports"),
+):
+    """The plan's tree in outline order, each node with its progress for the year (approved reports only)."""
+    plan = _get_plan(request, plan_id)
+    year = _check_year(plan, year)
+    found = _country(country)
+    _roots, outline = queries.plan_tree(plan, year, request.user, country_id=getattr(found, "pk", None))
+    return {
+        "plan_id": plan.pk,
+        "year": year,
+        "country": _iso(found),
+        "nodes": [node_out(item.node, item.depth, item.progress) for item in outline],
+    }
+
+
+@router.get(
+    "/plans/{plan_id}/nodes/{node_id}", response={200: PlanNodeDetailOut, **READ_ERRORS}, openapi_extra=READ_SECURITY
+)
+def get_node(request, plan_id: Id, node_id: Id):
+    """One node: its children, indicators and progress year by year."""
+    plan = _get_plan(request, plan_id)
+    node = get_object_or_404(access.restrict(Node.objects.filter(plan=plan), request.user), pk=node_id)
+    access.require(request.user, access.VIEW, node)
+    depth, parent = 0, node.parent
+    while parent is not None:
+        depth, parent = depth + 1, parent.parent
+    data = node_out(node, depth)
+    data["children"] = list(node.children.order_by("order", "code", "pk").values_list("pk", flat=True))
+    data["indicators"] = list(_indicators(request, plan).filter(node=node))
+    data["timeline"] = _timeline(request, plan, node)
+    return data
+
+
+@router.get("/plans/{plan_id}/matrix", response={200: PlanMatrixOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
+def get_matrix(
+    request,
+    plan_id: Id,
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description="Default: the last year that has ended"),
+):
+    """Countries × national activities for a year, from approved reports; and where each report stands."""
+    plan = _get_plan(request, plan_id)
+    year = _check_year(plan, year)
+    found = queries.matrix(plan, year, request.user)
+    codes = [_iso(country) for country in found.countries]
+    rows = []
+    for node, cells, average in found.rows():
+        rows.append(
+            {
+                "activity_id": node.pk,
+                "code": node.code,
+                "title_es": node.title_es,
+                "title_en": node.title_en,
+                "priority": node.priority,
+                "average": _percent(average),
+                "cells": [
+                    {"country": code, "status": cell[0] if cell else None, "progress": cell[1] if cell else None}
+                    for code, cell in zip(codes, cells, strict=True)
+                ],
+            }
+        )
+    reports = [
+        {
+            "country": _iso(state.country),
+            "status": state.status,
+            "report_id": state.report.pk if state.report is not None else None,
+            "due": state.since,
+            "overdue": state.overdue,
+        }
+        for state in found.states.values()
+    ]
+    return {"plan_id": plan.pk, "year": year, "countries": codes, "rows": rows, "reports": reports}
+
+
+# ---- indicators --------------------------------------------------------------------------
+
+
+@router.get(
+    "/plans/{plan_id}/indicators", response={200: list[PlanIndicatorOut], **READ_ERRORS}, openapi_extra=READ_SECURITY
+)
+@paginate
+def list_indicators(request, plan_id: Id):
+    """The plan's indicators with their baselines and the latest target and actual values."""
+    return _indicators(request, _get_plan(request, plan_id))
+
+
+def _get_indicator(request, plan, indicator_id):
+    indicator = get_object_or_404(_indicators(request, plan), pk=indicator_id)
+    access.require(request.user, access.VIEW, indicator)
+    return indicator
+
+
+@router.get(
+    "/plans/{plan_id}/indicators/{indicator_id}/values",
+    response={200: list[PlanValueOut], **READ_ERRORS},
+    openapi_extra=READ_SECURITY,
+)
+@paginate
+def list_values(
+    request,
+    plan_id: Id,
+    indicator_id: Id,
+    kind: ValueKind | None = None,
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
+):
+    """Every entry of the indicator's targets and actual values, oldest first (the latest of each counts)."""
+    plan = _get_plan(request, plan_id)
+    indicator = _get_indicator(request, plan, indicator_id)
+    rows = access.restrict(
+        IndicatorValue.objects.filter(indicator=indicator).select_related("country", "entered_by__person"),
+        request.user,
+    )
+    if kind:
+        rows = rows.filter(kind=kind)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return rows.order_by("year", "kind", "country_id", "entered_at", "pk")
+
+
+@router.post(
+    "/plans/{plan_id}/indicators/{indicator_id}/values",
+    response={201: PlanValueOut, **WRITE_ERRORS},
+    auth=WRITE_AUTH,
+)
+def add_value(request, plan_id: Id, indicator_id: Id, payload: PlanValueIn):
+    """Record a target (TS, PPT) or an actual value (a country's officers for it; TS, PPT for regional ones)."""
+    plan = _get_plan(request, plan_id)
+    indicator = _get_indicator(request, plan, indicator_id)
+    value = services.add_indicator_value(
+        indicator,
+        acting_user=request.user,
+        kind=payload.kind,
+        year=payload.year,
+        value=repr(payload.value),
+        country=_country(payload.country),
+        note=payload.note,
+    )
+    return Status(201, IndicatorValue.objects.select_related("country", "entered_by__person").get(pk=value.pk))
+
+
+# ---- follow-up reports ---------------------------------------------------------------------
+
+
+@router.get("/plans/{plan_id}/reports", response={200: list[PlanReportOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
+@paginate
+def list_reports(
+    request,
+    plan_id: Id,
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
+    country: str | None = Query(
+        None, pattern="^([A-Za-z]{2}|regional)$", description="ISO 3166 alpha-2 code, or 'regional'"
+    ),
+    status: ReportStatus | None = None,
+):
+    """The plan's follow-up reports the caller may see: their own at every step, the others once approved."""
+    plan = _get_plan(request, plan_id)
+    rows = _reports(request).filter(plan=plan)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if country == "regional":
+        rows = rows.filter(country__isnull=True)
+    elif country:
+        rows = rows.filter(country=_country(country))
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-year", "country__code", "pk")
+
+
+@router.post(
+    "/plans/{plan_id}/reports",
+    response={200: PlanReportDetailOut, 201: PlanReportDetailOut, **WRITE_ERRORS},
+    auth=WRITE_AUTH,
+)
+def start_report(request, plan_id: Id, payload: PlanReportIn):
+    """Start a year's report (your country's; the regional one for the PPT and the TS); an existing one is returned."""
+    plan = _get_plan(request, plan_id)
+    country = _country(payload.country)
+    existed = FollowUpReport.objects.filter(plan=plan, year=payload.year, country=country).exists()
+    report = services.get_or_start_report(plan, payload.year, country, acting_user=request.user)
+    return Status(200 if existed else 201, _report_detail(request, report))
+
+
+@router.get(
+    "/plan-reports/{report_id}", response={200: PlanReportDetailOut, **READ_ERRORS}, openapi_extra=READ_SECURITY
+)
+def get_report(request, report_id: Id):
+    """A report with its lines (and, for those who fill it and the TS, its review steps)."""
+    return _report_detail(request, _get_report(request, report_id))
+
+
+@router.patch("/plan-reports/{report_id}/lines", response={200: PlanReportDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def save_lines(request, report_id: Id, payload: PlanLinesIn):
+    """Save several lines at once; all are checked before any is written."""
+    report = _get_report(request, report_id)
+    by_code = dict(Node.objects.filter(plan_id=report.plan_id).values_list("code", "pk"))
+    ids = set(by_code.values())
+    entries, errors = {}, {}
+    for index, line in enumerate(payload.lines):
+        activity = line.activity
+        node_id = activity if isinstance(activity, int) else by_code.get(activity.strip())
+        if node_id is None or node_id not in ids:
+            errors[f"lines.{index}.activity"] = [_("Unknown activity: %(activity)s.") % {"activity": activity}]
+        elif node_id in entries:
+            errors[f"lines.{index}.activity"] = [_("This activity is given twice.")]
+        else:
+            entries[node_id] = {"status": line.status, "progress": line.progress, "narrative": line.narrative}
+    if errors:
+        raise ValidationError(errors)
+    services.save_lines(report, entries, acting_user=request.user)
+    return _report_detail(request, report)
+
+
+@router.post("/plan-reports/{report_id}/submit", response={200: PlanReportDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def submit_report(request, report_id: Id):
+    """Submit the report to the TS (every line needs its progress, unless it does not apply)."""
+    report = services.submit_report(_get_report(request, report_id), acting_user=request.user)
+    return _report_detail(request, report)
+
+
+@router.post("/plan-reports/{report_id}/approve", response={200: PlanReportDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def approve_report(request, report_id: Id, payload: PlanApproveIn):
+    """Approve a submitted report (TS): it is locked and counts in the plan's progress."""
+    report = _get_report(request, report_id)
+    report = services.approve_report(report, acting_user=request.user, comment=payload.comment)
+    return _report_detail(request, report)
+
+
+@router.post("/plan-reports/{report_id}/return", response={200: PlanReportDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def return_report(request, report_id: Id, payload: PlanReturnIn):
+    """Return a submitted report to those who fill it, saying what to review (TS)."""
+    report = _get_report(request, report_id)
+    report = services.return_report(report, acting_user=request.user, comment=payload.comment)
+    return _report_detail(request, report)
+
+
+@router.post("/plan-reports/{report_id}/reopen", response={200: PlanReportDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def reopen_report(request, report_id: Id, payload: PlanReopenIn):
+    """Reopen an approved report, saying why (TS); the reopening is recorded."""
+    report = _get_report(request, report_id)
+    report = services.reopen_report(report, acting_user=request.user, reason=payload.reason)
+    return _report_detail(request, report)
