@@ -4,14 +4,20 @@
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def spreadsheet_text(value):
-    """Make a value safe for a spreadsheet cell: no characters XLSX forbids, no text run as a formula."""
+def office_text(value):
+    """Drop the control characters that Word and Excel files (XML 1.0) cannot hold, e.g. a pasted \x0b."""
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_START):
-            return "'" + value
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def spreadsheet_text(value):
+    """Make a value safe for a spreadsheet cell: no characters XLSX forbids, no text run as a formula."""
+    value = office_text(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 

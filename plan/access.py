@@ -7,8 +7,8 @@
 - The TS approves or returns a submitted report, and alone may reopen an approved one.
 - A report is seen at every step by those who fill it and by the TS; everyone else who may see
   the plan sees it once approved. So a Honduras officer never sees Mexico's draft.
-- Indicator values: targets and regional values are entered by the TS and the current PPT; a
-  country's actual values by that country's officers and the TS.
+- Indicator values: targets are set by the TS; regional actual values are entered by the TS and
+  the current PPT, a country's actual values by that country's officers and the TS.
 """
 
 from django.db.models import Q
@@ -108,8 +108,8 @@ class IndicatorValuePolicy(_StructurePolicy):
         if not PlanPolicy().visible(p, indicator.node.plan):
             return False
         country_id = getattr(country, "pk", country)
-        if kind == ValueKind.TARGET or country_id is None:
-            return p.is_ts or bool(p.ppt_countries)
+        if kind == ValueKind.TARGET:
+            return p.is_ts
         return keeps(p, country_id)
 
     def restrict(self, queryset, p, action):
@@ -129,7 +129,7 @@ def _seen_at_every_step_q(p, prefix=""):
 @register(FollowUpReport)
 class ReportPolicy(Policy):
     def can(self, p, action, obj):
-        if not PlanPolicy().visible(p, obj.plan) and not keeps(p, obj.country_id):
+        if not PlanPolicy().visible(p, obj.plan):
             return False
         if action == VIEW:
             return p.is_ts or obj.status == ReportStatus.APPROVED or keeps(p, obj.country_id)
@@ -143,7 +143,7 @@ class ReportPolicy(Policy):
 
     def can_create(self, p, plan=None, country=None, **context):
         """Starting a report is filling it: the country's officers, the PPT (regional), the TS."""
-        if plan is None:
+        if plan is None or not PlanPolicy().visible(p, plan):
             return False
         return keeps(p, getattr(country, "pk", country))
 
@@ -156,11 +156,11 @@ class ReportPolicy(Policy):
             if action == REOPEN:
                 return queryset.filter(status=ReportStatus.APPROVED)
             return queryset.none()
+        plan_visible = PlanPolicy().visibility_q(p, prefix="plan__")
         if action == VIEW:
-            visible = Q(status=ReportStatus.APPROVED) & PlanPolicy().visibility_q(p, prefix="plan__")
-            return queryset.filter(visible | _seen_at_every_step_q(p))
+            return queryset.filter(plan_visible).filter(Q(status=ReportStatus.APPROVED) | _seen_at_every_step_q(p))
         if action in (FILL, CHANGE):
-            return queryset.filter(_seen_at_every_step_q(p), status__in=EDITABLE_STATUSES)
+            return queryset.filter(plan_visible).filter(_seen_at_every_step_q(p), status__in=EDITABLE_STATUSES)
         return queryset.none()
 
 

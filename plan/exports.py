@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import access
-from core.office import landscape, shade, spreadsheet_text
+from core.office import landscape, office_text, shade, spreadsheet_text
 
 from . import queries
 from .models import FollowUpLine, FollowUpReport, IndicatorValue, LineStatus, ReportStatus, Scope
@@ -134,7 +134,7 @@ def _table(document, header):
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
+        cell.text = office_text(str(text))
         for run in cell.paragraphs[0].runs:
             run.bold = True
     return table
@@ -153,7 +153,7 @@ def _widths(table, widths):
 def _row(table, values):
     cells = table.add_row().cells
     for cell, value in zip(cells, values, strict=True):
-        cell.text = str(value)
+        cell.text = office_text(str(value))
     return cells
 
 
@@ -171,11 +171,11 @@ def follow_up_docx(plan, year, user, lang):
         landscape(document.sections[0])
 
         # Cover
-        document.add_heading(plan.localized("title", lang), level=0)
+        document.add_heading(office_text(plan.localized("title", lang)), level=0)
         facts = document.add_paragraph()
         facts.add_run(_("Annual follow-up report %(year)s") % {"year": year}).bold = True
         facts.add_run("\n" + _("Body") + ": ").bold = True
-        facts.add_run(plan.body.localized("name", lang))
+        facts.add_run(office_text(plan.body.localized("name", lang)))
         facts.add_run("\n" + _("Plan period") + ": ").bold = True
         facts.add_run(f"{plan.start_year}–{plan.end_year}")
         facts.add_run("\n" + _("Reports due") + ": ").bold = True
@@ -309,15 +309,15 @@ def follow_up_docx(plan, year, user, lang):
             document.add_paragraph(_("Approved on %(date)s.") % {"date": _date(report.approved_at)})
             for line in data.lines.get(country.pk, []):
                 paragraph = document.add_paragraph(style="List Bullet")
-                paragraph.add_run(f"{line.node.code} {line.node.localized('title', lang)}").bold = True
+                paragraph.add_run(office_text(f"{line.node.code} {line.node.localized('title', lang)}")).bold = True
                 paragraph.add_run(f" — {cell_text((line.status, line.progress))}")
                 if line.narrative:
-                    document.add_paragraph(line.narrative).paragraph_format.left_indent = Cm(0.6)
+                    document.add_paragraph(office_text(line.narrative)).paragraph_format.left_indent = Cm(0.6)
                 for evidence in line.evidence.all():
                     text = _("Evidence: %(label)s") % {"label": evidence.label or evidence.link or str(evidence)}
                     if evidence.link and evidence.label:
                         text += f" ({evidence.link})"
-                    document.add_paragraph(text).paragraph_format.left_indent = Cm(0.6)
+                    document.add_paragraph(office_text(text)).paragraph_format.left_indent = Cm(0.6)
 
         buffer = io.BytesIO()
         document.save(buffer)
@@ -460,6 +460,8 @@ def follow_up_xlsx(plan, year, user, lang):
             )
 
         # Indicators: every entry, superseded ones included; the last entry of its kind, year and country counts.
+        # Who entered a value is shown to network members only.
+        members = access.principal_for(user).is_member
         sheet = book.create_sheet(_("Indicators")[:31])
         sheet.freeze_panes = "A2"
         header(
@@ -513,7 +515,7 @@ def follow_up_xlsx(plan, year, user, lang):
                     value.country.code.code if value.country_id else "regional",
                     float(value.value),
                     cell(sheet, value.note),
-                    cell(sheet, value.entered_by.get_full_name() if value.entered_by_id else ""),
+                    cell(sheet, value.entered_by.get_full_name() if value.entered_by_id and members else ""),
                     timezone.localtime(value.entered_at).replace(tzinfo=None),
                     _("yes") if current else "",
                 ]

@@ -13,6 +13,7 @@ and every step (with its comment) is a `ReportEvent`, reopenings included.
 
 import datetime
 import decimal
+import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -491,9 +492,14 @@ class FollowUpLine(models.Model):
 
 
 def evidence_upload_to(instance, filename):
+    """A random folder per file (names not guessable); the name was made safe by core.uploads, keeping its type."""
+    import uuid
+
     from core.uploads import safe_name
 
-    return f"plan/evidence/{datetime.date.today():%Y}/{safe_name(filename, 'document')}"
+    stem, _dot, kind = os.path.basename(filename).rpartition(".")
+    name = safe_name(filename, kind.lower()) if stem and kind else safe_name(filename, "bin")
+    return f"plan/evidence/{datetime.date.today():%Y}/{uuid.uuid4().hex}/{name}"
 
 
 class Evidence(models.Model):

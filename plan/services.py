@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import acting_as
+from core.office import office_text
+from core.uploads import check_upload
 
 from .access import FILL, REOPEN, REVIEW, keeps
 from .models import (
@@ -68,14 +70,27 @@ def get_or_start_report(plan, year, country, *, acting_user, is_demo=False):
     existing = FollowUpReport.objects.filter(plan=plan, year=year, country_id=country_id).first()
     if existing is not None:
         access.require(acting_user, access.VIEW, existing)
+        if access.can(acting_user, FILL, existing):
+            add_missing_lines(existing, acting_user=acting_user)
         return existing
     access.require_create(acting_user, FollowUpReport, plan=plan, country=country_id)
     with acting_as(acting_user):
         report = FollowUpReport.objects.create(plan=plan, year=year, country=country, is_demo=is_demo)
-        FollowUpLine.objects.bulk_create(
-            FollowUpLine(report=report, node=node, is_demo=is_demo) for node in activities_for(plan, country_id, year)
-        )
+        add_missing_lines(report, acting_user=acting_user)
     return report
+
+
+def add_missing_lines(report, *, acting_user):
+    """Give an open report a line for each activity of its scope running that year that it lacks yet
+    (activities added to the plan after the report was started). Return the new lines."""
+    if not report.is_editable:
+        return []
+    have = set(report.lines.values_list("node_id", flat=True))
+    missing = [node for node in activities_for(report.plan, report.country_id, report.year) if node.pk not in have]
+    with acting_as(acting_user):
+        return FollowUpLine.objects.bulk_create(
+            FollowUpLine(report=report, node=node, is_demo=report.is_demo) for node in missing
+        )
 
 
 def _lock(report):
@@ -113,7 +128,7 @@ def clean_line_values(status, progress, narrative):
                 errors["progress"] = _("Progress goes from 0 to 100; %(value)s is outside.") % {"value": progress}
             else:
                 progress = int(number)
-    narrative = narrative or ""
+    narrative = office_text(narrative or "")
     if not isinstance(narrative, str):
         errors["narrative"] = _("Give the narrative as text.")
     elif len(narrative) > MAX_NARRATIVE:
@@ -187,10 +202,17 @@ def add_evidence(line, *, acting_user, link="", file=None, label=""):
     """Attach a link or an already-checked upload (see core.uploads) to a line."""
     report = _lock(line.report)
     _check_fillable(report, acting_user)
+    if not isinstance(link or "", str) or not isinstance(label or "", str):
+        raise ValidationError({"link": _("Give the link and the label as text.")})
     link = (link or "").strip()
-    label = (label or "").strip()
+    label = office_text(label or "").strip()
     if bool(link) == bool(file):
         raise ValidationError({"link": _("Give a file or a link, not both.")})
+    if file is not None:
+        try:
+            file.name = check_upload(file).name
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
     if len(label) > 200:
         raise ValidationError({"label": _("The label is at most %(max)s characters long.") % {"max": 200}})
     evidence = Evidence(line=line, link=link, label=label, added_by=acting_user, is_demo=line.is_demo)
@@ -221,6 +243,16 @@ def submit_report(report, *, acting_user):
     """Submit a report to the TS: every line needs a status and, unless it does not apply, a progress."""
     report = _lock(report)
     _check_fillable(report, acting_user)
+    have = set(report.lines.values_list("node_id", flat=True))
+    added = [node.code for node in activities_for(report.plan, report.country_id, report.year) if node.pk not in have]
+    if added:
+        raise ValidationError(
+            _(
+                "Activities were added to the plan since this report was started (%(list)s): open the report again "
+                "and report on them before submitting."
+            )
+            % {"list": ", ".join(added)}
+        )
     lines = list(report.lines.select_related("node"))
     if not lines:
         raise ValidationError(_("This report has no activities to report on."))
@@ -251,7 +283,7 @@ def _review(report, acting_user, action):
 
 
 def _clean_comment(comment, required, field="comment", missing=None):
-    comment = (comment or "").strip() if isinstance(comment, str | type(None)) else None
+    comment = office_text(comment or "").strip() if isinstance(comment, str | type(None)) else None
     if comment is None:
         raise ValidationError({field: _("Give the comment as text.")})
     if required and not comment:
@@ -323,10 +355,12 @@ def add_indicator_value(indicator, *, acting_user, kind, year, value, country=No
         number = decimal.Decimal(str(value).strip()) if not isinstance(value, bool) and value is not None else None
     except decimal.InvalidOperation:
         number = None
-    if number is None or not number.is_finite() or abs(number) >= decimal.Decimal(10) ** 12:
-        errors["value"] = _("Give the value as a number.")
-    else:
+    if number is not None and number.is_finite() and number.adjusted() < 12:
         number = number.quantize(decimal.Decimal("0.01"))
+    if number is None or not number.is_finite():
+        errors["value"] = _("Give the value as a number.")
+    elif number.adjusted() >= 12:
+        errors["value"] = _("The value has at most 12 digits before the decimal point.")
     if kind == ValueKind.TARGET and country is not None:
         errors["country"] = _("Targets are regional: leave the country empty.")
     if country is not None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import acting_as
-from core.office import FORMULA_START, spreadsheet_text
+from core.office import FORMULA_START, office_text, spreadsheet_text
 from core.uploads import check_upload
 
 from .models import MAX_DEPTH, Approach, Node, Responsible, Scope, reindex_outline
@@ -375,7 +375,7 @@ def _year(plan, row, column, text, errors):
         number = decimal.Decimal(text)
     except decimal.InvalidOperation:
         number = None
-    if number is None or not number.is_finite() or number != number.to_integral_value():
+    if number is None or not number.is_finite() or number.adjusted() > 3 or number != number.to_integral_value():
         errors.append(_message(row, column, _("“%(value)s” is not a year.") % {"value": text[:40]}))
         return None
     year = int(number)
@@ -394,7 +394,7 @@ def _year(plan, row, column, text, errors):
 
 def _check_row(plan, row, organizations, errors):
     """Check one row's own cells; return a Spec (None when its code is unusable)."""
-    cells = {name: _unquote(value.strip()) for name, value in row.cells.items()}
+    cells = {name: _unquote(office_text(value).strip()) for name, value in row.cells.items()}
     n = row.number
     count = len(errors)
     for column, limit in LIMITS.items():
@@ -685,6 +685,24 @@ def _import_rows(plan, rows, *, acting_user, dry_run):
                     _("The node %(code)s is not in the sheet, but it has indicators: keep its row.")
                     % {"code": node.code}
                 )
+    # A node that follow-up reports speak of keeps its scope: changing it would move those lines
+    # between the national and the regional follow-up (or out of it) without a reopening.
+    from .models import FollowUpLine
+
+    reported = set(
+        FollowUpLine.objects.filter(node__plan=plan, node__code__in=sheet_codes).values_list("node__code", flat=True)
+    )
+    for spec in specs:
+        node = existing.get(spec.code)
+        if node is not None and spec.code in reported and spec.values.get("scope", node.scope) != node.scope:
+            errors.append(
+                _message(
+                    spec.row,
+                    "scope",
+                    _("follow-up reports have lines on %(code)s: its scope stays “%(scope)s”.")
+                    % {"code": spec.code, "scope": node.scope or "—"},
+                )
+            )
     if errors:
         raise ValidationError(errors)
 

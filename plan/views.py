@@ -250,7 +250,7 @@ def node_detail(request, pk, node_pk):
         parent_id = by_pk[parent_id].parent_id
     indicators = list(
         access.restrict(Indicator.objects.filter(node=node), request.user).prefetch_related(
-            Prefetch("values", queryset=IndicatorValue.objects.select_related("country", "entered_by"))
+            Prefetch("values", queryset=IndicatorValue.objects.select_related("country", "entered_by__person"))
         )
     )
     options = _value_form_options(request.user, node, indicators)
@@ -298,6 +298,7 @@ def node_detail(request, pk, node_pk):
             "timeline_countries": countries if national else [],
             "has_timeline_values": any(row["progress"] is not None for row in timeline),
             "chart_height": len(timeline) * CHART_ROW,
+            "show_people": access.principal_for(request.user).is_member,
         },
         status=status,
     )
@@ -366,17 +367,19 @@ def _report(request, pk, year, code):
         .select_related("plan__body", "country")
         .first()
     )
-    if report is not None:
-        access.require(request.user, access.VIEW, report)
-    elif not access.can_create(request.user, FollowUpReport, plan=plan, country=getattr(country, "pk", None)):
-        access.require(request.user, access.VIEW, plan)
-    return plan, country, report
+    if report is not None and access.can(request.user, access.VIEW, report):
+        return plan, country, report
+    country_id = getattr(country, "pk", None)
+    if report is None and access.can_create(request.user, FollowUpReport, plan=plan, country=country_id):
+        return plan, country, report
+    # The same refusal whether another country's report is a draft or not started: nothing leaks.
+    access.refuse(request.user, access.VIEW, report or plan)
 
 
 def _report_lines(report):
     return list(
-        report.lines.select_related("node", "updated_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")))
+        report.lines.select_related("node", "updated_by__person")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("added_by__person")))
         .order_by("node__position", "node_id")
     )
 
@@ -403,7 +406,9 @@ def _report_page(request, plan, country, report, *, status=200, **forms):
     lines = _report_lines(report)
     can_fill = access.can(user, FILL, report)
     events = list(
-        access.restrict(ReportEvent.objects.filter(report=report), user).select_related("by").order_by("at", "pk")
+        access.restrict(ReportEvent.objects.filter(report=report), user)
+        .select_related("by__person")
+        .order_by("at", "pk")
     )
     context.update(
         due=plan.due_date(report.year),
@@ -427,6 +432,8 @@ def _report_page(request, plan, country, report, *, status=200, **forms):
 def report_detail(request, pk, year, code):
     plan, country, report = _report(request, pk, year, code)
     if request.method != "POST":
+        if report is not None and access.can(request.user, FILL, report):
+            services.add_missing_lines(report, acting_user=request.user)
         return _report_page(request, plan, country, report)
     if report is None:
         raise Http404

@@ -249,3 +249,19 @@ def test_a_node_left_out_of_the_sheet_is_kept_while_follow_up_lines_hang_on_it(n
     assert messages == [
         "The node 2.1.1 is not in the sheet, but follow-up reports have lines on it: keep its row.",
     ]
+
+
+def test_a_reported_activity_keeps_its_scope(n, p):
+    lines = {
+        p.national_a: (LineStatus.IN_PROGRESS, 40),
+        p.national_b: (LineStatus.NOT_STARTED, 0),
+        p.national_c: (LineStatus.NOT_APPLICABLE, None),
+    }
+    approved_report(p.plan, 2018, n.hn, n.hn_officer, n.ts, lines)
+    messages = refused(n, p.plan, xlsx(edited(p.plan, "1.1.1", scope="regional", responsible="ppt_ts")))
+    assert any("Row 4, column scope" in message and "1.1.1" in message for message in messages)
+
+
+def test_an_absurd_year_is_refused_at_once(n, p):
+    messages = refused(n, p.plan, xlsx(edited(p.plan, "1.1.1", start_year="1e1000000")))
+    assert any("Row 4, column start_year" in message for message in messages)
