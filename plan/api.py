@@ -11,7 +11,6 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -349,7 +348,9 @@ class PlanLineIn(InputSchema):
     activity: Id | Code = Field(..., description="The activity's id, or its code in the plan (e.g. 1.2.3)")
     status: LineStatus
     progress: int | None = Field(None, ge=0, le=100)
-    narrative: str = Field("", max_length=services.MAX_NARRATIVE)
+    narrative: str | None = Field(
+        None, max_length=services.MAX_NARRATIVE, description="Left out or null: the narrative stays as it is"
+    )
 
 
 class PlanLinesIn(InputSchema):
@@ -394,14 +395,12 @@ def _get_plan(request, plan_id):
     return plan
 
 
-def _default_year(plan):
-    """The last year that has ended, within the plan: the one whose reports are due or done."""
-    return min(max(timezone.localdate().year - 1, plan.start_year), plan.end_year)
+DEFAULT_YEAR = "Default: the latest year with an approved report you may see"
 
 
-def _check_year(plan, year, field="year"):
+def _check_year(plan, year, user, field="year"):
     if year is None:
-        return _default_year(plan)
+        return queries.default_year(plan, user)
     if not plan.covers(year):
         raise ValidationError(
             {
@@ -472,12 +471,12 @@ def get_plan(request, plan_id: Id):
 def list_nodes(
     request,
     plan_id: Id,
-    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description="Default: the last year that has ended"),
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description=DEFAULT_YEAR),
     country: str | None = Query(None, pattern=COUNTRY_PATTERN, description="Progress from this country's reports"),
 ):
     """The plan's tree in outline order, each node with its progress for the year (approved reports only)."""
     plan = _get_plan(request, plan_id)
-    year = _check_year(plan, year)
+    year = _check_year(plan, year, request.user)
     found = _country(country)
     _roots, outline = queries.plan_tree(plan, year, request.user, country_id=getattr(found, "pk", None))
     return {
@@ -510,11 +509,11 @@ def get_node(request, plan_id: Id, node_id: Id):
 def get_matrix(
     request,
     plan_id: Id,
-    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description="Default: the last year that has ended"),
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description=DEFAULT_YEAR),
 ):
     """Countries × national activities for a year, from approved reports; and where each report stands."""
     plan = _get_plan(request, plan_id)
-    year = _check_year(plan, year)
+    year = _check_year(plan, year, request.user)
     found = queries.matrix(plan, year, request.user)
     codes = [_iso(country) for country in found.countries]
     rows = []

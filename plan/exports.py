@@ -111,11 +111,14 @@ def report_label(state):
     """Where a report stands, as the reader may know it ("No report" when none is visible)."""
     if state is None or state.status == "missing":
         return _("No report")
+    if state.status not in ReportStatus.values:
+        return str(state.label)
     return str(ReportStatus(state.status).label)
 
 
 def _date(value):
-    return timezone.localtime(value).date().isoformat() if value else ""
+    """A date-time as a date in the document's language (the active one)."""
+    return formats.date_format(timezone.localtime(value).date(), "DATE_FORMAT") if value else ""
 
 
 def _who(country):

@@ -112,8 +112,10 @@ class EvidenceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and bool(data.get("link")) == bool(data.get("file")):
-            raise ValidationError(_("Give a link or a file, not both."))
+        if not self.errors and not data.get("link") and not data.get("file"):
+            raise ValidationError(_("Give a file or a link."))
+        if not self.errors and data.get("link") and data.get("file"):
+            raise ValidationError(_("Give a file or a link, not both."))
         return data
 
 

@@ -27,6 +27,18 @@ def member_countries():
     return sorted(Country.objects.members(), key=lambda country: str(country.name))
 
 
+def default_year(plan, user):
+    """The year pages and API show by default: the latest year with an approved report the reader
+    may see, else the plan's last year not in the future."""
+    approved = access.restrict(
+        FollowUpReport.objects.filter(plan=plan, status=ReportStatus.APPROVED), user, access.VIEW
+    )
+    latest = approved.order_by("-year").values_list("year", flat=True).first()
+    if latest is not None:
+        return latest
+    return max(plan.start_year, min(plan.end_year, timezone.localdate().year))
+
+
 def approved_lines(plan, year, user, country_id=None):
     """(node id, country id or None, status, progress) of the approved reports of a year that `user` may see."""
     reports = access.restrict(
@@ -64,6 +76,15 @@ def plan_tree(plan, year, user, country_id=None, nodes=None):
     return roots, list(walk(roots))
 
 
+NOTHING_TO_REPORT = "nothing"  # no activity of the report's scope runs that year
+
+
+def scopes_running(plan, year):
+    """The scopes (national, regional) that have at least one activity running in `year`."""
+    rows = Node.objects.filter(plan=plan).exclude(scope="").values_list("scope", "start_year", "end_year")
+    return {scope for scope, start, end in rows if (start or 0) <= year <= (end or 9999)}
+
+
 @dataclass
 class ReportState:
     """Where a country's (or the regional) report for a year stands, as the reader may know it."""
@@ -78,8 +99,11 @@ class ReportState:
     def label(self):
         from django.utils.translation import gettext as _
 
-        if self.report is None or self.status == "missing":
-            return _("Not started")
+        if self.status == NOTHING_TO_REPORT:
+            return _("Nothing to report")
+        if self.report is None:
+            # Another country's report is known only as submitted or not: drafts stay with their authors.
+            return ReportStatus.SUBMITTED.label if self.status == ReportStatus.SUBMITTED else _("Not submitted")
         return self.report.get_status_display()
 
 
@@ -116,6 +140,7 @@ def report_states(plan, year, user, countries):
     reports = {r.country_id: r for r in FollowUpReport.objects.filter(plan=plan, year=year).select_related("country")}
     visible = access.restrict(FollowUpReport.objects.filter(plan=plan, year=year), user)
     visible = set(visible.values_list("pk", flat=True))
+    running = scopes_running(plan, year)
     states = {}
     for country in [None, *countries]:
         country_id = getattr(country, "pk", None)
@@ -125,6 +150,8 @@ def report_states(plan, year, user, countries):
             state.report, state.status = report, report.status
         elif report is not None and report.status == ReportStatus.SUBMITTED:
             state.status = ReportStatus.SUBMITTED
+        if report is None and (Scope.REGIONAL if country is None else Scope.NATIONAL) not in running:
+            state.status = NOTHING_TO_REPORT
         if state.status in ("missing", ReportStatus.DRAFT, ReportStatus.RETURNED):
             state.since = due
             state.overdue = due < today
@@ -170,7 +197,7 @@ def timeline(node, user):
     for year, country_id, status, progress in rows:
         by_year.setdefault(year, []).append((country_id, status, progress))
     result = []
-    for year in plan.years:
+    for year in [year for year in plan.years if node.runs_in(year)]:
         lines = by_year.get(year, [])
         counts = dict.fromkeys(LineStatus.values, 0)
         for _country, status, _progress in lines:

@@ -74,6 +74,13 @@ def get_or_start_report(plan, year, country, *, acting_user, is_demo=False):
             add_missing_lines(existing, acting_user=acting_user)
         return existing
     access.require_create(acting_user, FollowUpReport, plan=plan, country=country_id)
+    if not activities_for(plan, country_id, year):
+        raise ValidationError(
+            {
+                "year": _("No activity of this report's scope runs in %(year)s: there is nothing to report.")
+                % {"year": year}
+            }
+        )
     with acting_as(acting_user):
         report = FollowUpReport.objects.create(plan=plan, year=year, country=country, is_demo=is_demo)
         add_missing_lines(report, acting_user=acting_user)
@@ -153,7 +160,8 @@ def clean_line_values(status, progress, narrative):
 
 @transaction.atomic
 def save_lines(report, entries, *, acting_user):
-    """Save several lines at once: `entries` maps an activity (node id) to {status, progress, narrative}.
+    """Save several lines at once: `entries` maps an activity (node id) to {status, progress, narrative}
+    (a narrative left out or None stays as it is).
 
     All are checked before any is written; errors name the activity's code and the field.
     """
@@ -166,8 +174,11 @@ def save_lines(report, entries, *, acting_user):
         if line is None:
             errors[f"line-{node_id}"] = [_("This activity is not part of this report.")]
             continue
+        narrative = entry.get("narrative")
+        if narrative is None:  # left out: the narrative stays as it is
+            narrative = line.narrative
         try:
-            cleaned[node_id] = clean_line_values(entry.get("status"), entry.get("progress"), entry.get("narrative"))
+            cleaned[node_id] = clean_line_values(entry.get("status"), entry.get("progress"), narrative)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 errors[f"{line.node.code}: {field}"] = messages
@@ -206,7 +217,9 @@ def add_evidence(line, *, acting_user, link="", file=None, label=""):
         raise ValidationError({"link": _("Give the link and the label as text.")})
     link = (link or "").strip()
     label = office_text(label or "").strip()
-    if bool(link) == bool(file):
+    if not link and not file:
+        raise ValidationError({"link": _("Give a file or a link.")})
+    if link and file:
         raise ValidationError({"link": _("Give a file or a link, not both.")})
     if file is not None:
         try:

@@ -41,7 +41,6 @@ from .models import (
     Node,
     Plan,
     ReportEvent,
-    ReportStatus,
     Scope,
     ValueKind,
 )
@@ -72,17 +71,6 @@ def _url(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def default_year(plan, user):
-    """The latest year with an approved report the reader may see, else the plan's last year not in the future."""
-    approved = access.restrict(
-        FollowUpReport.objects.filter(plan=plan, status=ReportStatus.APPROVED), user, access.VIEW
-    )
-    latest = approved.order_by("-year").values_list("year", flat=True).first()
-    if latest is not None:
-        return latest
-    return max(plan.start_year, min(plan.end_year, timezone.localdate().year))
 
 
 def tree_nodes(plan):
@@ -134,7 +122,7 @@ def plan_list(request):
 def plan_detail(request, pk):
     plan = _plan(request, pk)
     countries = queries.member_countries()
-    fallback = default_year(plan, request.user)
+    fallback = queries.default_year(plan, request.user)
     form = TreeFilterForm(request.GET or None, plan=plan, countries=countries)
     year, country = form.selected(fallback)
     if not form.is_bound:
@@ -239,7 +227,7 @@ def node_detail(request, pk, node_pk):
     )
     access.require(request.user, access.VIEW, node)
     countries = queries.member_countries()
-    year = default_year(plan, request.user)
+    year = queries.default_year(plan, request.user)
     nodes = tree_nodes(plan)
     _roots, outline = queries.plan_tree(plan, year, request.user, nodes=nodes)
     item = next(item for item in outline if item.pk == node.pk)

@@ -102,3 +102,36 @@ def test_an_activity_added_after_the_report_was_started_gets_its_line(n, p):
     services.save_lines(report, {added.pk: {"status": "in_progress", "progress": 10}}, acting_user=n.hn_officer)
     services.submit_report(report, acting_user=n.hn_officer)
     assert access.can(n.ts, "review", FollowUpReport.objects.get(pk=report.pk))
+
+
+def test_a_line_saved_without_its_narrative_keeps_it(n, p):
+    report = fill_report(p.plan, 2018, n.hn, n.hn_officer, all_lines(p, a="Protocolo en consulta"))
+    services.save_lines(report, {p.national_a.pk: {"status": "in_progress", "progress": 55}}, acting_user=n.hn_officer)
+    line = report.lines.get(node=p.national_a)
+    assert (line.progress, line.narrative) == (55, "Protocolo en consulta")
+
+
+def test_other_countries_reports_are_known_only_as_submitted_or_not(n, p):
+    from plan.queries import report_states
+
+    fill_report(p.plan, 2018, n.mx, n.mx_officer, all_lines(p))
+    fill_report(p.plan, 2018, n.gt, n.gt_officer, all_lines(p), submit=True)
+    states = report_states(p.plan, 2018, n.hn_officer, [n.gt, n.mx, n.pa])
+    assert (states[n.gt.pk].status, states[n.gt.pk].label) == ("submitted", "Submitted")
+    assert (states[n.mx.pk].status, states[n.mx.pk].label) == ("missing", "Not submitted")
+    assert states[n.mx.pk].report is None
+    assert states[n.mx.pk].label == states[n.pa.pk].label
+
+
+def test_a_year_without_activities_asks_for_no_report(n, p):
+    for activity in (p.national_a, p.national_b, p.national_c):
+        activity.start_year = 2019
+        activity.save()
+    from plan.queries import not_submitted, report_states
+
+    states = report_states(p.plan, 2018, n.ts, [n.hn])
+    assert (states[n.hn.pk].label, states[n.hn.pk].overdue) == ("Nothing to report", False)
+    assert not_submitted(p.plan, 2018, n.ts, [n.hn]) == []
+    with pytest.raises(ValidationError, match="nothing to report"):
+        services.get_or_start_report(p.plan, 2018, n.hn, acting_user=n.hn_officer)
+    assert not FollowUpReport.objects.exists()

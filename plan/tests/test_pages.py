@@ -285,7 +285,7 @@ def test_evidence_is_added_as_a_link_or_a_checked_file_and_removed(n, p):
     client = signed_in(n.hn_officer)
     url = reverse("plan:evidence_add", args=[p.plan.pk, 2018, "hn"])
     neither = client.post(url, {"line": line.pk, "label": "Acta"})
-    assert neither.status_code == 400 and "Give a link or a file, not both." in text(neither)
+    assert neither.status_code == 400 and "Give a file or a link." in text(neither)
     program = SimpleUploadedFile("acta.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     refused = client.post(url, {"line": line.pk, "file": program})
     assert refused.status_code == 400 and "this is a program" in text(refused)
