@@ -6,6 +6,8 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); the quality gates share one production server, so they run together on one.
+JOBS ?= 2
 
 .PHONY: run test setup lint clean
 
@@ -39,7 +41,7 @@ test: setup
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_catalogues
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint:
 	$(PY) -m ruff check --fix .

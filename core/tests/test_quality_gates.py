@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.gate, pytest.mark.django_db]
+# One production server for all the gates: under pytest-xdist they run together, in one process.
+pytestmark = [pytest.mark.gate, pytest.mark.django_db, pytest.mark.xdist_group("gate")]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
