@@ -6,7 +6,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# Test processes (pytest-xdist); the quality gates share one production server, so they run together on one.
+# Test processes (pytest-xdist); the browser checks and quality gates run together in one of them (conftest.py).
 JOBS ?= 2
 
 .PHONY: run test setup lint clean

@@ -27,6 +27,18 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"ENLACE_REQUIRE_ALL=1 forbids skipping: {reason}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run the browser checks and the quality gates together in one process (pytest-xdist group),
+    gates first: the gates share one production server, and the browser checks that time redraws
+    then run late, once the other process has finished the unit tests and left the CPU to them."""
+    heavy = [item for item in items if item.get_closest_marker("gate") or item.get_closest_marker("browser")]
+    for item in heavy:
+        item.add_marker(pytest.mark.xdist_group("browser-and-gates"))
+    heavy.sort(key=lambda item: 0 if item.get_closest_marker("gate") else 1)
+    chosen = set(map(id, heavy))
+    items[:] = [item for item in items if id(item) not in chosen] + heavy
+
+
 def pytest_sessionstart(session):
     from django.conf import settings
 

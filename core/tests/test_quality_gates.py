@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-# One production server for all the gates: under pytest-xdist they run together, in one process.
-pytestmark = [pytest.mark.gate, pytest.mark.django_db, pytest.mark.xdist_group("gate")]
+pytestmark = [pytest.mark.gate, pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
