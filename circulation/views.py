@@ -17,7 +17,7 @@ from core.forms import add_service_errors
 from core.mywork import items_for
 from network.models import Country, Organization, Person
 
-from . import activity, queries, services
+from . import activity, extensions, queries, services
 from .access import VIEW_BOARD
 from .forms import (
     ActivityFilterForm,
@@ -126,6 +126,7 @@ def circular_detail(request, pk):
         attachment_form=AttachmentForm(),
         reply_form=ReplyForm(recipients=context["my_recipients"]) if context["my_recipients"] else None,
         target=circular.target if circular.target_type_id else None,
+        extra_links=extensions.links_for([circular], request.user).get(circular.pk, []),
     )
     return render(request, "circulation/circular_detail.html", context)
 
@@ -312,6 +313,9 @@ def inbox(request, code=None, org_pk=None):
         recipients = queries.inbox(request.user, organization=party)
     else:
         recipients = queries.inbox(request.user)
+    links = extensions.links_for({r.circular_id: r.circular for r in recipients}.values(), request.user)
+    for r in recipients:
+        r.extra_links = links.get(r.circular_id, [])
     countries = Country.objects.filter(pk__in=principal.officer_countries)
     organizations = Organization.objects.filter(pk__in=principal.organizations)
     return render(

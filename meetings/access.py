@@ -12,6 +12,9 @@ What we chose:
   of an organization those of their organization. Only the TS edits what a commitment says.
 - Meeting documents are for network members; the video link of a meeting too.
 - A calendar feed belongs to its user.
+- Delegations: a country's current liaison officers register their country's delegates to a
+  meeting they see, and the TS registers any country's; nobody else, and only before the
+  meeting starts. Delegates' names are for network members; the public sees only countries.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -27,6 +30,7 @@ from .models import (
     Commitment,
     CommitmentActor,
     CommitmentStatusChange,
+    Delegate,
     Meeting,
     MeetingDocument,
     MeetingStatus,
@@ -263,3 +267,30 @@ class CalendarFeedPolicy(Policy):
 
     def restrict(self, queryset, p, action):
         return queryset.filter(user_id=p.user_id) if p.user_id else queryset.none()
+
+
+def may_register_delegates(p, meeting, country):
+    """May `p` register delegates of `country` to `meeting`? The TS, or that country's officers."""
+    if country is None or not meeting_visible(p, meeting):
+        return False
+    return p.is_ts or country.pk in p.officer_countries
+
+
+@register(Delegate)
+class DelegatePolicy(Policy):
+    """Delegates are seen by members who see the meeting; each country registers its own; the TS any."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return (p.is_member or p.is_ts) and meeting_visible(p, obj.meeting)
+        return p.is_ts
+
+    def can_create(self, p, meeting=None, country=None, **context):
+        return meeting is not None and may_register_delegates(p, meeting, country)
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if action == VIEW and p.is_member:
+            return queryset.filter(meeting_q(p, "meeting__"))
+        return queryset.none()

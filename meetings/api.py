@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
 from core.api import Error, FieldErrors, InputSchema
-from network.models import Body
+from network.models import Body, Country
 
 from . import queries, services
 from .access import DECIDE, UPDATE_STATUS
@@ -22,6 +22,7 @@ from .models import (
     CommitmentStatus,
     CommitmentStatusChange,
     Decision,
+    Delegate,
     Meeting,
     MeetingKind,
     Modality,
@@ -146,6 +147,20 @@ class StatusChangeOut(Schema):
         return obj.changed_by_label
 
 
+class MeetingDelegateOut(Schema):
+    id: int
+    country: str = Field(..., description="ISO 3166 alpha-2 code")
+    name: str
+    position: str
+    institution: str
+    email: str
+    registered_at: datetime.datetime
+
+    @staticmethod
+    def resolve_country(obj):
+        return obj.country.code.code
+
+
 # ---- input -------------------------------------------------------------------------------
 
 
@@ -181,6 +196,14 @@ class StatusChangeIn(InputSchema):
     status: CommitmentStatus
     note: str = Field("", max_length=4000)
     evidence_link: str = Field("", max_length=500)
+
+
+class MeetingDelegateIn(InputSchema):
+    country: str = Field(..., max_length=2, description="ISO 3166 alpha-2 code of the delegation")
+    name: str
+    position: str = ""
+    institution: str = ""
+    email: str = ""
 
 
 class MeetingFilter(Schema):
@@ -399,3 +422,28 @@ def change_status(request, commitment_id: int, payload: StatusChangeIn):
     return Status(
         201, CommitmentStatusChange.objects.filter(commitment=commitment).order_by("-changed_at", "-pk").first()
     )
+
+
+@router.get(
+    "/meetings/{meeting_id}/delegates",
+    response={200: list[MeetingDelegateOut], 401: Error, 403: Error, 404: Error},
+    openapi_extra=READ_SECURITY,
+)
+def list_delegates(request, meeting_id: int):
+    """The delegates registered to a meeting, by country (network members only)."""
+    meeting = _visible_meeting(request, meeting_id)
+    access.require_member(request.user)
+    return queries.delegates(request.user, meeting)
+
+
+@router.post("/meetings/{meeting_id}/delegates", response={201: MeetingDelegateOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def register_delegate(request, meeting_id: int, payload: MeetingDelegateIn):
+    """Register a delegate of a country: that country's liaison officers, or the TS; before the meeting starts."""
+    meeting = _visible_meeting(request, meeting_id)
+    country = Country.objects.filter(code=payload.country.upper()).first()
+    if country is None:
+        raise ValidationError({"country": _("Unknown country code: %(code)s.") % {"code": payload.country}})
+    access.require_create(request.user, Delegate, meeting=meeting, country=country)
+    fields = payload.dict(exclude={"country"})
+    delegate = services.register_delegate(meeting, country, acting_user=request.user, **fields)
+    return Status(201, Delegate.objects.for_page().get(pk=delegate.pk))

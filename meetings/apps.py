@@ -50,5 +50,6 @@ class MeetingsConfig(EnlaceAppConfig):
             models.Agreement,
             models.Commitment,  # its actors are in `actor_codes`; CommitmentActor rows are written in bulk
             models.CalendarFeed,
+            models.Delegate,
         ):
             track(model, exclude=("created_at", "updated_at", "source_text", "last_used_at", "key_hash"))

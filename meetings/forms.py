@@ -250,3 +250,19 @@ class DocumentForm(forms.Form):
 KIND_LABELS = dict(AgreementKind.choices)
 MODALITIES = dict(Modality.choices)
 MEETING_KINDS = dict(MeetingKind.choices)
+
+
+class DelegateForm(forms.Form):
+    """One delegate of a country; lengths and the e-mail are checked by services.register_delegate."""
+
+    country = forms.ChoiceField(label=_("Country"))
+    name = forms.CharField(label=_("Name"), required=False)
+    position = forms.CharField(label=_("Position"), required=False)
+    institution = forms.CharField(label=_("Institution"), required=False)
+    email = forms.CharField(label=_("E-mail address (optional)"), required=False)
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [(c.code.code, c.name) for c in countries]
+        if len(countries) == 1:
+            self.fields["country"].initial = countries[0].code.code

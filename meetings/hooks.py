@@ -1,9 +1,11 @@
 """How meetings plug into the rest of Enlace: fulfilment, my work, site search."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from circulation import extensions
 from core import access, fulfilment, mywork, search
 from core.i18n import localized
 
@@ -12,6 +14,23 @@ from .models import Agreement, Commitment, CommitmentActor, Meeting, ReportStatu
 from .services import fulfil_commitment
 
 MY_WORK_LIMIT = 50
+
+
+@extensions.register
+def convocation_links(circulars, user):
+    """On a meeting's convocation: "Register your delegation" for the countries' officers (and the TS)."""
+    principal = access.principal_for(user)
+    if not (principal.is_ts or principal.officer_countries):
+        return {}
+    meetings = access.restrict(Meeting.objects.filter(convocation__in=[c.pk for c in circulars]), user)
+    links = {}
+    for meeting in meetings:
+        if meeting.has_started():
+            continue
+        label = _("Delegations to the meeting") if principal.is_ts else _("Register your delegation")
+        url = reverse("meetings:delegates", args=[meeting.pk])
+        links[meeting.convocation_id] = [extensions.CircularLink(label, url)]
+    return links
 
 
 def _fulfil(commitment, *, by, acting_user):

@@ -75,6 +75,14 @@ class Meeting(BilingualMixin, models.Model):
     organizations = models.ManyToManyField(
         Organization, blank=True, related_name="meetings_attended", verbose_name=_("organizations present")
     )
+    convocation = models.OneToOneField(
+        "circulation.Circular",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="convened_meeting",
+        verbose_name=_("convocation circular"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
     visibility = models.CharField(
         _("who may see it once published"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
@@ -112,6 +120,13 @@ class Meeting(BilingualMixin, models.Model):
     @property
     def is_published(self):
         return self.status == MeetingStatus.PUBLISHED
+
+    def has_started(self, now=None):
+        """Has the meeting begun? Without a start time, it begins with its first day."""
+        now = now or timezone.now()
+        if self.starts_at:
+            return now >= self.starts_at
+        return timezone.localdate(now) >= self.start_date
 
     def clean(self):
         errors = {}
@@ -579,3 +594,46 @@ class CalendarFeed(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class DelegateQuerySet(models.QuerySet):
+    def for_page(self):
+        return self.select_related("country", "registered_by__person").order_by("country__code", "registered_at", "pk")
+
+
+class Delegate(models.Model):
+    """A person a country registers in its delegation to a meeting; the registrations make the attendance."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="delegates", verbose_name=_("meeting"))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    person = models.ForeignKey(
+        "network.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        verbose_name=_("person in the directory"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+
+    objects = DelegateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        ordering = ["meeting", "country__code", "registered_at", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.country_id})"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core import access
 from network.models import Country, Organization
 
-from .access import VIEW_DRAFT, actor_q
+from .access import VIEW_DRAFT, actor_q, may_register_delegates
 from .models import (
     OPEN_STATUSES,
     ActorKind,
@@ -18,6 +18,7 @@ from .models import (
     Commitment,
     CommitmentActor,
     CommitmentStatusChange,
+    Delegate,
     Meeting,
     MeetingDocument,
     ReportStatus,
@@ -120,6 +121,21 @@ def meeting_detail(user, meeting, number=None):
         "delegations": list(meeting.delegations.order_by("code")),
         "organizations": list(meeting.organizations.order_by("name_es")),
     }
+
+
+def delegates(user, meeting):
+    """The registered delegates of a meeting, by country, for those who may see names (else an empty list)."""
+    return list(access.restrict(Delegate.objects.filter(meeting=meeting).for_page(), user))
+
+
+def countries_registering(user, meeting):
+    """The countries whose delegates `user` may register to `meeting` now: theirs, or every member for the TS."""
+
+    principal = access.principal_for(user)
+    if meeting.has_started() or not (principal.is_ts or principal.officer_countries):
+        return []
+    rows = Country.objects.members() if principal.is_ts else Country.objects.filter(pk__in=principal.officer_countries)
+    return [c for c in rows.order_by("code") if may_register_delegates(principal, meeting, c)]
 
 
 # ---- follow-up board --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Pages of meetings, reports and the follow-up. Views parse, ask core.access, call services, render."""
 
+from .delegations import delegates, meeting_convene
 from .followup import (
     board,
     commitment_delete,
@@ -39,6 +40,8 @@ from .reports import (
 )
 
 __all__ = [
+    "delegates",
+    "meeting_convene",
     "agenda_add",
     "agreement_add",
     "agreement_decision",

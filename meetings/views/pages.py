@@ -86,6 +86,16 @@ def meeting_detail(request, pk, number=None):
         is_old_version=version is not None and version.status == ReportStatus.SUPERSEDED,
         history=history_for(request.user, meeting),
     )
+    # Delegates' names are for network members; the public sees the countries (delegations present).
+    principal = access.principal_for(request.user)
+    if principal.is_member and meeting.is_published:
+        context.update(
+            show_delegates=True,
+            delegates=queries.delegates(request.user, meeting),
+            can_register=bool(queries.countries_registering(request.user, meeting)),
+        )
+    if context["can_change"] and meeting.convocation_id:
+        context["convocation"] = meeting.convocation
     return render(request, "meetings/detail.html", context)
 
 
