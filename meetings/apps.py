@@ -32,6 +32,7 @@ class MeetingsConfig(EnlaceAppConfig):
             pages.append({"name": "meeting-member", "path": meeting.get_absolute_url(), "audience": "member"})
             print_page = f"/meetings/{meeting.pk}/report/print/"
             pages.append({"name": "report-print", "path": print_page, "audience": "public"})
+            pages.append({"name": "delegates", "path": f"/meetings/{meeting.pk}/delegates/", "audience": "member"})
             commitment = Commitment.objects.filter(meeting=meeting).order_by("pk").first()
             if commitment is not None:
                 pages.append({"name": "commitment", "path": commitment.get_absolute_url(), "audience": "member"})
