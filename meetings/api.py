@@ -426,7 +426,7 @@ def change_status(request, commitment_id: int, payload: StatusChangeIn):
 
 @router.get(
     "/meetings/{meeting_id}/delegates",
-    response={200: list[MeetingDelegateOut], 401: Error, 403: Error, 404: Error},
+    response={200: list[MeetingDelegateOut], 403: Error, **READ_ERRORS},
     openapi_extra=READ_SECURITY,
 )
 def list_delegates(request, meeting_id: int):

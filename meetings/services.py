@@ -963,7 +963,7 @@ def register_delegate(meeting, country, *, acting_user, person=None, **fields):
     if unknown:
         raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
     cleaned = _clean_delegate(fields)
-    meeting = Meeting.objects.select_for_update().select_related("convocation").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("convocation").get(pk=meeting.pk)
     if meeting.has_started():
         raise ValidationError(_("This meeting has already started: delegations can no longer be registered."))
     if person is None and cleaned["email"]:
