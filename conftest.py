@@ -39,6 +39,16 @@ def pytest_collection_modifyitems(config, items):
     items[:] = [item for item in items if id(item) not in chosen] + heavy
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Print the tables that tests record as `summary_table` (the page-weight table of the gates)."""
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "summary_table" and getattr(report, "when", "call") == "call":
+                    terminalreporter.write_sep("=", "summary table")
+                    terminalreporter.write_line(value)
+
+
 def pytest_sessionstart(session):
     from django.conf import settings
 

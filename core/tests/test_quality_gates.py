@@ -74,7 +74,7 @@ def test_static_files_are_compressed_hashed_and_cached_for_a_year(production_ser
         assert "immutable" in response.headers["Cache-Control"]
 
 
-def test_every_main_page_is_within_its_weight_budget(production_server, browser, main_pages):
+def test_every_main_page_is_within_its_weight_budget(production_server, browser, main_pages, record_property):
     url = production_server.url
     context = browser.new_context(locale="es")
     page = context.new_page()
@@ -94,7 +94,11 @@ def test_every_main_page_is_within_its_weight_budget(production_server, browser,
         f"{name:32} {aud:8} {total / KB:9.1f} {script / KB:7.1f}  {verdict}"
         for name, aud, total, script, verdict in rows
     ]
-    print("\nPage weight on first load (production build, compressed):\n" + "\n".join(lines))
+    table = "Page weight on first load (production build, compressed):\n" + "\n".join(lines)
+    # Printed at the end of the run by conftest.pytest_terminal_summary (also under pytest-xdist), and kept.
+    record_property("summary_table", table)
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    (ROOT / "artifacts" / "page-weight.txt").write_text(table + "\n")
     assert not failures, f"over budget: {failures}"
 
 
