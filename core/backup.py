@@ -66,6 +66,7 @@ def dump_data():
     buffer = io.StringIO()
     call_command(
         "dumpdata",
+        format="exactjson",  # date-times to the microsecond (core/exactjson.py)
         exclude=EXCLUDED,
         natural_foreign=True,
         indent=None,
@@ -138,7 +139,7 @@ def restore_backup(path, *, force=False):
                 )
             call_command("flush", verbosity=0, interactive=False)
         with tempfile.TemporaryDirectory() as tmp:
-            fixture = Path(tmp) / "data.json"
+            fixture = Path(tmp) / "data.exactjson"  # read by the JSON loader (core/exactjson.py)
             fixture.write_bytes(archive.read("data.json"))
             call_command("loaddata", str(fixture), verbosity=0)
         media_root = Path(settings.MEDIA_ROOT)

@@ -56,3 +56,18 @@ class BackupRestoreTest(TransactionTestCase):
         junk.write_bytes(b"not a zip")
         with self.assertRaisesMessage(CommandError, "not a readable zip"):
             call_command("restore", str(junk), stdout=StringIO())
+
+
+def test_backups_keep_date_times_to_the_microsecond():
+    import datetime
+    import json
+
+    from django.core import serializers
+
+    from core.models import AuditEntry
+
+    entry = AuditEntry(at=datetime.datetime(2026, 11, 29, 20, 45, 16, 400, tzinfo=datetime.UTC))
+    text = serializers.serialize("exactjson", [entry], fields=["at"])
+    assert json.loads(text)[0]["fields"]["at"] == "2026-11-29T20:45:16.000400Z"
+    restored = next(serializers.deserialize("exactjson", text)).object
+    assert restored.at == entry.at
