@@ -13,7 +13,7 @@
 
 from django.db.models import Q
 
-from core.access import CHANGE, DELETE, VIEW, Policy, VisibilityPolicy, register
+from core.access import CHANGE, VIEW, Policy, VisibilityPolicy, register
 
 from .models import (
     EDITABLE_STATUSES,
@@ -210,6 +210,3 @@ class ReportEventPolicy(Policy):
         if p.is_ts:
             return queryset
         return queryset.filter(_seen_at_every_step_q(p, prefix="report__"))
-
-
-__all__ = ["FILL", "REVIEW", "REOPEN", "DELETE", "keeps"]

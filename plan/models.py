@@ -355,6 +355,11 @@ class ReportStatus(models.TextChoices):
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
+def reporter_name(country):
+    """Who a report is from, as readers name it: the country, or the regional report (no country)."""
+    return country.name if country is not None else _("Regional report")
+
+
 class FollowUpReport(models.Model):
     """A year's follow-up of a plan: a member country's (national activities) or the regional one."""
 

@@ -10,7 +10,7 @@ from core.mywork import WorkItem, register
 from network.models import Country
 
 from .access import FILL, REVIEW
-from .models import EDITABLE_STATUSES, FollowUpReport, ReportStatus
+from .models import EDITABLE_STATUSES, FollowUpReport, ReportStatus, reporter_name
 from .queries import visible_plans
 
 
@@ -27,10 +27,6 @@ def _url(report_or_plan, year=None, country=None):
         plan_id = report_or_plan.pk
     code = country.code.code.lower() if country is not None else "regional"
     return reverse("plan:report", args=[plan_id, year, code])
-
-
-def _who(country):
-    return country.name if country is not None else _("Regional report")
 
 
 @register
@@ -63,7 +59,7 @@ def plan_reports(user):
                     title=str(report.plan),
                     url=_url(report),
                     due=due,
-                    detail=_("%(who)s, %(year)s") % {"who": _who(report.country), "year": report.year},
+                    detail=_("%(who)s, %(year)s") % {"who": reporter_name(report.country), "year": report.year},
                     overdue=due < today,
                 )
             )
@@ -83,7 +79,7 @@ def plan_reports(user):
                         title=str(plan),
                         url=_url(plan, year, country),
                         due=due,
-                        detail=_("%(who)s, %(year)s") % {"who": _who(country), "year": year},
+                        detail=_("%(who)s, %(year)s") % {"who": reporter_name(country), "year": year},
                         overdue=due < today,
                     )
                 )
@@ -94,7 +90,7 @@ def plan_reports(user):
                     kind=_("Plan follow-up to review"),
                     title=str(report.plan),
                     url=_url(report),
-                    detail=_("%(who)s, %(year)s") % {"who": _who(report.country), "year": report.year},
+                    detail=_("%(who)s, %(year)s") % {"who": reporter_name(report.country), "year": report.year},
                 )
             )
     return items

@@ -19,7 +19,6 @@ from core.uploads import check_upload
 
 from .access import FILL, REOPEN, REVIEW, keeps
 from .models import (
-    EDITABLE_STATUSES,
     Evidence,
     FollowUpLine,
     FollowUpReport,
@@ -31,6 +30,7 @@ from .models import (
     ReportStatus,
     Scope,
     ValueKind,
+    reporter_name,
 )
 
 MAX_COMMENT = 5000
@@ -198,19 +198,9 @@ def save_lines(report, entries, *, acting_user):
     return changed
 
 
-def save_line(line, *, acting_user, status, progress=None, narrative=""):
-    save_lines(
-        line.report,
-        {line.node_id: {"status": status, "progress": progress, "narrative": narrative}},
-        acting_user=acting_user,
-    )
-    line.refresh_from_db()
-    return line
-
-
 @transaction.atomic
 def add_evidence(line, *, acting_user, link="", file=None, label=""):
-    """Attach a link or an already-checked upload (see core.uploads) to a line."""
+    """Attach a link or an upload to a line; the upload is checked here (core.uploads.check_upload)."""
     report = _lock(line.report)
     _check_fillable(report, acting_user)
     if not isinstance(link or "", str) or not isinstance(label or "", str):
@@ -404,10 +394,6 @@ def add_indicator_value(indicator, *, acting_user, kind, year, value, country=No
 # ---- notifications ---------------------------------------------------------------------------
 
 
-def _who(report, lang=None):
-    return report.country.name if report.country_id else _("Regional report")
-
-
 def report_users(report):
     """Who fills the report: the country's officers, or the current PPT's officers."""
     from comparisons.services import officer_users
@@ -427,7 +413,7 @@ def _notify_submitted(report):
 
     def subject(lang):
         return _("%(who)s submitted its %(year)s follow-up of “%(plan)s”") % {
-            "who": _who(report),
+            "who": reporter_name(report.country),
             "year": report.year,
             "plan": report.plan.localized("title", lang),
         }
@@ -463,6 +449,3 @@ def _notify_reviewed(report, comment, *, returned):
         url=report.get_absolute_url(),
         dedupe_key=f"plan-report:{report.pk}:{'returned' if returned else 'approved'}:{timezone.now().isoformat()}",
     )
-
-
-__all__ = ["EDITABLE_STATUSES"]
