@@ -12,8 +12,9 @@ class AccountsConfig(EnlaceAppConfig):
     def ready(self):
         from core.audit import track
 
-        from . import security, signals  # noqa: F401  (connect the audit and lockout receivers)
-        from .models import User
+        from . import access, security, signals  # noqa: F401  (access policies, audit and lockout receivers)
+        from .models import EmailChange, User
 
         # Role-bearing account changes (active, superuser, staff) are audited; secrets are not.
         track(User, exclude=("password", "last_login", "date_joined"))
+        track(EmailChange, exclude=("token_hash",))

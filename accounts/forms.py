@@ -64,3 +64,20 @@ class PreferencesForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("e.g. 'reporting spreadsheet'"))
+
+
+class EmailChangeForm(forms.Form):
+    """Ask to sign in with another address (confirmed from that address)."""
+
+    email = forms.EmailField(label=_("New sign-in e-mail"), max_length=254)
+    password = forms.CharField(
+        label=_("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you."),
+    )
+
+
+class SetAccountEmailForm(forms.Form):
+    """The TS sets an account's sign-in address directly."""
+
+    email = forms.EmailField(label=_("Sign-in e-mail"), max_length=254)

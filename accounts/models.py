@@ -150,3 +150,37 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class EmailChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(confirmed_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class EmailChange(models.Model):
+    """A request by an account's owner to sign in with a new address, confirmed from that address."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_changes", verbose_name=_("user")
+    )
+    old_email = models.EmailField(_("previous e-mail address"))
+    new_email = models.EmailField(_("new e-mail address"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = EmailChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-in e-mail change")
+        verbose_name_plural = _("sign-in e-mail changes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_email} → {self.new_email}"
+
+    @property
+    def is_pending(self):
+        return self.confirmed_at is None and self.cancelled_at is None and self.expires_at > timezone.now()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +17,7 @@ from core import access
 from core.audit import acting_as, record
 from core.models import AuditAction
 
-from .models import ApiToken, Invitation, User, hash_secret
+from .models import ApiToken, EmailChange, Invitation, User, hash_secret
 
 
 @transaction.atomic
@@ -87,14 +88,130 @@ def accept_invitation(invitation, password):
     return user
 
 
-def change_account_email(user, email):
-    """Keep the sign-in e-mail equal to the contact's e-mail."""
+EMAIL_CHANGE_VALID = datetime.timedelta(days=2)
+
+
+def _check_free_email(email, user):
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": _("An account already uses this e-mail address.")})
+    return email
+
+
+def _mail(template, subject, to, context, language):
+    """Send a short account e-mail in the reader's language once the transaction commits."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = str(subject)
+        body = render_to_string(template, context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+
+
+@transaction.atomic
+def request_email_change(user, new_email, password, *, acting_user):
+    """Ask to sign in with `new_email`: a link goes to that address, a notice to the current one.
+
+    Only the account's owner may ask, with their password; nothing changes until the link is
+    opened. Return the EmailChange and its raw token.
+    """
+    from .access import REQUEST_EMAIL_CHANGE
+
+    access.require(acting_user, REQUEST_EMAIL_CHANGE, user)
+    if not user.check_password(password or ""):
+        raise ValidationError({"password": _("This is not your current password.")})
+    new_email = _check_free_email(new_email, user)
+    if new_email == user.email:
+        raise ValidationError({"email": _("This is already your sign-in e-mail address.")})
+    token = Invitation.new_token()
+    with acting_as(acting_user):
+        user.email_changes.pending().update(cancelled_at=timezone.now())
+        change = EmailChange.objects.create(
+            user=user,
+            old_email=user.email,
+            new_email=new_email,
+            token_hash=hash_secret(token),
+            expires_at=timezone.now() + EMAIL_CHANGE_VALID,
+        )
+    context = {
+        "user": user,
+        "change": change,
+        "url": settings.SITE_URL + reverse("accounts:confirm_email", args=[token]),
+    }
+    _mail(
+        "accounts/email/email_change_confirm.txt",
+        _("Confirm your new sign-in e-mail"),
+        new_email,
+        context,
+        user.language,
+    )
+    _mail(
+        "accounts/email/email_change_notice.txt",
+        _("Your sign-in e-mail is about to change"),
+        user.email,
+        context,
+        user.language,
+    )
+    return change, token
+
+
+def find_email_change(token):
+    """Return the pending e-mail change for a raw token, or None."""
+    if not token or len(token) > 100:
+        return None
+    return EmailChange.objects.pending().select_related("user").filter(token_hash=hash_secret(token)).first()
+
+
+@transaction.atomic
+def confirm_email_change(change):
+    """Make the confirmed address the account's sign-in e-mail; tell the previous address."""
+    change = EmailChange.objects.select_for_update().select_related("user").get(pk=change.pk)
+    if not change.is_pending:
+        raise ValidationError(_("This link is no longer valid. Ask for a new one."))
+    user = change.user
+    if user.email != change.old_email:
+        raise ValidationError(_("The account's e-mail changed since this link was sent. Ask for a new one."))
+    _check_free_email(change.new_email, user)
+    with acting_as(user):
+        user.email = change.new_email
+        user.save(update_fields=["email"])
+        change.confirmed_at = timezone.now()
+        change.save(update_fields=["confirmed_at"])
+    context = {"user": user, "change": change, "by_ts": False}
+    _mail(
+        "accounts/email/email_changed.txt",
+        _("Your sign-in e-mail was changed"),
+        change.old_email,
+        context,
+        user.language,
+    )
+    return user
+
+
+@transaction.atomic
+def set_account_email(user, email, *, acting_user):
+    """Set an account's sign-in e-mail directly (the TS, e.g. for someone who lost their mailbox).
+
+    Both the previous and the new address are told.
+    """
+    from .access import SET_SIGN_IN_EMAIL
+
+    access.require(acting_user, SET_SIGN_IN_EMAIL, user)
+    email = _check_free_email(email, user)
     old = user.email
-    user.email = email
-    user.save(update_fields=["email"])
-    record(AuditAction.ACCOUNT, user, changes={"email": [old, email]})
+    if email == old:
+        return user
+    with acting_as(acting_user):
+        user.email_changes.pending().update(cancelled_at=timezone.now())
+        user.email = email
+        user.save(update_fields=["email"])
+    context = {"user": user, "change": {"old_email": old, "new_email": email}, "by_ts": True}
+    subject = _("Your sign-in e-mail was changed")
+    for address in (old, email):
+        _mail("accounts/email/email_changed.txt", subject, address, context, user.language)
+    return user
 
 
 def set_preferences(user, *, language=None, timezone_name=None):

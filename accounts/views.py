@@ -1,4 +1,4 @@
-"""Account pages: accept an invitation, preferences, API tokens."""
+"""Account pages: accept an invitation, preferences, sign-in e-mail, API tokens."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import access
 from core.forms import add_service_errors
 
 from . import services
-from .forms import AcceptInvitationForm, ApiTokenForm, PreferencesForm
+from .forms import AcceptInvitationForm, ApiTokenForm, EmailChangeForm, PreferencesForm, SetAccountEmailForm
 from .models import ApiToken
 
 
@@ -84,3 +85,64 @@ def revoke_api_token(request, pk):
     services.revoke_api_token(token, acting_user=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:api_tokens")
+
+
+@login_required
+def sign_in_email(request):
+    """The account's sign-in e-mail, and a request to change it (confirmed from the new address)."""
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change, _token = services.request_email_change(
+                request.user, form.cleaned_data["email"], form.cleaned_data["password"], acting_user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("We sent a link to %(email)s. Your sign-in e-mail changes when you open it.")
+                % {"email": change.new_email},
+            )
+            return redirect("accounts:email")
+    pending = request.user.email_changes.pending().first()
+    return render(request, "accounts/sign_in_email.html", {"form": form, "pending": pending})
+
+
+@never_cache
+def confirm_email(request, token):
+    """Confirm a new sign-in e-mail from the link sent to it (a button, so link scanners change nothing)."""
+    change = services.find_email_change(token)
+    if change is None:
+        return render(request, "accounts/email_change_invalid.html", status=404)
+    if request.method == "POST":
+        try:
+            services.confirm_email_change(change)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return render(request, "accounts/email_change_invalid.html", status=409)
+        messages.success(request, _("Your sign-in e-mail is now %(email)s.") % {"email": change.new_email})
+        return redirect("network:home")
+    return render(request, "accounts/confirm_email.html", {"change": change})
+
+
+@login_required
+def set_sign_in_email(request, person_pk):
+    """The TS sets the sign-in e-mail of a person's account."""
+    from network.models import Person
+
+    from .access import SET_SIGN_IN_EMAIL
+
+    person = get_object_or_404(Person.objects.select_related("user"), pk=person_pk, user__isnull=False)
+    access.require(request.user, SET_SIGN_IN_EMAIL, person.user)
+    form = SetAccountEmailForm(request.POST or None, initial={"email": person.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_account_email(person.user, form.cleaned_data["email"], acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Sign-in e-mail saved; both addresses were told."))
+            return redirect(person)
+    return render(request, "accounts/set_sign_in_email.html", {"form": form, "person": person})

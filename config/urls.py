@@ -3,6 +3,7 @@ import importlib.util
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from core import views as core_views
 from core.apps import project_apps
@@ -16,6 +17,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("search/", core_views.search, name="search"),
+    # allauth's e-mail management would change the sign-in address unconfirmed: ours confirms it.
+    path("accounts/email/", RedirectView.as_view(pattern_name="accounts:email"), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -190,7 +190,8 @@ def register(model):
 
 
 def policy_for(model_or_obj):
-    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    # `__class__`, not type(): request.user is a lazy object that reports its wrapped class.
+    model = model_or_obj if isinstance(model_or_obj, type) else model_or_obj.__class__
     model = getattr(model._meta, "concrete_model", model)
     try:
         return _registry[model]

@@ -7,6 +7,8 @@ from core.models import GrantPermission
 
 from .models import (
     Appointment,
+    AppointmentProposal,
+    AppointmentRole,
     Body,
     Conference,
     Country,
@@ -23,6 +25,8 @@ VIEW_CONTACT = "view_contact"
 VIEW_HISTORY = "view_history"
 INVITE = "invite"
 CHANGE_VISIBILITY = "change_visibility"
+# Give a person a term at once (otherwise the term is proposed and waits for their acceptance).
+ASSIGN_TERM = "assign_term"
 
 
 @register(Conference)
@@ -69,19 +73,34 @@ class OrganizationPolicy(Policy):
         return queryset.none()
 
 
+def _kept_term_q(countries, prefix=""):
+    """Terms that a country's officers keep: in a national institution of one of `countries`."""
+    return Q(**{f"{prefix}country_id__in": countries, f"{prefix}organization__kind__in": COUNTRY_KEPT_KINDS})
+
+
 @register(Person)
 class PersonPolicy(VisibilityPolicy):
     """Names follow the person's visibility; e-mail and phones are for network members only.
 
-    The TS edits everyone; a country's officers edit the people appointed for their country;
-    each person corrects their own record.
+    The TS edits everyone; each person corrects their own record; a country's officers edit
+    the people they keep: people whose *current* terms are all in national institutions of the
+    officers' country. Someone who also serves another country, the TS or an organization, or
+    whose terms have all ended, is not theirs to change (nor to invite).
     """
 
-    def countries_of(self, person):
+    def current_terms(self, person):
+        """Return (country_id, organization kind) of each current term of `person`."""
         cache = getattr(person, "_prefetched_objects_cache", {})
         if "appointments" in cache:
-            return {a.country_id for a in cache["appointments"] if a.country_id}
-        return set(person.appointments.exclude(country=None).values_list("country_id", flat=True))
+            return [(a.country_id, a.organization.kind) for a in cache["appointments"] if a.is_current]
+        return list(person.appointments.current().values_list("country_id", "organization__kind"))
+
+    def kept_by(self, countries, person):
+        """True when every current term of `person` is in a national institution of `countries`."""
+        if not countries or (person.user_id and getattr(person.user, "is_superuser", False)):
+            return False
+        terms = self.current_terms(person)
+        return bool(terms) and all(country in countries and kind in COUNTRY_KEPT_KINDS for country, kind in terms)
 
     def is_self(self, p, person):
         return p.user_id is not None and person.user_id == p.user_id
@@ -98,11 +117,11 @@ class PersonPolicy(VisibilityPolicy):
         if action == CHANGE:
             if self.is_self(p, obj) or p.has_grant(obj, GrantPermission.CHANGE):
                 return True
-            return bool(p.officer_countries and self.countries_of(obj) & p.officer_countries)
-        if action == CHANGE_VISIBILITY:
-            return bool(p.officer_countries and self.countries_of(obj) & p.officer_countries)
+            return self.kept_by(p.officer_countries, obj)
+        if action in (CHANGE_VISIBILITY, ASSIGN_TERM):
+            return self.kept_by(p.officer_countries, obj)
         if action == INVITE:
-            return bool(p.principal_countries and self.countries_of(obj) & p.principal_countries)
+            return self.kept_by(p.principal_countries, obj)
         return False
 
     def can_create(self, p, country=None, **context):
@@ -119,10 +138,13 @@ class PersonPolicy(VisibilityPolicy):
         if action == VIEW:
             return queryset.filter(self.visibility_q(p) | own)
         if action == CHANGE:
-            in_my_country = Exists(
-                Appointment.objects.filter(person=OuterRef("pk"), country_id__in=p.officer_countries)
+            current = Appointment.objects.current().filter(person=OuterRef("pk"))
+            kept = (
+                Exists(current.filter(_kept_term_q(p.officer_countries)))
+                & ~Exists(current.exclude(_kept_term_q(p.officer_countries)))
+                & ~Q(user__is_superuser=True)
             )
-            return queryset.filter(own | in_my_country | Q(pk__in=p.granted_ids(Person, GrantPermission.CHANGE)))
+            return queryset.filter(own | kept | Q(pk__in=p.granted_ids(Person, GrantPermission.CHANGE)))
         return queryset.none()
 
 
@@ -147,7 +169,7 @@ class AppointmentPolicy(Policy):
             return True
         if country is ANY:
             return p.is_officer
-        if country is None or country.pk not in p.officer_countries:
+        if country is None or country.pk not in p.officer_countries or role == AppointmentRole.STAFF:
             return False
         if organization is None:
             return True
@@ -163,4 +185,32 @@ class AppointmentPolicy(Policy):
             return queryset.filter(scoped | own)
         if action == CHANGE:
             return queryset.filter(country_id__in=p.officer_countries, organization__kind__in=COUNTRY_KEPT_KINDS)
+        return queryset.none()
+
+
+@register(AppointmentProposal)
+class AppointmentProposalPolicy(Policy):
+    """A proposed term is seen by its person, its proposer and the TS; answered by the person or the TS."""
+
+    def can(self, p, action, obj):
+        if p.is_ts:
+            return action in (VIEW, CHANGE)
+        is_person = p.user_id is not None and obj.person.user_id == p.user_id
+        if action == VIEW:
+            return is_person or (p.user_id is not None and obj.proposed_by_id == p.user_id)
+        return action == CHANGE and is_person
+
+    def can_create(self, p, **context):
+        return p.is_officer or p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if p.user_id is None:
+            return queryset.none()
+        mine = Q(person__user_id=p.user_id)
+        if action == VIEW:
+            return queryset.filter(mine | Q(proposed_by_id=p.user_id))
+        if action == CHANGE:
+            return queryset.filter(mine)
         return queryset.none()

@@ -16,6 +16,7 @@ from . import queries, services
 from .access import VIEW_CONTACT
 from .models import (
     Appointment,
+    AppointmentProposal,
     AppointmentRole,
     Body,
     BodyKind,
@@ -126,6 +127,35 @@ class AppointmentOut(Schema):
     @staticmethod
     def resolve_country(obj):
         return obj.country.code.code if obj.country_id else None
+
+
+class AppointmentProposalOut(Schema):
+    """A term proposed to someone the proposing officer does not keep; it starts once accepted."""
+
+    id: int
+    person_id: int
+    organization: OrganizationOut
+    body: str | None = Field(None, description="The body's slug")
+    country: str | None = None
+    role: AppointmentRole
+    position: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    proposed_at: datetime.datetime = Field(..., alias="created_at")
+    status: str = Field(..., description="pending, accepted or declined")
+    appointment_id: int | None
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.body.slug if obj.body_id else None
+
+    @staticmethod
+    def resolve_country(obj):
+        return obj.country.code.code if obj.country_id else None
+
+    @staticmethod
+    def resolve_status(obj):
+        return "pending" if obj.is_pending else "accepted" if obj.accepted else "declined"
 
 
 class PPTPeriodOut(Schema):
@@ -464,12 +494,57 @@ def get_appointment(request, appointment_id: Id):
     return get_object_or_404(rows, pk=appointment_id)
 
 
-@router.post("/appointments", response={201: AppointmentOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+@router.post(
+    "/appointments",
+    response={201: AppointmentOut, 202: AppointmentProposalOut, **WRITE_ERRORS},
+    auth=WRITE_AUTH,
+)
 def create_appointment(request, payload: AppointmentCreate):
-    """Give a person a term in a role."""
+    """Give a person a term in a role.
+
+    201 with the term when the caller keeps the person (or is the TS); 202 with a proposal when
+    the person serves elsewhere: it starts once they (or the TS) accept it.
+    """
     person = get_object_or_404(access.restrict(Person.objects.all(), request.user), pk=payload.person_id)
-    appointment = services.create_appointment(person, acting_user=request.user, **_appointment_fields(payload.dict()))
-    return Status(201, Appointment.objects.for_directory().get(pk=appointment.pk))
+    saved = services.create_appointment(person, acting_user=request.user, **_appointment_fields(payload.dict()))
+    if isinstance(saved, AppointmentProposal):
+        return Status(202, saved)
+    return Status(201, Appointment.objects.for_directory().get(pk=saved.pk))
+
+
+def _proposals(user):
+    rows = AppointmentProposal.objects.select_related("organization__country", "body", "country")
+    return access.restrict(rows, user)
+
+
+@router.get("/appointment-proposals", response={200: list[AppointmentProposalOut], **READ_ERRORS}, auth=WRITE_AUTH)
+@paginate
+def list_appointment_proposals(request, pending: bool = True):
+    """Terms proposed to the caller or by the caller (all of them for the TS); pending ones unless asked."""
+    rows = _proposals(request.user).order_by("-created_at", "-pk")
+    return rows.filter(decided_at=None) if pending else rows
+
+
+@router.post(
+    "/appointment-proposals/{int:proposal_id}/accept",
+    response={200: AppointmentProposalOut, **WRITE_ERRORS},
+    auth=WRITE_AUTH,
+)
+def accept_appointment_proposal(request, proposal_id: Id):
+    """Accept a term proposed to you (or, for the TS, to anyone): it starts as proposed."""
+    proposal = get_object_or_404(_proposals(request.user), pk=proposal_id)
+    return services.decide_proposal(proposal, acting_user=request.user, accept=True)
+
+
+@router.post(
+    "/appointment-proposals/{int:proposal_id}/decline",
+    response={200: AppointmentProposalOut, **WRITE_ERRORS},
+    auth=WRITE_AUTH,
+)
+def decline_appointment_proposal(request, proposal_id: Id):
+    """Decline a term proposed to you."""
+    proposal = get_object_or_404(_proposals(request.user), pk=proposal_id)
+    return services.decide_proposal(proposal, acting_user=request.user, accept=False)
 
 
 @router.patch("/appointments/{int:appointment_id}", response={200: AppointmentOut, **WRITE_ERRORS}, auth=WRITE_AUTH)

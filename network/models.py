@@ -429,5 +429,84 @@ class Appointment(models.Model):
                 errors["country"] = _("A liaison officer represents a country.")
             if not self.body_id:
                 errors["body"] = _("A liaison officer belongs to a network.")
+        errors.update(check_term_dates(self.start_date, self.end_date))
         if errors:
             raise ValidationError(errors)
+
+
+# A term may be entered ahead of time, but not so far ahead that it only hides someone's access.
+TERM_START_MAX_AHEAD = datetime.timedelta(days=366)
+TERM_START_MIN = datetime.date(1990, 1, 1)
+
+
+def check_term_dates(start, end):
+    """Return errors by field for a term's dates: no start far ahead or long ago, no end before start."""
+    errors = {}
+    if start and start > timezone.localdate() + TERM_START_MAX_AHEAD:
+        errors["start_date"] = _("A term cannot start more than a year from today.")
+    elif start and start < TERM_START_MIN:
+        errors["start_date"] = _("A term cannot start before 1990.")
+    if start and end and end < start:
+        errors["end_date"] = _("The term cannot end before it starts.")
+    return errors
+
+
+class AppointmentProposal(models.Model):
+    """A term offered to someone the proposing officer does not keep; it starts once accepted.
+
+    An officer may not attach another country's official, the TS's staff or an organization's
+    staff to a term of their own country by themselves: the person (or the TS) accepts it first.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("person"))
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, verbose_name=_("institution"))
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("network or body"))
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("country"))
+    role = models.CharField(_("role"), max_length=20, choices=AppointmentRole.choices)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    start_date = models.DateField(_("term start"), default=timezone.localdate)
+    end_date = models.DateField(_("term end"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+    appointment = models.OneToOneField(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("appointment"),
+    )
+
+    class Meta:
+        verbose_name = _("proposed term")
+        verbose_name_plural = _("proposed terms")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_role_display()} · {self.organization.short_name}"
+
+    @property
+    def is_pending(self):
+        return self.decided_at is None
+
+    TERM_FIELDS = ("organization", "body", "country", "role", "position", "start_date", "end_date")
+
+    def term_fields(self):
+        """Return the proposed term as the fields of an Appointment."""
+        return {name: getattr(self, name) for name in self.TERM_FIELDS}

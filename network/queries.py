@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core import access
 
-from .models import Appointment, Body, Country, Organization, OrganizationKind, Person, PPTPeriod
+from .models import Appointment, AppointmentProposal, Body, Country, Organization, OrganizationKind, Person, PPTPeriod
 
 
 def current_ppt(conference=None, on=None):
@@ -97,6 +97,13 @@ def person_detail(user, person):
     return list(
         access.restrict(Appointment.objects.for_directory(), user).filter(person=person).order_by("-start_date")
     )
+
+
+def pending_proposals(user, person):
+    """Return the terms proposed to `person` that await an answer, as far as `user` may see them."""
+    rows = AppointmentProposal.objects.filter(person=person, decided_at=None)
+    rows = rows.select_related("organization", "country", "body", "proposed_by__person")
+    return list(access.restrict(rows, user).order_by("created_at"))
 
 
 def people_with_appointments():

@@ -5,18 +5,23 @@ Views and API endpoints call these; they never save network records themselves.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import acting_as
 
-from .access import CHANGE_VISIBILITY
+from .access import ASSIGN_TERM, CHANGE_VISIBILITY
 from .models import (
     Appointment,
+    AppointmentProposal,
     Body,
     Organization,
     Person,
@@ -106,13 +111,17 @@ def create_person(*, acting_user, appointment=None, **fields):
         _check_no_duplicate_name(person, org)
         person.save()
         if appointment:
-            _save_appointment(Appointment(person=person), appointment)
+            _save_appointment(Appointment(person=person), appointment, acting_user=acting_user)
     return person
 
 
 @transaction.atomic
 def update_person(person, *, acting_user, **fields):
-    """Change a contact's record; people may correct their own, officers their country's."""
+    """Change a contact's record; people may correct their own, officers the people they keep.
+
+    The contact e-mail is not the sign-in e-mail: an account's address changes only through
+    `accounts.services.request_email_change` (its owner) or `set_account_email` (the TS).
+    """
     access.require(acting_user, access.CHANGE, person)
     allowed = PERSON_FIELDS if access.can(acting_user, CHANGE_VISIBILITY, person) else PERSON_SELF_FIELDS
     with acting_as(acting_user):
@@ -120,43 +129,132 @@ def update_person(person, *, acting_user, **fields):
         _assign(person, fields, allowed)
         _validate_person(person)
         person.save()
-        if person.user_id and "email" in fields and person.user.email != person.email:
-            from accounts.services import change_account_email
-
-            change_account_email(person.user, person.email)
     return person
 
 
-def _save_appointment(appointment, fields):
+def _save_appointment(appointment, fields, *, acting_user=None):
     _assign(appointment, fields, APPOINTMENT_FIELDS)
     appointment.full_clean()
     _check_no_duplicate_appointment(appointment)
+    guard = _closes_access_guard(appointment.person, acting_user)
     appointment.save()
+    guard()
     sync_account(appointment.person)
     return appointment
 
 
+def _closes_access_guard(person, acting_user):
+    """Return a check, run after a change, that refuses it when it left someone without access.
+
+    Only the TS may close a person's access (leave an account with no current term): an officer
+    who ends a colleague's term, or moves its start a year ahead, is told so and nothing changes.
+    """
+    user = person.user
+    if acting_user is None or access.principal_for(acting_user).is_ts or user is None or user.is_superuser:
+        return lambda: None
+    had_access = user.is_active and person.appointments.current().exists()
+
+    def check():
+        if had_access and not person.appointments.current().exists():
+            raise ValidationError(
+                _(
+                    "This change would close %(name)s's access to Enlace (no current term would be left). "
+                    "Only the Technical Secretariat can do that: ask them."
+                )
+                % {"name": person.full_name}
+            )
+
+    return check
+
+
+def _term_context(person, fields):
+    org = fields.get("organization")
+    return fields.get("country") or (org.country if org else None), org
+
+
 @transaction.atomic
 def create_appointment(person, *, acting_user, **fields):
-    """Give a person a role (liaison officer, alternate, contact point, staff) for a term."""
-    org = fields.get("organization")
-    country = fields.get("country") or (org.country if org else None)
+    """Give a person a role (liaison officer, alternate, contact point, staff) for a term.
+
+    Return the Appointment; or, for a person the acting officer does not keep (another
+    country's official, the TS's or an organization's staff, someone whose terms have ended),
+    an AppointmentProposal that takes effect only once that person or the TS accepts it.
+    """
+    country, org = _term_context(person, fields)
     access.require_create(acting_user, Appointment, country=country, organization=org, role=fields.get("role"))
+    if not access.can(acting_user, ASSIGN_TERM, person):
+        return _propose_appointment(person, fields, acting_user=acting_user)
     with acting_as(acting_user):
-        return _save_appointment(Appointment(person=person), fields)
+        return _save_appointment(Appointment(person=person), fields, acting_user=acting_user)
+
+
+def _propose_appointment(person, fields, *, acting_user):
+    # Validate the term as it would be saved, so the proposal can be accepted as it stands.
+    draft = Appointment(person=person)
+    _assign(draft, fields, APPOINTMENT_FIELDS)
+    draft.full_clean()
+    _check_no_duplicate_appointment(draft)
+    pending = AppointmentProposal.objects.filter(
+        person=person, organization=draft.organization, role=draft.role, decided_at=None
+    )
+    if pending.exists():
+        raise ValidationError(_("This term has already been proposed to this person; it awaits their answer."))
+    with acting_as(acting_user):
+        proposal = AppointmentProposal(person=person, proposed_by=acting_user)
+        for name in AppointmentProposal.TERM_FIELDS:
+            setattr(proposal, name, getattr(draft, name))
+        proposal.save()
+    _notify_proposal(proposal)
+    return proposal
+
+
+def _notify_proposal(proposal):
+    """Tell the person, at their sign-in address, that a term awaits their answer."""
+    user = proposal.person.user
+    if user is None or not user.is_active or not user.email:
+        return
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "proposal": proposal,
+            "url": settings.SITE_URL + reverse("network:person", args=[proposal.person_id]),
+        }
+        subject = _("A term awaits your answer in Enlace")
+        body = render_to_string("network/email/proposal.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+@transaction.atomic
+def decide_proposal(proposal, *, acting_user, accept):
+    """Accept (the term starts) or decline a proposed term; only its person or the TS decide."""
+    access.require(acting_user, access.CHANGE, proposal)
+    proposal = AppointmentProposal.objects.select_for_update().get(pk=proposal.pk)
+    if not proposal.is_pending:
+        raise ValidationError(_("This proposal has already been answered."))
+    with acting_as(acting_user):
+        proposal.decided_at = timezone.now()
+        proposal.decided_by = acting_user
+        proposal.accepted = bool(accept)
+        if accept:
+            proposal.appointment = _save_appointment(Appointment(person=proposal.person), proposal.term_fields())
+        proposal.save()
+    return proposal
 
 
 @transaction.atomic
 def update_appointment(appointment, *, acting_user, **fields):
-    """Change a term; ending it hides the contact from current lists and may close the account."""
+    """Change a term; ending it hides the contact from current lists and may close the account.
+
+    Only the TS may close someone's access (leave them no current term).
+    """
     access.require(acting_user, access.CHANGE, appointment)
     new_org = fields.get("organization", appointment.organization)
     new_country = new_org.country if new_org and new_org.country_id else fields.get("country", appointment.country)
-    if new_country != appointment.country or new_org != appointment.organization:
-        access.require_create(acting_user, Appointment, country=new_country, organization=new_org)
+    if new_country != appointment.country or new_org != appointment.organization or "role" in fields:
+        role = fields.get("role", appointment.role)
+        access.require_create(acting_user, Appointment, country=new_country, organization=new_org, role=role)
     with acting_as(acting_user):
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        return _save_appointment(appointment, fields)
+        return _save_appointment(appointment, fields, acting_user=acting_user)
 
 
 def end_appointment(appointment, *, acting_user, end_date=None):

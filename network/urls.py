@@ -21,4 +21,5 @@ urlpatterns = [
     path("people/<int:pk>/invite/", views.person_invite, name="person_invite"),
     path("people/<int:person_pk>/terms/new/", views.appointment_edit, name="appointment_create"),
     path("people/<int:person_pk>/terms/<int:pk>/edit/", views.appointment_edit, name="appointment_edit"),
+    path("proposed-terms/<int:pk>/decide/", views.proposal_decide, name="proposal_decide"),
 ]

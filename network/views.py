@@ -9,14 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import SET_SIGN_IN_EMAIL
 from core import access
 from core.audit import history_for
 from core.forms import add_service_errors
 
 from . import exports, queries, services
-from .access import CHANGE_VISIBILITY, INVITE, VIEW_CONTACT
+from .access import ASSIGN_TERM, CHANGE_VISIBILITY, INVITE, VIEW_CONTACT
 from .forms import AppointmentForm, DirectoryFilterForm, OrganizationForm, PersonForm
-from .models import Appointment, Body, Country, Organization, Person
+from .models import Appointment, AppointmentProposal, Body, Country, Organization, Person
 
 PAGE_SIZE = 50
 
@@ -141,6 +142,12 @@ def person_detail(request, pk):
             "can_change": access.can(request.user, access.CHANGE, person),
             "can_invite": access.can(request.user, INVITE, person)
             and not (person.user and person.user.has_usable_password()),
+            "can_add_term": access.can_create(request.user, Appointment, country=access.ANY),
+            "assigns_terms": access.can(request.user, ASSIGN_TERM, person),
+            "proposals": queries.pending_proposals(request.user, person),
+            "is_self": person.user_id is not None and person.user_id == request.user.pk,
+            "can_set_sign_in_email": person.user is not None
+            and access.can(request.user, SET_SIGN_IN_EMAIL, person.user),
             "history": history_for(request.user, person),
         },
     )
@@ -217,23 +224,51 @@ def appointment_edit(request, person_pk, pk=None):
         access.require(request.user, access.CHANGE, appointment)
     else:
         access.require(request.user, access.VIEW, person)
-        if not access.can_create(request.user, Person, country=access.ANY):
+        if not access.can_create(request.user, Appointment, country=access.ANY):
             access.refuse(request.user, access.CREATE, Appointment)
     form = AppointmentForm(request.POST or None, instance=appointment, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             if appointment is None:
-                services.create_appointment(person, acting_user=request.user, **form.cleaned_data)
+                saved = services.create_appointment(person, acting_user=request.user, **form.cleaned_data)
             else:
-                services.update_appointment(appointment, acting_user=request.user, **form.cleaned_data)
+                saved = services.update_appointment(appointment, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            if isinstance(saved, AppointmentProposal):
+                messages.success(
+                    request,
+                    _("Term proposed: it starts once %(name)s (or the Technical Secretariat) accepts it.")
+                    % {"name": person.full_name},
+                )
+            else:
+                messages.success(request, _("Saved."))
             return redirect(person)
-    return render(
-        request, "network/appointment_form.html", {"form": form, "person": person, "appointment": appointment}
-    )
+    context = {
+        "form": form,
+        "person": person,
+        "appointment": appointment,
+        "proposes": appointment is None and not access.can(request.user, ASSIGN_TERM, person),
+    }
+    return render(request, "network/appointment_form.html", context)
+
+
+@login_required
+@require_POST
+def proposal_decide(request, pk):
+    """Accept or decline a proposed term (its person or the TS)."""
+    proposal = get_object_or_404(AppointmentProposal.objects.select_related("person"), pk=pk)
+    access.require(request.user, access.CHANGE, proposal)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.decide_proposal(proposal, acting_user=request.user, accept=accept)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Term accepted: it is now on the record.") if accept else _("Term declined."))
+    return redirect(proposal.person)
 
 
 @login_required

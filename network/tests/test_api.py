@@ -6,13 +6,22 @@ from django.test import TestCase
 from openapi_spec_validator import validate
 
 from core.testing import api_client, build_network, signed_in
-from network.models import Person
+from network import services
+from network.models import AppointmentRole, Person
 
 
 class SchemaTest(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.n = build_network()
+        # Honduras's principal serves Honduras: Guatemala can only propose a term to them.
+        cls.proposal = services.create_appointment(
+            cls.n.hn_person,
+            acting_user=cls.n.gt_officer,
+            organization=cls.n.sbs,
+            role=AppointmentRole.CONTACT_POINT,
+            body=cls.n.network,
+        )
 
     def test_the_schema_is_valid_openapi_3(self):
         response = self.client.get("/api/v1/openapi.json")
@@ -33,6 +42,7 @@ class SchemaTest(TestCase):
             "{org_id}": str(self.n.sbs.pk),
             "{person_id}": str(self.n.gt_person.pk),
             "{appointment_id}": str(self.n.gt_person.appointments.get().pk),
+            "{proposal_id}": str(self.proposal.pk),
         }
 
     def operations(self):
