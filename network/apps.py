@@ -43,7 +43,7 @@ class NetworkConfig(EnlaceAppConfig):
     def ready(self):
         from core.audit import track
 
-        from . import access, models, search  # noqa: F401  (register access policies and search)
+        from . import access, hooks, models, search  # noqa: F401  (access policies, My work, search)
 
         for model in (
             models.Conference,

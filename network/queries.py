@@ -110,3 +110,9 @@ def people_with_appointments():
     return Person.objects.prefetch_related(
         Prefetch("appointments", queryset=Appointment.objects.select_related("organization", "body", "country"))
     )
+
+
+def proposals_to_answer(user):
+    """Return the pending terms proposed to `user` (the TS sees every pending proposal)."""
+    rows = AppointmentProposal.objects.filter(decided_at=None).select_related("person", "organization")
+    return list(access.restrict(rows, user, access.CHANGE).order_by("created_at")[:50])

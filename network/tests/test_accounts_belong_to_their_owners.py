@@ -255,6 +255,14 @@ class ProposedTermsTest(TestCase):
         self.assertTrue(proposal.appointment.is_current)
         self.assertEqual(proposal.appointment.organization, self.n.sbs)
 
+    def test_it_is_in_the_persons_work_and_the_ts_work_only(self):
+        proposal = self.propose()
+        for user in (self.n.hn_officer, self.n.ts):
+            page = signed_in(user).get(reverse("circulation:mywork"))
+            self.assertContains(page, str(proposal), msg_prefix=str(user))
+        for user in (self.n.gt_officer, self.n.mx_officer):
+            self.assertNotContains(signed_in(user).get(reverse("circulation:mywork")), "Proposed term")
+
     def test_the_proposer_and_other_officers_cannot_accept_it(self):
         proposal = self.propose()
         for user in (self.n.gt_officer, self.n.gt_alternate, self.n.mx_officer, self.n.partner, self.n.outsider):
