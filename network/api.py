@@ -1,6 +1,7 @@
 """API for the network directory, under the same access rules as the pages."""
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -108,9 +109,10 @@ class PersonOut(Schema):
         return (obj.phone_mobile.as_e164 if obj.phone_mobile else "") if _shows_contacts(obj, context) else None
 
 
-class AppointmentOut(Schema):
+class TermOut(Schema):
+    """The fields a term and a proposed term share."""
+
     id: int
-    person: PersonOut
     organization: OrganizationOut
     body: str | None = Field(None, description="The body's slug")
     country: str | None = None
@@ -118,40 +120,28 @@ class AppointmentOut(Schema):
     position: str
     start_date: datetime.date
     end_date: datetime.date | None
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.body.slug if obj.body_id else None
+
+    @staticmethod
+    def resolve_country(obj):
+        return obj.country.code.code if obj.country_id else None
+
+
+class AppointmentOut(TermOut):
+    person: PersonOut
     is_current: bool
 
-    @staticmethod
-    def resolve_body(obj):
-        return obj.body.slug if obj.body_id else None
 
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.code.code if obj.country_id else None
-
-
-class AppointmentProposalOut(Schema):
+class AppointmentProposalOut(TermOut):
     """A term proposed to someone the proposing officer does not keep; it starts once accepted."""
 
-    id: int
     person_id: int
-    organization: OrganizationOut
-    body: str | None = Field(None, description="The body's slug")
-    country: str | None = None
-    role: AppointmentRole
-    position: str
-    start_date: datetime.date
-    end_date: datetime.date | None
     proposed_at: datetime.datetime = Field(..., alias="created_at")
-    status: str = Field(..., description="pending, accepted or declined")
+    status: Literal["pending", "accepted", "declined"]
     appointment_id: int | None
-
-    @staticmethod
-    def resolve_body(obj):
-        return obj.body.slug if obj.body_id else None
-
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.code.code if obj.country_id else None
 
     @staticmethod
     def resolve_status(obj):
