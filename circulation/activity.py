@@ -84,6 +84,10 @@ class Change:
         return self.entry.action
 
 
+# Accounts (sign-in e-mails, tokens) are security records in the audit trail, not the network's activity.
+PRIVATE_APPS = {"accounts"}
+
+
 def changes_for(user, *, country=None, days=7, now=None):
     """Return the changes of the last `days` days that `user` may see, newest first, optionally for one country."""
     from django.utils.translation import gettext as _
@@ -103,7 +107,7 @@ def changes_for(user, *, country=None, days=7, now=None):
     objects, policies = {}, {}
     for ct_id, (ct, ids) in by_type.items():
         model = ct.model_class()
-        if model is None:
+        if model is None or ct.app_label in PRIVATE_APPS:
             continue
         try:
             policies[ct_id] = access.policy_for(model)
