@@ -4,7 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import access
 from network.models import OFFICER_ROLES, Appointment, Person
@@ -156,3 +158,35 @@ def inbox(user, *, country=None, organization=None, person=None):
 
 def replies_prefetch():
     return Prefetch("replies", queryset=Reply.objects.select_related("author__person").prefetch_related("attachments"))
+
+
+def send_preview(circular):
+    """Say what sending `circular` will do and to whom, for the confirmation step."""
+    recipients = list(circular.recipients.with_parties())
+    people = people_of(recipients)
+    reached = {person.pk for persons in people.values() for person in persons}
+    unreachable = [str(r.party) for r in recipients if not people.get(r.pk)]
+    parties = ", ".join(str(r.party) for r in recipients if people.get(r.pk))
+    lines = [
+        ngettext(
+            "It goes to %(count)d recipient: %(parties)s.",
+            "It goes to %(count)d recipients: %(parties)s.",
+            len(recipients) - len(unreachable),
+        )
+        % {"count": len(recipients) - len(unreachable), "parties": parties},
+        ngettext(
+            "%(count)d person receives it in Enlace and by e-mail, in their language.",
+            "%(count)d people receive it in Enlace and by e-mail, in their language.",
+            len(reached),
+        )
+        % {"count": len(reached)},
+    ]
+    if unreachable:
+        lines.append(
+            _("No current officer or contact to receive it: %(parties)s.") % {"parties": ", ".join(unreachable)}
+        )
+    if circular.reply_deadline:
+        deadline = formats.date_format(circular.reply_deadline, "DATE_FORMAT")
+        lines.append(_("Replies are asked for by %(date)s.") % {"date": deadline})
+    lines.append(_("Once sent, it cannot be changed or withdrawn."))
+    return lines

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.mywork import items_for
 from network.models import Country, Organization, Person
@@ -135,6 +136,15 @@ def circular_detail(request, pk):
 @require_POST
 def circular_send(request, pk):
     circular = _circular(request, pk, access.CHANGE)
+    page = confirmation(
+        request,
+        title=_("Send “%(title)s”?") % {"title": circular},
+        lines=queries.send_preview(circular),
+        button=_("Send"),
+        cancel=circular.get_absolute_url(),
+    )
+    if page:
+        return page
     try:
         services.send_circular(circular, acting_user=request.user)
     except ValidationError as error:
@@ -148,6 +158,16 @@ def circular_send(request, pk):
 @require_POST
 def circular_delete(request, pk):
     circular = _circular(request, pk, access.DELETE)
+    page = confirmation(
+        request,
+        title=_("Delete the draft “%(title)s”?") % {"title": circular},
+        lines=[_("The draft, its attachments and its recipients are deleted; nobody has received it.")],
+        button=_("Delete"),
+        cancel=circular.get_absolute_url(),
+        danger=True,
+    )
+    if page:
+        return page
     services.delete_circular(circular, acting_user=request.user)
     messages.success(request, _("Draft deleted."))
     return redirect("circulation:list")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.models import AuditEntry
 
@@ -290,6 +291,15 @@ def round_start(request, pk):
 def round_close(request, pk, number):
     analysis, round_ = _round(request, pk, number)
     access.require(request.user, access.CHANGE, round_)
+    page = confirmation(
+        request,
+        title=_("Close this round of “%(analysis)s”?") % {"analysis": analysis},
+        lines=[_("Countries can no longer submit or change their answers in this round.")],
+        button=_("Close the round"),
+        cancel=analysis.get_absolute_url(),
+    )
+    if page:
+        return page
     try:
         services.close_round(round_, acting_user=request.user)
     except ValidationError as error:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core import access
 from core.access import require
 from core.audit import history_for
+from core.confirm import confirmation
 from core.forms import add_service_errors
 from network.models import Country
 
@@ -178,9 +180,22 @@ def edit_decide(request, pk):
 @require_POST
 def service_publish(request, pk):
     service = get_object_or_404(Service, pk=pk)
+    access.require(request.user, APPROVE, service)
+    after = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+        after = service.get_absolute_url()
+    page = confirmation(
+        request,
+        title=_("Publish “%(name)s”?") % {"name": service},
+        lines=[_("The entry appears on the public map and in the directory exports, as it stands now.")],
+        button=_("Publish"),
+        cancel=after,
+    )
+    if page:
+        return page
     services.publish_service(service, acting_user=request.user)
     messages.success(request, _("Entry approved and published."))
-    return redirect(request.POST.get("next") or service.get_absolute_url())
+    return redirect(after)
 
 
 @login_required

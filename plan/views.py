@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.confirm import confirmation
 from core.forms import add_service_errors
 from meetings.models import Agreement
 from network.models import Country, Membership
@@ -43,6 +44,7 @@ from .models import (
     ReportEvent,
     Scope,
     ValueKind,
+    reporter_name,
 )
 
 REGIONAL = "regional"
@@ -507,6 +509,20 @@ def report_review(request, pk, year, code, decision):
     if not access.principal_for(request.user).is_ts:
         access.refuse(request.user, REOPEN if decision == "reopen" else REVIEW, report)
     form = REVIEW_FORMS[decision](request.POST, prefix=decision)
+    if form.is_valid() and decision == "approve":
+        page = confirmation(
+            request,
+            title=_("Approve the follow-up report of %(reporter)s for %(year)s?")
+            % {"reporter": reporter_name(country), "year": report.year},
+            lines=[
+                _("The report is locked and counts in the plan's progress."),
+                _("Only the Technical Secretariat can reopen it, with a recorded reason."),
+            ],
+            button=_("Approve and lock"),
+            cancel=_report_url(report),
+        )
+        if page:
+            return page
     if form.is_valid():
         try:
             if decision == "approve":

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.models import AuditEntry
 
@@ -190,6 +191,19 @@ def _step(request, model, pk, step):
     permission, action = STEPS[step]
     if permission is not None:
         access.require(request.user, permission, record)
+    if step == "publish":
+        page = confirmation(
+            request,
+            title=_("Publish “%(title)s”?") % {"title": record},
+            lines=[
+                _("This version becomes public: anyone, signed in or not, can read and find it."),
+                _("Later changes stay in a working copy until they are published again."),
+            ],
+            button=_("Publish"),
+            cancel=f"{record.get_absolute_url()}?view=working",
+        )
+        if page:
+            return page
     try:
         action(record, request.user, text)
     except ValidationError as error:
@@ -216,6 +230,17 @@ def resource_step(request, pk, step):
 @require_POST
 def practice_delete(request, pk):
     record = queries.get_visible(request.user, Practice, pk)
+    access.require(request.user, access.DELETE, record)
+    page = confirmation(
+        request,
+        title=_("Delete the draft “%(title)s”?") % {"title": record},
+        lines=[_("The draft and its files are deleted.")],
+        button=_("Delete"),
+        cancel=f"{record.get_absolute_url()}?view=working",
+        danger=True,
+    )
+    if page:
+        return page
     services.delete_practice(record, acting_user=request.user)
     messages.success(request, _("The draft was deleted."))
     return redirect("practices:mine")

@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from circulation import services
+from circulation.models import CircularKind
 from circulation.testing import circulate
 from core.testing import build_network, sign_in_browser
 
@@ -39,3 +41,28 @@ def test_an_officer_acknowledges_and_replies_and_the_ts_sees_it(new_page):
     board = ts.locator("main").inner_text()
     assert "Guatemala" in board and "Honduras" in board
     assert "replied" in board.lower()
+
+
+def test_the_ts_sends_a_circular_through_the_confirmation_step(new_page):
+    n = build_network()
+    draft = services.create_circular(
+        acting_user=n.ts,
+        countries=[n.gt, n.hn, n.mx],
+        kind=CircularKind.INFORMATION_NOTE,
+        title_en="Concept note on assisted return",
+        body_en="Please find the concept note.",
+    )
+    ts = new_page(locale="en")
+    sign_in_browser(ts, "ts@example.org", n.ts_totp_secret)
+    ts.goto(f"/circulars/{draft.pk}/")
+    ts.click("button:has-text('Send to the recipients')")
+    confirm = ts.locator("main").inner_text()
+    assert "It goes to 3 recipients: Guatemala, Honduras, Mexico." in confirm
+    assert "4 people receive it" in confirm  # both of Guatemala's officers, Honduras's and Mexico's
+    draft.refresh_from_db()
+    assert draft.is_draft  # nothing is sent before the confirmation
+    ts.click("main form button.primary:has-text('Send')")
+    ts.wait_for_load_state()
+    assert "Sent. The recipients are notified." in ts.locator("main").inner_text()
+    draft.refresh_from_db()
+    assert draft.is_sent

@@ -68,10 +68,11 @@ class SendingCircularsTest(TestCase):
 
     def test_a_deadline_in_the_past_is_refused_and_nothing_is_written(self):
         yesterday = timezone.localdate() - datetime.timedelta(days=1)
-        with translation.override("en"), self.assertRaises(ValidationError) as caught:
-            self.draft(reply_deadline=yesterday)
-        self.assertIn("reply_deadline", caught.exception.message_dict)
-        self.assertIn("already passed", caught.exception.message_dict["reply_deadline"][0])
+        with translation.override("en"):
+            with self.assertRaises(ValidationError) as caught:
+                self.draft(reply_deadline=yesterday)
+            # The message is lazy: read it in the language it was raised in.
+            self.assertIn("already passed", caught.exception.message_dict["reply_deadline"][0])
         self.assertEqual(Circular.objects.count(), 0)
 
     def test_the_form_refuses_a_past_deadline_with_a_message(self):
@@ -222,8 +223,15 @@ class SendingCircularsTest(TestCase):
             {"file": SimpleUploadedFile("convocatoria.pdf", PDF)},
         )
         self.assertEqual(circular.attachments.count(), 1)
+        # The first click asks for confirmation, saying to whom it goes; nothing is sent yet.
+        confirm = client.post(reverse("circulation:send", args=[circular.pk]), headers={"accept-language": "en"})
+        self.assertContains(confirm, "It goes to 2 recipients: Guatemala, Honduras.")
+        self.assertContains(confirm, "3 people receive it")
+        self.assertContains(confirm, 'name="confirmed" value="1"')
+        circular.refresh_from_db()
+        self.assertFalse(circular.is_sent)
         with self.captureOnCommitCallbacks(execute=True):
-            client.post(reverse("circulation:send", args=[circular.pk]))
+            client.post(reverse("circulation:send", args=[circular.pk]), {"confirmed": "1"})
         circular.refresh_from_db()
         self.assertTrue(circular.is_sent)
         self.assertEqual(len(mail.outbox), 3)

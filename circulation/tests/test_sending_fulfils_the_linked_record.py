@@ -84,7 +84,7 @@ class FulfilmentTest(TestCase):
             },
         )
         circular = Circular.objects.get()
-        client.post(reverse("circulation:send", args=[circular.pk]))
+        client.post(reverse("circulation:send", args=[circular.pk]), {"confirmed": "1"})
         self.assertEqual(len(self.calls), 1)
         page = client.get(circular.get_absolute_url(), headers={"accept-language": "en"})
         self.assertContains(page, str(self.target))

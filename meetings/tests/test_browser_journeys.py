@@ -41,6 +41,9 @@ def test_the_ts_drafts_and_approves_a_report_with_the_keyboard(new_page):
     expect(rows.nth(7)).to_contain_text("hosting the meeting")
 
     page.click("button:has-text('Approve and lock')")
+    # The confirmation step says what approving does; only its button approves.
+    expect(page.locator("main")).to_contain_text("The report is locked")
+    page.click("main form button.primary:has-text('Approve and lock')")
     page.wait_for_load_state()
     page.goto(f"/meetings/{meeting.pk}/report/")
     assert "is approved and locked" in page.locator("main").inner_text()

@@ -118,7 +118,9 @@ class MeetingPagesTest(TestCase):
         # 09:00 in Guatemala (UTC-6) is 15:00 UTC, whatever the zone of the person typing.
         self.assertEqual(meeting.starts_at, datetime.datetime(2031, 5, 6, 15, 0, tzinfo=datetime.UTC))
         self.assertEqual(sorted(c.code.code for c in meeting.delegations.all()), ["GT", "MX"])
-        client.post(reverse("meetings:publish", args=[meeting.pk]))
+        confirm = client.post(reverse("meetings:publish", args=[meeting.pk]))
+        self.assertContains(confirm, 'name="confirmed"')
+        client.post(reverse("meetings:publish", args=[meeting.pk]), {"confirmed": "1"})
         meeting.refresh_from_db()
         self.assertEqual(meeting.status, "published")
         edit = client.get(reverse("meetings:edit", args=[meeting.pk]))

@@ -209,7 +209,11 @@ class EditorPagesTest(TestCase):
         second.refresh_from_db()
         self.assertEqual(second.number, "1")
         draft = services.draft_of(meeting)
-        response = client.post(reverse("meetings:report_approve", args=[draft.pk]))
+        confirm = client.post(reverse("meetings:report_approve", args=[draft.pk]), headers={"accept-language": "en"})
+        self.assertContains(confirm, "The report is locked")
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, "draft")  # not before it is confirmed
+        response = client.post(reverse("meetings:report_approve", args=[draft.pk]), {"confirmed": "1"})
         self.assertRedirects(response, meeting.get_absolute_url())
         draft.refresh_from_db()
         self.assertEqual(draft.status, "approved")

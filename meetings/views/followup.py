@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.confirm import confirmation
 from core.forms import add_service_errors
 
 from .. import queries, services
@@ -133,7 +134,18 @@ def commitment_edit(request, pk=None, agreement_pk=None):
 @require_POST
 def commitment_delete(request, pk):
     commitment = _commitment(request, pk)
+    access.require(request.user, access.DELETE, commitment)
     meeting = commitment.meeting
+    page = confirmation(
+        request,
+        title=_("Delete this commitment?"),
+        lines=[str(commitment), _("It leaves every follow-up board; the audit trail keeps a record.")],
+        button=_("Delete"),
+        cancel=commitment.get_absolute_url(),
+        danger=True,
+    )
+    if page:
+        return page
     services.delete_commitment(commitment, acting_user=request.user)
     messages.success(request, _("The commitment was deleted."))
     return redirect(meeting)

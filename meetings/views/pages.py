@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.models import AuditEntry
 
@@ -130,6 +131,20 @@ def meeting_edit(request, pk=None):
 @require_POST
 def meeting_publish(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
+    access.require(request.user, access.CHANGE, meeting)
+    page = confirmation(
+        request,
+        title=_("Publish “%(title)s”?") % {"title": meeting},
+        lines=[
+            _("The meeting, its agenda and its documents become visible to: %(audience)s.")
+            % {"audience": meeting.get_visibility_display()},
+            _("Its commitments appear on the follow-up boards of their actors."),
+        ],
+        button=_("Publish"),
+        cancel=meeting.get_absolute_url(),
+    )
+    if page:
+        return page
     try:
         services.publish_meeting(meeting, acting_user=request.user)
     except ValidationError as error:

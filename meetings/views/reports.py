@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.confirm import confirmation
 from core.forms import add_service_errors
 
 from .. import exports, queries, services
@@ -146,6 +147,18 @@ def report_correct(request, pk):
 def report_approve(request, pk):
     version = get_object_or_404(ReportVersion.objects.select_related("meeting"), pk=pk)
     access.require(request.user, APPROVE, version)
+    page = confirmation(
+        request,
+        title=_("Approve the report of “%(meeting)s”?") % {"meeting": version.meeting},
+        lines=[
+            _("The report is locked: later changes need a correction, recorded as a new version."),
+            _("Its agreements and commitments become the network's record and go to the RCGM pack."),
+        ],
+        button=_("Approve and lock"),
+        cancel=reverse("meetings:editor", args=[version.meeting_id]),
+    )
+    if page:
+        return page
     try:
         services.approve_report(version, acting_user=request.user)
     except ValidationError as error:

@@ -56,6 +56,9 @@ def test_submit_a_countrys_plan_follow_up(new_page):
     ts.get_by_label("Comment (optional)").fill("Thank you.")
     with ts.expect_navigation():
         ts.get_by_role("button", name="Approve this report").click()
+    assert "The report is locked" in ts.locator("main").inner_text()  # the confirmation step
+    with ts.expect_navigation():
+        ts.get_by_role("button", name="Approve and lock").click()
     assert "Approved" in ts.locator("h1").inner_text()
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED

@@ -257,7 +257,11 @@ def test_the_ts_returns_with_a_required_comment_then_approves_and_reopens(n, p):
 
     # An officer cannot approve.
     assert officer.post(reverse("plan:report_approve", args=[p.plan.pk, 2018, "hn"])).status_code == 403
-    ts.post(reverse("plan:report_approve", args=[p.plan.pk, 2018, "hn"]), {"approve-comment": ""})
+    confirm = ts.post(reverse("plan:report_approve", args=[p.plan.pk, 2018, "hn"]), {"approve-comment": "Bien"})
+    assert "The report is locked" in text(confirm) and 'value="Bien"' in confirm.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED  # not before it is confirmed
+    ts.post(reverse("plan:report_approve", args=[p.plan.pk, 2018, "hn"]), {"approve-comment": "", "confirmed": "1"})
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
     # Locked: the officer's changes are refused with the reason.
@@ -273,7 +277,11 @@ def test_the_ts_returns_with_a_required_comment_then_approves_and_reopens(n, p):
     assert report.status == ReportStatus.RETURNED
     assert report.events.last().action == ReportAction.REOPENED
     # Approving a report that is not submitted: the reason, nothing changed.
-    again = ts.post(reverse("plan:report_approve", args=[p.plan.pk, 2018, "hn"]), {"approve-comment": ""}, follow=True)
+    again = ts.post(
+        reverse("plan:report_approve", args=[p.plan.pk, 2018, "hn"]),
+        {"approve-comment": "", "confirmed": "1"},
+        follow=True,
+    )
     assert "Only a submitted report can be approved or returned." in text(again)
     history = text(ts.get(report_url(p, 2018, "hn")))
     assert "Review history" in history and "Corrected figures" in history

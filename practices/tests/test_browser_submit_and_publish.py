@@ -42,6 +42,8 @@ def test_a_partner_submits_a_practice_and_the_ts_publishes_it(new_page):
     expect(reviewer.locator("main")).to_contain_text("The review has started.")
     reviewer.fill("textarea[name=comment]", "Thank you: published as received.")
     reviewer.get_by_role("button", name="Publish", exact=True).click()
+    expect(reviewer.locator("main")).to_contain_text("This version becomes public")  # the confirmation step
+    reviewer.get_by_role("button", name="Publish", exact=True).click()
     expect(reviewer.locator("main")).to_contain_text("Published.")
 
     assert public.goto(practice_url).status == 200
