@@ -139,6 +139,41 @@ def publish_meeting(meeting, *, acting_user):
 
 
 @transaction.atomic
+def unpublish_meeting(meeting, *, acting_user):
+    """Take a published meeting back to draft: only the TS sees it (and its commitments) again."""
+    access.require(acting_user, access.CHANGE, meeting)
+    with acting_as(acting_user):
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not meeting.is_published:
+            raise ValidationError(_("This meeting is not published."))
+        meeting.status = MeetingStatus.DRAFT
+        meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def delete_meeting(meeting, *, acting_user):
+    """Delete a draft meeting with its reports, agreements and commitments (a duplicate import, say).
+
+    A published meeting is unpublished first; a meeting whose report was approved, or that
+    other reports name as the RCGM meeting that decided their recommendations, stays.
+    """
+    access.require(acting_user, access.DELETE, meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_published:
+        raise ValidationError(_("Unpublish the meeting before deleting it."))
+    if meeting.reports.exclude(status=ReportStatus.DRAFT).exists():
+        raise ValidationError(_("This meeting has an approved report: it is part of the record and cannot be deleted."))
+    if meeting.rcgm_decisions.exists():
+        raise ValidationError(_("Other reports name this meeting as the RCGM meeting that decided them."))
+    with acting_as(acting_user):
+        # Commitments protect their agreements: remove them first, each with its audit entry.
+        for commitment in meeting.commitments.all():
+            commitment.delete()
+        meeting.delete()
+
+
+@transaction.atomic
 def add_agenda_item(meeting, *, acting_user, **fields):
     """Add a point to a meeting's agenda, at the end."""
     access.require(acting_user, access.CHANGE, meeting)

@@ -15,10 +15,12 @@ from .pages import (
     feeds,
     ical_feed,
     meeting_calendar,
+    meeting_delete,
     meeting_detail,
     meeting_edit,
     meeting_list,
     meeting_publish,
+    meeting_unpublish,
 )
 from .reports import (
     agreement_add,
@@ -62,7 +64,9 @@ __all__ = [
     "meeting_detail",
     "meeting_edit",
     "meeting_list",
+    "meeting_delete",
     "meeting_publish",
+    "meeting_unpublish",
     "rcgm_pack",
     "report_approve",
     "report_correct",

@@ -156,6 +156,61 @@ def meeting_publish(request, pk):
 
 
 @login_required
+@require_POST
+def meeting_unpublish(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    access.require(request.user, access.CHANGE, meeting)
+    page = confirmation(
+        request,
+        title=_("Unpublish “%(title)s”?") % {"title": meeting},
+        lines=[
+            _("Only the Technical Secretariat will see the meeting, its report and its commitments."),
+            _("They leave the follow-up boards, the calendar and the RCGM pack until it is published again."),
+        ],
+        button=_("Unpublish"),
+        cancel=meeting.get_absolute_url(),
+    )
+    if page:
+        return page
+    try:
+        services.unpublish_meeting(meeting, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The meeting is a draft again."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_delete(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    access.require(request.user, access.DELETE, meeting)
+    page = confirmation(
+        request,
+        title=_("Delete “%(title)s”?") % {"title": meeting},
+        lines=[
+            _("The meeting is deleted with its agenda, documents, draft report, agreements and commitments."),
+            _("The audit trail keeps a record of what was deleted and by whom."),
+        ],
+        button=_("Delete"),
+        cancel=meeting.get_absolute_url(),
+        danger=True,
+    )
+    if page:
+        return page
+    try:
+        services.delete_meeting(meeting, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(meeting)
+    messages.success(request, _("The meeting was deleted."))
+    return redirect("meetings:list")
+
+
+@login_required
 def agenda_add(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
     access.require(request.user, access.CHANGE, meeting)
