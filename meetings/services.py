@@ -619,11 +619,11 @@ def change_commitment_status(commitment, status, *, acting_user, note="", eviden
         if evidence_file is not None:
             commitment.evidence_file = evidence_file
         commitment.full_clean()
-        commitment.save()
         change.save()
-        if evidence_file is not None and change.evidence_file.name != commitment.evidence_file.name:
+        if evidence_file is not None:
+            # One stored copy: the commitment points to the file its status change stored.
             commitment.evidence_file = change.evidence_file.name
-            commitment.save(update_fields=["evidence_file", "updated_at"])
+        commitment.save()
     return commitment
 
 

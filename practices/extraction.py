@@ -88,18 +88,13 @@ def _docx_text(data, started):
 
 
 def _open_or_refuse(data, kind, name):
-    """Refuse a file the library cannot open at all (a damaged PDF or DOCX)."""
+    """Refuse a DOCX python-docx cannot open at all (core.uploads already opened a PDF with pypdf)."""
+    if kind != "docx":
+        return
     try:
-        if kind == "pdf":
-            from pypdf import PdfReader
+        import docx
 
-            reader = PdfReader(io.BytesIO(data))
-            if not reader.is_encrypted:
-                len(reader.pages)
-        else:
-            import docx
-
-            docx.Document(io.BytesIO(data))
+        docx.Document(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - whatever the library raises, the file is damaged
         log.info("refused a damaged %s file: %s", kind, error)
         raise ValidationError(

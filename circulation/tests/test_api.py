@@ -10,9 +10,10 @@ from django.utils import timezone
 from circulation.models import Circular, Reply
 from circulation.testing import circulate
 from core.testing import api_client, build_network
+from core.tests.upload_corpus import MINIMAL_PDF
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def post_json(client, url, data):

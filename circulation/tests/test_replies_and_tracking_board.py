@@ -15,9 +15,10 @@ from circulation import queries, services
 from circulation.models import CircularRecipient, Reply, ReplyAttachment
 from circulation.testing import circulate, seed_countries, seed_meeting_officers
 from core.testing import build_network, signed_in
+from core.tests.upload_corpus import MINIMAL_PDF
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @override_settings(TASKS=IMMEDIATE)

@@ -14,10 +14,11 @@ from circulation.models import Addressee, Circular, CircularKind, Notification, 
 from circulation.testing import circulate
 from core.models import AuditAction, AuditEntry
 from core.testing import build_network, signed_in
+from core.tests.upload_corpus import MINIMAL_PDF
 from network.models import AppointmentRole
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @override_settings(TASKS=IMMEDIATE)

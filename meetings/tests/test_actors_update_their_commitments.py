@@ -10,6 +10,7 @@ from django.utils import translation
 
 from core.models import AuditEntry
 from core.testing import api_client, signed_in
+from core.tests.upload_corpus import MINIMAL_PDF
 from meetings import services
 from meetings.models import ActorKind, CommitmentStatus
 
@@ -134,13 +135,13 @@ class OtherActorsTest(TestCase):
 
     def test_the_ts_updates_every_commitment_with_a_file_as_evidence(self):
         iom = commitment(self.meeting, "4c")
-        evidence = SimpleUploadedFile("Informe del curso.pdf", b"%PDF-1.4\n% a course report\n")
+        evidence = SimpleUploadedFile("Informe del curso.pdf", MINIMAL_PDF)
         services.change_commitment_status(iom, "done", acting_user=self.n.ts, evidence_file=evidence)
         iom.refresh_from_db()
         self.assertTrue(iom.evidence_file.name.endswith(".pdf"))
         response = signed_in(self.n.gt_officer).get(reverse("meetings:evidence", args=[iom.pk]))
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4\n% a course report\n")
+        self.assertEqual(b"".join(response.streaming_content), MINIMAL_PDF)
         self.assertEqual(self.client.get(reverse("meetings:evidence", args=[iom.pk])).status_code, 302)
 
     def test_a_hostile_evidence_file_is_refused(self):

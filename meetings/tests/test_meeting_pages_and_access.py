@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.testing import api_client, signed_in
+from core.tests.upload_corpus import MINIMAL_PDF
 from meetings import services
 from meetings.models import Meeting
 
@@ -73,7 +74,7 @@ class DraftsAndVisibilityTest(TestCase):
 
         document = services.attach_document(
             self.public,
-            SimpleUploadedFile("concept note.pdf", b"%PDF-1.4 note"),
+            SimpleUploadedFile("concept note.pdf", MINIMAL_PDF),
             acting_user=self.n.ts,
             title="Concept note",
             kind="concept_note",

@@ -10,6 +10,7 @@ from django.utils import translation
 from core import access
 from core.models import Visibility
 from core.testing import signed_in
+from core.tests.upload_corpus import MINIMAL_PDF
 from plan import services
 from plan.exports import follow_up_docx
 from plan.models import FollowUpReport, Indicator, IndicatorValue, LineStatus, Scope, ValueKind
@@ -44,7 +45,7 @@ def test_control_characters_pasted_from_word_are_dropped_and_the_docx_still_buil
 def test_an_evidence_file_keeps_its_type_and_a_hostile_one_is_refused(n, p):
     report = fill_report(p.plan, 2018, n.hn, n.hn_officer, all_lines(p))
     line = report.lines.get(node=p.national_a)
-    pdf = SimpleUploadedFile("Informe final.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("Informe final.pdf", MINIMAL_PDF, content_type="application/pdf")
     evidence = services.add_evidence(line, acting_user=n.hn_officer, file=pdf, label="Informe")
     assert evidence.file.name.endswith("/Informe-final.pdf")
     program = SimpleUploadedFile("informe.pdf", b"MZ\x90\x00binary", content_type="application/pdf")

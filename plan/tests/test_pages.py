@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.testing import signed_in
+from core.tests.upload_corpus import MINIMAL_PDF
 from plan import services
 from plan.models import (
     Evidence,
@@ -299,7 +300,7 @@ def test_evidence_is_added_as_a_link_or_a_checked_file_and_removed(n, p):
     assert refused.status_code == 400 and "this is a program" in text(refused)
     assert not Evidence.objects.exists()
     client.post(url, {"line": line.pk, "label": "Acta", "link": "https://example.org/acta"})
-    pdf = SimpleUploadedFile("informe.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    pdf = SimpleUploadedFile("informe.pdf", MINIMAL_PDF, content_type="application/pdf")
     client.post(url, {"line": line.pk, "file": pdf})
     assert Evidence.objects.count() == 2
     stored = Evidence.objects.exclude(file="").get()

@@ -7,9 +7,10 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from core.uploads import check_upload
 
 from ...models import Plan
-from ...tree_io import COLUMNS, FORMATS, import_tree
+from ...tree_io import COLUMNS, FORMATS, MAX_BYTES, import_tree
 
 
 class Command(BaseCommand):
@@ -32,16 +33,14 @@ class Command(BaseCommand):
         if not os.path.isfile(path):
             raise CommandError(f"{path}: no such file.")
         fmt = os.path.splitext(path)[1].lower().lstrip(".")
-        if fmt not in FORMATS:
-            raise CommandError(f"{path}: give an .xlsx or a .csv file.")
         user = User.objects.filter(email__iexact=as_email).first()
         if user is None:
             raise CommandError(f"No account with the e-mail {as_email}.")
         with open(path, "rb") as handle:
+            sheet = File(handle, name=os.path.basename(path))
             try:
-                result = import_tree(
-                    plan, File(handle, name=os.path.basename(path)), fmt, acting_user=user, dry_run=dry_run
-                )
+                check_upload(sheet, kinds=FORMATS, max_bytes=MAX_BYTES)  # the check every upload point makes
+                result = import_tree(plan, sheet, fmt, acting_user=user, dry_run=dry_run)
             except ValidationError as error:
                 lines = "\n".join(f"  - {message}" for message in error.messages)
                 raise CommandError(
