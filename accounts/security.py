@@ -1,7 +1,7 @@
 """Account security: lockout, the TS's required second factor, session limits.
 
 - django-axes locks an account from one address after AXES_FAILURE_LIMIT wrong passwords;
-  each lockout is written to the audit trail.
+  each lockout is written to the audit trail once.
 - TS staff must use a second factor (TOTP with recovery codes, from allauth.mfa): until they
   activate it, every page sends them to its set-up; once active, sign-in asks for it.
 - Sessions end after SESSION_IDLE_SECONDS without activity and SESSION_MAX_SECONDS after
@@ -11,6 +11,7 @@
 import time
 
 from allauth.mfa.utils import is_mfa_enabled
+from axes.helpers import get_failure_limit
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import logout
@@ -49,6 +50,14 @@ def on_signed_in(sender, request, user, **kwargs):
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    """Write a lockout to the audit trail once: on the failure that reaches the limit."""
+    # django-axes sends this signal again for every attempt refused during the lockout (and,
+    # with AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT, counts it): those attempts are
+    # already recorded as failed sign-ins, so only the attempt that starts the lockout is.
+    credentials = getattr(request, "axes_credentials", None) or {}
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures != get_failure_limit(request, credentials):
+        return
     record(AuditAction.LOCKED_OUT, None, request=request, object_repr=username or "", note=ip_address or "")
 
 
