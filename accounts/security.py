@@ -1,29 +1,35 @@
 """Account security: lockout, the TS's required second factor, session limits.
 
-- django-axes locks an account from one address after AXES_FAILURE_LIMIT wrong passwords;
-  each lockout is written to the audit trail.
+- django-axes locks an account from one address after AXES_FAILURE_LIMIT wrong passwords, or
+  wrong second-factor codes (accounts.second_factor); each lockout is written to the audit
+  trail once.
 - TS staff must use a second factor (TOTP with recovery codes, from allauth.mfa): until they
   activate it, every page sends them to its set-up; once active, sign-in asks for it.
 - Sessions end after SESSION_IDLE_SECONDS without activity and SESSION_MAX_SECONDS after
   sign-in, whatever happens in between.
 """
 
+import math
 import time
 
 from allauth.mfa.utils import is_mfa_enabled
+from axes.conf import settings as axes_settings
+from axes.helpers import get_cool_off, get_failure_limit
 from axes.signals import user_locked_out
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import record
 from core.models import AuditAction
+
+from .second_factor import LOCKED_OUT_NOTE, SECOND_FACTOR
 
 SESSION_STARTED = "enlace_started"
 SESSION_SEEN = "enlace_seen"
@@ -49,7 +55,35 @@ def on_signed_in(sender, request, user, **kwargs):
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    """Write a lockout to the audit trail once: on the failure that reaches the limit."""
+    # django-axes sends this signal again for every attempt refused during the lockout (and,
+    # with AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT, counts it): those attempts are
+    # already recorded as failed sign-ins, so only the attempt that starts the lockout is.
+    credentials = getattr(request, "axes_credentials", None) or {}
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures != get_failure_limit(request, credentials):
+        return
+    if credentials.get(SECOND_FACTOR) is not None:
+        account = get_user_model()._default_manager.filter(pk=credentials[SECOND_FACTOR]).first()
+        record(
+            AuditAction.LOCKED_OUT,
+            account,
+            actor=account,
+            request=request,
+            object_repr=getattr(account, "email", username or ""),
+            note=LOCKED_OUT_NOTE,
+        )
+        return
     record(AuditAction.LOCKED_OUT, None, request=request, object_repr=username or "", note=ip_address or "")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page django-axes shows while locked out: for wrong passwords or for wrong codes."""
+    second_factor = (credentials or {}).get(SECOND_FACTOR) is not None
+    cool_off = get_cool_off(request)
+    context = {"cooloff_minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None}
+    template = "accounts/second_factor_locked.html" if second_factor else axes_settings.AXES_LOCKOUT_TEMPLATE
+    return render(request, template, context, status=axes_settings.AXES_HTTP_RESPONSE_CODE)
 
 
 def needs_second_factor(user):

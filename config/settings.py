@@ -174,9 +174,16 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "network:home"
 # django-axes, below, decides on failed sign-ins; allauth keeps its other rate limits.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# allauth's limit on codes is its `login_failed` one, turned off above: these forms put codes
+# under django-axes's lockout too, and in the audit trail.
+MFA_FORMS = {
+    "authenticate": "accounts.second_factor.AuthenticateForm",
+    "reauthenticate": "accounts.second_factor.ReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "Enlace"
 
-# Lockout: ten wrong passwords lock that account, from that address, for 15 minutes.
+# Lockout: ten wrong passwords (or ten wrong second-factor codes, counted apart) lock that
+# account, from that address, for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -185,6 +192,8 @@ AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_CLIENT_IP_CALLABLE = "core.audit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"  # the password or the code lockout page
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]  # never store a posted code in clear
 AXES_VERBOSE = False
 
 # Sessions end after an hour without activity, and twelve hours after sign-in in any case.
