@@ -96,7 +96,7 @@ def board_xlsx(circular, lang):
             _("Deadline"),
             _("Extended"),
             _("State"),
-            _("Overdue"),
+            _("Reply overdue"),
         ]
         sheet.append([text(value, font=bold) for value in headers])
         for row in rows:

@@ -147,10 +147,12 @@ def report_document(meeting, version, lang, agreements=None, *, working=False):
         for index, line in enumerate(title_lines(meeting, lang)):
             style = "Heading 1" if index < 2 else ("Heading 2" if index == 2 else None)
             _centered(document, line, bold=index < 3, size=12 if index < 3 else None, style=style)
-        if version.status != ReportStatus.APPROVED:
+        if version.status == ReportStatus.DRAFT:
             note = document.add_paragraph()
             note.alignment = WD_ALIGN_PARAGRAPH.CENTER
             documents.unapproved_run(note, version.get_status_display())
+        elif version.status == ReportStatus.SUPERSEDED:
+            _centered(document, version.get_status_display(), bold=False)
         for field in ("participants", "submission"):
             text, mark = wording.parts(version, field)
             lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
@@ -204,7 +206,6 @@ def print_context(meeting, version, lang, *, working=False):
             (a, wording.text(a, "text"), [(i, wording.text(i, "text")) for i in a.children])
             for a in queries.agreement_tree(version)
         ]
-        approved = version.status == ReportStatus.APPROVED
         return {
             "meeting": meeting,
             "version": version,
@@ -212,7 +213,9 @@ def print_context(meeting, version, lang, *, working=False):
             "working": working,
             "draft_word": documents.draft_word(lang),
             "draft_mark": documents.draft_mark(lang) if working else "",
-            "status_words": "" if approved else documents.unapproved(version.get_status_display()),
+            "status_words": documents.unapproved(version.get_status_display())
+            if version.status == ReportStatus.DRAFT
+            else ("" if version.status == ReportStatus.APPROVED else version.get_status_display()),
             "header_name": localized(meeting.body, "name", lang),
             "logo": documents.has_logo(),
             "lines": title_lines(meeting, lang),
