@@ -52,6 +52,7 @@ class CircularOut(Schema):
     body_en: str
     reply_deadline: datetime.date | None
     sent_at: datetime.datetime | None
+    reference: str = Field("", description="Given when it is sent, in the TS's pattern, e.g. CRM/ST/2026/007.")
     created_at: datetime.datetime
     author: str
     fulfils: str | None = Field(None, description='The record it fulfils, as "app.model:id".')

@@ -96,6 +96,10 @@ class Circular(BilingualMixin, models.Model):
         verbose_name=_("sent by"),
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    # Given when it is sent, in the pattern the TS sets (core.DocumentSettings): "CRM/ST/2026/007".
+    reference = models.CharField(_("reference"), max_length=80, blank=True, editable=False)
+    reference_year = models.PositiveSmallIntegerField(_("year of the reference"), null=True, blank=True, editable=False)
+    reference_seq = models.PositiveIntegerField(_("number in the year"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
     objects = CircularQuerySet.as_manager()
@@ -109,7 +113,13 @@ class Circular(BilingualMixin, models.Model):
                 condition=Q(target_type__isnull=True, target_id__isnull=True)
                 | Q(target_type__isnull=False, target_id__isnull=False),
                 name="circular_target_complete",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["reference_year", "reference_seq"],
+                condition=Q(reference_seq__isnull=False),
+                name="circular_reference_unique_per_year",
+                violation_error_message=_("This reference number is already taken this year."),
+            ),
         ]
 
     def __str__(self):
@@ -117,6 +127,11 @@ class Circular(BilingualMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("circulation:detail", args=[self.pk])
+
+    def titled(self, lang=None):
+        """The title with its reference in front, as e-mails and exports name it: "CRM/ST/2026/007 · Title"."""
+        title = self.localized("title", lang) or str(_("(untitled circular)"))
+        return f"{self.reference} · {title}" if self.reference else title
 
     @property
     def is_sent(self):

@@ -8,7 +8,8 @@ import secrets
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from accounts.models import hash_secret
 from core import access, fulfilment
 from core.audit import acting_as
 from core.i18n import localized
+from core.models import DocumentSettings
 from core.uploads import check_upload
 from network.models import Country, Organization, Person
 
@@ -233,10 +235,10 @@ def _circular_texts(circular):
     """Subject and body of the 'circular received' notification, per reader's language."""
 
     def subject(lang):
-        return _("New circular: %(title)s") % {"title": localized(circular, "title", lang)}
+        return _("New circular: %(title)s") % {"title": circular.titled(lang)}
 
     def body(lang):
-        lines = [f"{circular.get_kind_display()}: {localized(circular, 'title', lang)}"]
+        lines = [f"{circular.get_kind_display()}: {circular.titled(lang)}"]
         if circular.reply_deadline:
             from django.utils.formats import date_format
 
@@ -249,6 +251,32 @@ def _circular_texts(circular):
         return "\n".join(lines)
 
     return subject, body
+
+
+REFERENCE_ATTEMPTS = 5
+
+
+def _number(circular, sent_at):
+    """Save a circular being sent with the next reference of its year, in the TS's pattern.
+
+    The settings row is locked for the rest of the transaction, so concurrent sends take their
+    numbers one after the other; the unique constraint (year, number) is the last guard, and a
+    collision (a database without row locks) retries with the next number.
+    """
+    settings_row = DocumentSettings.current()
+    settings_row = DocumentSettings.objects.select_for_update().get(pk=settings_row.pk)
+    year = timezone.localtime(sent_at).year
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        last = Circular.objects.filter(reference_year=year).aggregate(last=Max("reference_seq"))["last"] or 0
+        circular.reference_year, circular.reference_seq = year, last + 1
+        circular.reference = settings_row.reference(year, last + 1)
+        try:
+            with transaction.atomic():
+                circular.save()
+        except IntegrityError:
+            continue
+        return circular
+    raise ValidationError(_("No reference number could be given to the circular; send it again."))
 
 
 @transaction.atomic
@@ -280,7 +308,7 @@ def send_circular(circular, *, acting_user):
         circular.status = CircularStatus.SENT
         circular.sent_at = now
         circular.sent_by = acting_user
-        circular.save()
+        _number(circular, now)
         Addressee.objects.bulk_create(
             [
                 Addressee(recipient=r, person=person, user=person.user if person.user_id else None)
@@ -442,7 +470,7 @@ def _reminder_texts(circular, recipient, stage):
     from django.utils.formats import date_format
 
     def subject(lang):
-        title = localized(circular, "title", lang)
+        title = circular.titled(lang)
         if stage == "passed":
             return _("Reply overdue: %(title)s") % {"title": title}
         if stage == "due1":
@@ -462,7 +490,7 @@ def _author_texts(circular, replied, total):
     from django.utils.formats import date_format
 
     def subject(lang):
-        return _("Deadline passed: %(title)s") % {"title": localized(circular, "title", lang)}
+        return _("Deadline passed: %(title)s") % {"title": circular.titled(lang)}
 
     def body(lang):
         return _("%(replied)s of %(total)s recipients replied by %(date)s.") % {

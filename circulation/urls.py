@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/reply/", views.circular_reply, name="reply"),
     path("<int:pk>/replies/files/<int:attachment_pk>/", views.reply_attachment_download, name="reply_attachment"),
     path("<int:pk>/board/", views.circular_board, name="board"),
+    path("<int:pk>/board.xlsx", views.board_export, name="board_export"),
     path("<int:pk>/board/<int:recipient_pk>/deadline/", views.recipient_extend, name="extend"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/countries/<str:code>/", views.inbox, name="country_inbox"),

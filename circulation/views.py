@@ -12,13 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.mywork import items_for
 from network.models import Country, Organization, Person
 
-from . import activity, extensions, queries, services
+from . import activity, exports, extensions, queries, services
 from .access import VIEW_BOARD
 from .forms import (
     ActivityFilterForm,
@@ -292,6 +292,14 @@ def circular_board(request, pk):
         "circulation/board.html",
         {"circular": circular, "rows": rows, "summary": summary, "extend_form": ExtendDeadlineForm()},
     )
+
+
+@login_required
+def board_export(request, pk):
+    """The tracking board as XLSX, in the reader's language (or ?lang=es|en)."""
+    circular = _circular(request, pk, VIEW_BOARD)
+    lang = documents.language_of(request)
+    return documents.attachment(exports.board_xlsx(circular, lang), exports.board_filename(circular, lang))
 
 
 @login_required

@@ -1,41 +1,37 @@
-"""The matrix as XLSX and as a DOCX report, in Spanish or English.
+"""The matrix as XLSX and as a DOCX report (PDF too), in Spanish or English.
 
-Both read `queries.matrix` for the requesting user, as the page does: the same columns, the
-same answers. Callers set the language (translation.override) before calling.
+Both read `queries.matrix` for the requesting user, as the page does, but keep only the validated
+columns: what the countries answered and the lead validated. The TS may ask for a working copy
+(`working=True`) that adds the other columns, each marked with its status in words, with the draft
+mark on every page. Callers set the language (translation.override) before calling.
 """
 
 import io
 
-from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.shared import Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from core.office import landscape, shade, spreadsheet_text
+from core import documents
+from core.office import shade, spreadsheet_text
 
 from . import queries
+from .models import AnswerType, ColumnStatus
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = documents.XLSX_TYPE
+DOCX_TYPE = documents.DOCX_TYPE
 FILLS = {"yes": "D7EFDD", "partly": "FCEBC4", "no": "F8D7D8"}
 SYMBOLS = {"yes": "✓", "partly": "◐", "no": "✗"}
 
 
-def _filename(round_, lang, ext):
+def _filename(round_, lang, ext, working=False):
     title = slugify(round_.analysis.localized("title", lang))[:60] or "analysis"
-    return f"{title}-{round_.number}-{lang}-{timezone.localdate().isoformat()}.{ext}"
-
-
-def _response(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    name = f"{title}-{round_.number}-{lang}-{timezone.localdate().isoformat()}.{ext}"
+    return documents.draft_filename(name, lang) if working else name
 
 
 def cell_text(answer):
@@ -49,6 +45,14 @@ def _question_label(question):
     return f"{question.number} {question}"
 
 
+def column_name(column):
+    """A column's country in the document's language; an unvalidated one (working copy) says its status."""
+    name = str(column.country.name)
+    if column.status != ColumnStatus.VALIDATED:
+        name = f"{name} {documents.unapproved(column.get_status_display())}"
+    return name
+
+
 def _cell(sheet, value, **style):
     cell = WriteOnlyCell(sheet, value=spreadsheet_text(value))
     for name, setting in style.items():
@@ -56,25 +60,34 @@ def _cell(sheet, value, **style):
     return cell
 
 
-def xlsx_response(user, round_, lang):
+def _answer_value(sheet, answer, lang):
+    """An answer as a spreadsheet value: a real number or date where the question asks for one."""
+    kind = answer.question.answer_type
+    if kind == AnswerType.NUMBER and answer.number is not None:
+        return float(answer.number)
+    if kind == AnswerType.DATE and answer.date is not None:
+        return documents.date_cell(sheet, answer.date, lang)
+    return _cell(sheet, cell_text(answer))
+
+
+def xlsx_content(user, round_, lang, *, working=False):
     """The matrix sheet (questions × countries, coloured with the answer's word) and the answers with their basis."""
-    data = queries.matrix(user, round_)
+    data = queries.matrix(user, round_, only_validated=not working)
     analysis = round_.analysis
     book = Workbook(write_only=True)
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     fills = {tone: PatternFill("solid", fgColor=colour) for tone, colour in FILLS.items()}
 
-    sheet = book.create_sheet(_("Matrix")[:31])
-    sheet.column_dimensions["A"].width = 6
-    sheet.column_dimensions["B"].width = 60
-    for index in range(len(data.columns)):
-        sheet.column_dimensions[get_column_letter(index + 3)].width = 22
-    sheet.freeze_panes = "C5"
+    sheet = documents.new_sheet(
+        book, _("Matrix"), lang=lang, draft=working, widths=[6, 60, *([22] * len(data.columns))]
+    )
+    sheet.freeze_panes = "C6" if working else "C5"
     sheet.append([_cell(sheet, analysis.localized("title", lang), font=Font(bold=True, size=13))])
-    sheet.append([f"{round_} · {_('Lead')}: {analysis.lead_organization.short_name}"])
+    lead = analysis.lead_organization.short_name
+    sheet.append([_cell(sheet, f"{round_} · {_('Lead organization')}: {lead}")])
     sheet.append([])
-    header = [_("No."), _("Question")] + [str(column.country.name) for column in data.columns]
-    sheet.append([_cell(sheet, value, font=bold) for value in header])
+    header = [_("No."), _("Question")] + [column_name(column) for column in data.columns]
+    sheet.append([_cell(sheet, value, font=bold, alignment=wrap) for value in header])
     for block in data.blocks:
         sheet.append([None, _cell(sheet, str(block.section), font=Font(bold=True, italic=True))])
         for row in block.rows:
@@ -86,8 +99,6 @@ def xlsx_response(user, round_, lang):
                 cells.append(_cell(sheet, cell_text(answer), **style))
             sheet.append(cells)
 
-    detail = book.create_sheet(_("Answers and basis")[:31])
-    detail.freeze_panes = "A2"
     headings = [
         _("No."),
         _("Section"),
@@ -101,61 +112,79 @@ def xlsx_response(user, round_, lang):
         _("Last confirmed"),
         _("Carried over, not confirmed"),
     ]
+    detail = documents.new_sheet(
+        book, _("Answers and basis"), lang=lang, draft=working, widths=[6, 24, 50, 18, 24, 30, 16, 30, 40, 14, 14]
+    )
+    detail.freeze_panes = "A3" if working else "A2"
     detail.append([_cell(detail, value, font=bold) for value in headings])
     for block in data.blocks:
         for row in block.rows:
             for column, answer in row.cells:
                 if answer is None:
                     continue
-                confirmed = timezone.localtime(answer.confirmed_at).date().isoformat() if answer.confirmed_at else ""
                 values = [
                     row.question.number,
-                    str(block.section),
-                    str(row.question),
-                    str(column.country.name),
-                    cell_text(answer),
-                    answer.basis_instrument,
-                    answer.basis_article,
-                    answer.basis_url,
-                    answer.note,
-                    confirmed,
+                    _cell(detail, str(block.section)),
+                    _cell(detail, str(row.question)),
+                    _cell(detail, column_name(column)),
+                    _answer_value(detail, answer, lang),
+                    _cell(detail, answer.basis_instrument),
+                    _cell(detail, answer.basis_article),
+                    _cell(detail, answer.basis_url),
+                    _cell(detail, answer.note),
+                    documents.date_cell(detail, answer.confirmed_at, lang),
                     _("yes") if answer.carried_over else "",
                 ]
-                detail.append([spreadsheet_text(value) for value in values])
+                detail.append(values)
     buffer = io.BytesIO()
     book.save(buffer)
-    return _response(buffer.getvalue(), XLSX_TYPE, _filename(round_, lang, "xlsx"))
+    return buffer.getvalue()
+
+
+def xlsx_response(user, round_, lang, *, working=False):
+    content = xlsx_content(user, round_, lang, working=working)
+    return documents.attachment(content, _filename(round_, lang, "xlsx", working))
 
 
 def _countries(cells):
-    return ", ".join(str(column.country.name) for column, _answer in cells)
+    return ", ".join(column_name(column) for column, _answer in cells)
 
 
-def docx_response(user, round_, lang):
-    data, narrative = queries.narrative(user, round_)
+def docx_content(user, round_, lang, *, working=False):
+    """The report: introduction, the matrix by section and the narrative, in the official layout."""
+    data, narrative = queries.narrative(user, round_, only_validated=not working)
     analysis = round_.analysis
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10)
-    landscape(document.sections[0])
+    wording = documents.Wording(lang)
+    title, title_mark = wording.parts(analysis, "title")
+    document = documents.official_docx(
+        lang=lang,
+        title=title,
+        header_name=documents.network_name(lang),
+        draft=working,
+        landscape=True,
+        subject=_("Comparative analysis"),
+    )
+    document.styles["Normal"].font.size = Pt(10)
 
-    document.add_heading(analysis.localized("title", lang), level=0)
+    heading = document.add_heading(level=0)
+    documents.marked_run(heading, title, title_mark, lang)
     facts = document.add_paragraph()
-    facts.add_run(_("Lead") + ": ").bold = True
+    facts.add_run(_("Lead organization") + ": ").bold = True
     facts.add_run(str(analysis.lead_organization))
     facts.add_run("\n" + _("Round") + ": ").bold = True
     facts.add_run(str(round_))
     facts.add_run("\n" + _("Countries shown") + ": ").bold = True
-    facts.add_run(", ".join(str(column.country.name) for column in data.columns) or "—")
+    facts.add_run(", ".join(column_name(column) for column in data.columns) or "—")
     facts.add_run("\n" + _("Produced") + ": ").bold = True
-    facts.add_run(timezone.localdate().isoformat())
+    facts.add_run(documents.date_text(timezone.localdate()))
+    if not working:
+        facts.add_run("\n" + _("Only the validated answers of each country are shown.")).italic = True
 
     document.add_heading(_("Introduction"), level=1)
-    introduction = analysis.localized("introduction", lang)
-    for paragraph in (introduction or "").split("\n\n"):
-        if paragraph.strip():
-            document.add_paragraph(paragraph.strip())
+    introduction, mark = wording.parts(analysis, "introduction")
+    blocks = [block.strip() for block in (introduction or "").split("\n\n") if block.strip()]
+    for index, block in enumerate(blocks):
+        documents.marked_run(document.add_paragraph(), block, mark if index == len(blocks) - 1 else "", lang)
     note = document.add_paragraph()
     note.add_run(
         _(
@@ -172,7 +201,7 @@ def docx_response(user, round_, lang):
         header = table.rows[0].cells
         header[0].text = _("Question")
         for index, column in enumerate(data.columns, start=1):
-            header[index].text = str(column.country.name)
+            header[index].text = column_name(column)
         for cell in header:
             for run in cell.paragraphs[0].runs:
                 run.bold = True
@@ -180,8 +209,7 @@ def docx_response(user, round_, lang):
             cells = table.add_row().cells
             cells[0].text = _question_label(row.question)
             for index, (_column, answer) in enumerate(row.cells, start=1):
-                text = cell_text(answer)
-                cells[index].text = text
+                cells[index].text = cell_text(answer)
                 if answer is not None and answer.tone:
                     shade(cells[index], FILLS[answer.tone])
 
@@ -216,10 +244,21 @@ def docx_response(user, round_, lang):
             document.add_heading(_("Where countries differ"), level=3)
             for row in item["differences"]:
                 document.add_paragraph(_question_label(row.question), style="List Bullet")
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _response(buffer.getvalue(), DOCX_TYPE, _filename(round_, lang, "docx"))
+    return documents.docx_bytes(document, wording)
 
 
-FORMATS = {"xlsx": xlsx_response, "docx": docx_response}
+def docx_response(user, round_, lang, *, working=False):
+    content = docx_content(user, round_, lang, working=working)
+    return documents.attachment(content, _filename(round_, lang, "docx", working))
+
+
+def export(request, user, round_, lang, fmt, *, working=False):
+    """Answer the matrix in `fmt` (xlsx, docx or pdf), in `lang`."""
+    with translation.override(lang):
+        if fmt == "xlsx":
+            return xlsx_response(user, round_, lang, working=working)
+        content = docx_content(user, round_, lang, working=working)
+        return documents.docx_or_pdf(request, content, _filename(round_, lang, "docx", working), fmt)
+
+
+FORMATS = ("xlsx", "docx", "pdf")

@@ -418,7 +418,7 @@ class Answer(models.Model):
         if kind == AnswerType.NUMBER:
             return "" if self.number is None else format_number(self.number)
         if kind == AnswerType.DATE:
-            return "" if self.date is None else self.date.isoformat()
+            return "" if self.date is None else formats.date_format(self.date, "DATE_FORMAT")
         return self.text
 
     @property

@@ -40,9 +40,11 @@ def latest_round(analysis):
     return analysis.rounds.order_by("-number").first()
 
 
-def visible_columns(user, round_):
-    """The round's columns the user may see, in the order of their countries' names."""
+def visible_columns(user, round_, *, only_validated=False):
+    """The round's columns the user may see (`only_validated`: those validated), by their countries' names."""
     rows = access.restrict(Column.objects.filter(round=round_).select_related("country"), user)
+    if only_validated:
+        rows = rows.filter(status=ColumnStatus.VALIDATED)
     columns = list(rows)
     for column in columns:
         column.round = round_
@@ -126,10 +128,13 @@ def _row(question, columns, answers):
     return row
 
 
-def matrix(user, round_, *, section=None, view="all"):
-    """Questions × countries for `round_`, as `user` may see it; `view` keeps all rows, differences or gaps."""
+def matrix(user, round_, *, section=None, view="all", only_validated=False):
+    """Questions × countries for `round_`, as `user` may see it; `view` keeps all rows, differences or gaps.
+
+    `only_validated` keeps the validated columns only (what documents show by default).
+    """
     view = view if view in VIEWS else "all"
-    columns = visible_columns(user, round_)
+    columns = visible_columns(user, round_, only_validated=only_validated)
     all_questions = round_questions(round_)
     questions = [q for q in all_questions if section is None or q.section_id == section.pk]
     answers = answers_of(columns, questions)
@@ -158,9 +163,9 @@ def matrix(user, round_, *, section=None, view="all"):
     )
 
 
-def narrative(user, round_):
+def narrative(user, round_, *, only_validated=False):
     """Per section: the questions every answering country agrees on, and the countries with gaps."""
-    full = matrix(user, round_)
+    full = matrix(user, round_, only_validated=only_validated)
     sections = []
     for block in full.blocks:
         agreements = [row for row in block.rows if row.agreement]

@@ -6,12 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.models import AuditEntry
@@ -357,13 +356,12 @@ def question_detail(request, pk, number, question_pk):
 
 
 def export(request, pk, number, fmt):
+    """The matrix as XLSX, DOCX or PDF: validated columns only, unless the TS asks for a working copy."""
     analysis, round_ = _round(request, pk, number)
     if fmt not in exports.FORMATS:
         raise Http404
-    lang = request.GET.get("lang")
-    lang = lang if lang in ("es", "en") else translation.get_language()[:2]
-    with translation.override(lang):
-        return exports.FORMATS[fmt](request.user, round_, lang)
+    working = documents.working_copy(request)
+    return exports.export(request, request.user, round_, documents.language_of(request), fmt, working=working)
 
 
 # ---- a country's column --------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
 
-from .models import Visibility
+from .models import DocumentSettings, Visibility
 
 log = logging.getLogger("enlace.access")
 
@@ -272,3 +272,8 @@ def require_member(user):
     """Raise PermissionDenied unless `user` is a network member."""
     if not principal_for(user).is_member:
         refuse(user, "member", None)
+
+
+@register(DocumentSettings)
+class DocumentSettingsPolicy(Policy):
+    """Anyone sees the network's logo on its documents; the TS keeps the document settings."""

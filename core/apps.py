@@ -43,12 +43,15 @@ class CoreConfig(EnlaceAppConfig):
     default = True
     name = "core"
     verbose_name = _("Core")
+    url_prefix = "documents/"
+    nav = (NavItem(_("Document settings"), "core:document_settings", "ts", order=97),)
 
     def ready(self):
         from .audit import track
-        from .models import Grant
+        from .models import DocumentSettings, Grant
 
         track(Grant)
+        track(DocumentSettings)
 
 
 def project_apps():

@@ -31,4 +31,6 @@ def enlace(request):
         "nav": _nav_for(principal, getattr(request, "path", "")),
         "header_templates": [name for app in project_apps() for name in app.header_templates],
         "demo_mode": settings.ENLACE_DEMO,
+        # Documents with unapproved content (working copies) are offered to the TS only.
+        "working_copies": principal.is_ts,
     }

@@ -1,6 +1,8 @@
 """Helpers shared by forms of every domain."""
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy
 
 
 def add_service_errors(form, error: ValidationError):
@@ -17,3 +19,23 @@ def add_service_errors(form, error: ValidationError):
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class DocumentSettingsForm(forms.Form):
+    """The TS's settings of the official documents: the logo and the circulars' reference pattern."""
+
+    logo = forms.FileField(
+        label=gettext_lazy("Logo"),
+        required=False,
+        help_text=gettext_lazy("PNG or JPEG, at most 2 MB; shown in the header of every Word and PDF document."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=gettext_lazy("Remove the logo"), required=False)
+    circular_reference = forms.CharField(
+        label=gettext_lazy("Reference of circulars"),
+        max_length=80,
+        help_text=gettext_lazy(
+            "{year} is the year a circular is sent, {seq} its number in that year; {seq:03} writes 001. "
+            "The number is given when the circular is sent."
+        ),
+    )

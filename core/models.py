@@ -1,9 +1,12 @@
 """What every domain shares: visibility of unpublished records and per-object grants."""
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -135,3 +138,65 @@ def _shown(value, field=None):
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return value
+
+
+DEFAULT_CIRCULAR_REFERENCE = "CRM/ST/{year}/{seq:03}"
+REFERENCE_FIELD = re.compile(r"\{(\w*)(?::([^{}]*))?\}")
+
+
+def validate_reference_pattern(pattern):
+    """A circular reference pattern holds {year} and {seq} (e.g. {seq:03}), and nothing else in braces."""
+    names = [name for name, _spec in REFERENCE_FIELD.findall(pattern)]
+    unknown = sorted({name for name in names if name not in ("year", "seq")})
+    if unknown:
+        raise ValidationError(
+            _("Only {year} and {seq} may be used in braces; remove: %(fields)s.")
+            % {"fields": ", ".join("{" + name + "}" for name in unknown)}
+        )
+    if "seq" not in names or "year" not in names:
+        raise ValidationError(_("The pattern must hold {year} and {seq}, e.g. CRM/ST/{year}/{seq:03}."))
+    try:
+        example = pattern.format(year=2026, seq=1)
+    except (ValueError, IndexError, KeyError):
+        raise ValidationError(_("Write {seq} or {seq:03} (three digits, with zeros in front).")) from None
+    if len(example) > 60:
+        raise ValidationError(_("The reference is too long: at most 60 characters."))
+
+
+class DocumentSettings(models.Model):
+    """The network's settings for its official documents, kept by the TS: the logo and the circulars' reference."""
+
+    SINGLETON = 1
+
+    logo = models.FileField(
+        _("logo"),
+        upload_to="documents/",
+        blank=True,
+        help_text=_("PNG or JPEG, shown in the header of every Word and PDF document."),
+    )
+    circular_reference = models.CharField(
+        _("reference of circulars"),
+        max_length=80,
+        default=DEFAULT_CIRCULAR_REFERENCE,
+        validators=[validate_reference_pattern],
+        help_text=_("{year} is the year it is sent, {seq} its number in that year; {seq:03} writes 001."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("document settings")
+        verbose_name_plural = _("document settings")
+
+    def __str__(self):
+        return str(_("Document settings"))
+
+    @classmethod
+    def current(cls):
+        """The one row of settings (created with the defaults the first time)."""
+        try:
+            return cls.objects.get_or_create(pk=cls.SINGLETON)[0]
+        except IntegrityError:  # created at the same moment by another request
+            return cls.objects.get(pk=cls.SINGLETON)
+
+    def reference(self, year, seq):
+        return self.circular_reference.format(year=year, seq=seq)

@@ -1,10 +1,14 @@
-"""Pages every domain shares: health check, language switch, search, error pages."""
+"""Pages every domain shares: health check, language switch, search, error pages, document settings."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -81,3 +85,52 @@ def server_error(request):
 
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
+
+
+@login_required
+def document_settings(request):
+    """The TS sets the logo of the official documents and the pattern of circular references."""
+    from . import access, services
+    from .forms import DocumentSettingsForm, add_service_errors
+    from .models import DocumentSettings
+
+    row = DocumentSettings.current()
+    access.require(request.user, access.CHANGE, row)
+    form = DocumentSettingsForm(
+        request.POST or None, request.FILES or None, initial={"circular_reference": row.circular_reference}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_document_settings(
+                acting_user=request.user,
+                logo=data["logo"] or None,
+                remove_logo=data["remove_logo"],
+                circular_reference=data["circular_reference"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The document settings are saved."))
+            return redirect("core:document_settings")
+    example = row.reference(timezone.localdate().year, 1)
+    return render(
+        request,
+        "core/document_settings.html",
+        {"form": form, "settings_row": row, "example": example},
+        status=400 if form.errors else 200,
+    )
+
+
+def document_logo(request):
+    """The network's logo as the documents show it (public, like the documents' headers)."""
+    from .models import DocumentSettings
+
+    row = DocumentSettings.objects.filter(pk=DocumentSettings.SINGLETON).first()
+    if row is None or not row.logo:
+        raise Http404
+    kind = row.logo.name.rsplit(".", 1)[-1].lower()
+    content_type = "image/png" if kind == "png" else "image/jpeg"
+    response = FileResponse(row.logo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -30,7 +30,7 @@ def columns():
         (_("Service"), "#service+name"),
         (_("Service type"), "#sector"),
         (_("Population profile"), "#population+type"),
-        (_("Country"), "#country+code"),
+        (_("Country"), "#country+name"),
         (_("State, department or province"), "#adm1+name"),
         (_("Municipality"), "#adm2+name"),
         (_("Address"), "#loc+address"),
@@ -43,7 +43,13 @@ def columns():
         (_("Status"), "#status"),
         (_("Last verified"), "#date+verified"),
         (_("Service id (HSDS)"), "#service+id"),
+        (_("ISO code"), "#country+code"),
     ]
+
+
+# Column widths of the XLSX, in characters, in the order of columns(); the "Last verified" column.
+WIDTHS = (30, 30, 24, 24, 16, 22, 22, 34, 10, 10, 16, 8, 8, 16, 12, 14, 38, 8)
+VERIFIED = 16
 
 
 def _safe(value):
@@ -88,7 +94,7 @@ def rows_for(user, points):
                 str(service),
                 "; ".join(str(t) for t in terms if t.taxonomy.code == SERVICE_TYPES),
                 "; ".join(str(t) for t in terms if t.taxonomy.code == PROFILES),
-                service.country.code.code,
+                str(service.country.name),
                 location.division.name if location is not None and location.division else "",
                 location.municipality.name if location is not None and location.municipality else "",
                 (f"{address.address_1}, {address.city}" if address else (_("Confidential address") if hidden else "")),
@@ -99,8 +105,9 @@ def rows_for(user, points):
                 service.maximum_age if service.maximum_age is not None else "",
                 point.languages.strip("|").replace("|", ", "),
                 service.get_status_display(),
-                service.assured_date.isoformat() if service.assured_date else "",
+                service.assured_date or "",  # a date: ISO in the CSV, a real date in the XLSX
                 str(service.pk),
+                service.country.code.code,
             ]
         )
     return out
@@ -132,11 +139,19 @@ def xlsx_response(user, points):
     sheet.append([tag for _label, tag in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    from openpyxl.utils import get_column_letter
+
+    from core.documents import excel_date_format, language_of_active
+
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    date_format = excel_date_format(language_of_active())
     for row in rows_for(user, points):
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
+        sheet.cell(row=sheet.max_row, column=VERIFIED).number_format = date_format
     sheet.freeze_panes = "A3"
     buffer = io.BytesIO()
     book.save(buffer)

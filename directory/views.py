@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, documents
 from core.access import require
 from core.audit import history_for
 from core.confirm import confirmation
@@ -223,7 +224,8 @@ def export(request, fmt):
         raise Http404
     form = MapFilterForm(request.GET or None)
     rows = queries.map_points(request.user, form.filters()).order_by("country_id", "name_es", "service_at_location_id")
-    return exports.FORMATS[fmt](request.user, rows)
+    with translation.override(documents.language_of(request)):  # one language per document (?lang=es|en)
+        return exports.FORMATS[fmt](request.user, rows)
 
 
 def print_directory(request, code):
@@ -234,7 +236,8 @@ def print_directory(request, code):
             "division_id", "name_es", "service_at_location_id"
         )[:2000]
     )
-    return render(request, "directory/print.html", exports.print_context(request.user, country, rows))
+    with translation.override(documents.language_of(request)):
+        return render(request, "directory/print.html", exports.print_context(request.user, country, rows))
 
 
 def hsds_download(request, fmt):

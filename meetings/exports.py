@@ -1,28 +1,30 @@
-"""Word documents: the approved report in the RCM's official layout, and the RCGM pack.
+"""Word documents: a meeting's report in the RCM's official layout, and the RCGM pack.
 
 The report's layout is the seed report's: a title block (meeting of the body, report of the
 body, the meeting's title, its date), the participants paragraph, the submission line, then
-the numbered agreements with their lettered sub-items. Numbers are written in the text, so
-any reader (and our importer) sees them.
+the numbered agreements with their lettered sub-items. The numbers are Word's own numbering
+("1.", "a)"), so the report can be edited in Word; our importer reads them back.
+
+Both documents are in one language (`lang`) and hold only approved content, unless the TS asks
+for a working copy (`working=True`): then each unapproved part says so and every page carries
+the draft mark (`core.documents`). A draft report is always a working copy.
 """
 
-import io
-
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from core import documents
 from core.i18n import localized
 
 from . import queries
-from .models import Decision
+from .models import ReportStatus
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_TYPE = documents.DOCX_TYPE
 MONTHS_ES = [
     "enero",
     "febrero",
@@ -100,50 +102,8 @@ def title_lines(meeting, lang):
     ]
 
 
-def _text(obj, field, lang):
-    """The field in `lang`, or in the other language with a note saying so."""
-    value = getattr(obj, f"{field}_{lang}", "")
-    if value:
-        return value
-    other = localized(obj, field, "en" if lang == "es" else "es")
-    if not other:
-        return ""
-    with translation.override(lang):
-        note = _("[no translation yet]")
-    return f"{other} {note}"
-
-
-def _base_document():
-    document = Document()
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(27.94), Cm(21.59)  # Letter, as the RCM prints
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.5))
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(11)
-    style.paragraph_format.space_after = Pt(6)
-    _page_numbers(section)
-    return document
-
-
-def _page_numbers(section):
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run()
-    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if tag:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), tag)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
-
-
-def _centered(document, text, bold=True, size=None):
-    paragraph = document.add_paragraph()
+def _centered(document, text, bold=True, size=None, style=None):
+    paragraph = document.add_paragraph(style=style)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(text)
     run.bold = bold
@@ -152,51 +112,124 @@ def _centered(document, text, bold=True, size=None):
     return paragraph
 
 
-def report_docx(meeting, version, lang, agreements=None):
-    """Return the bytes of a report version as a DOCX in the official layout, in `lang`."""
-    document = _base_document()
-    document.core_properties.title = localized(meeting, "title", lang)
-    document.core_properties.language = lang
-    lines = title_lines(meeting, lang)
-    for index, line in enumerate(lines):
-        _centered(document, line, bold=index < 3, size=12 if index < 2 else None)
-    for block in [_text(version, "participants", lang)] + [_text(version, "submission", lang)]:
-        for text in (block or "").split("\n"):
-            if text.strip():
-                paragraph = document.add_paragraph(text.strip())
+def _plain_headings(document):
+    """Word's heading styles, in the document's font and in black: official, still navigable."""
+    from docx.shared import RGBColor
+
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
+        style = document.styles[name]
+        style.font.name = "Calibri"
+        style.font.color.rgb = RGBColor(0, 0, 0)
+    document.styles["Heading 1"].font.size = Pt(12)
+    document.styles["Heading 2"].font.size = Pt(12)
+
+
+def is_working_copy(version, working=False):
+    """A report version prints as a working copy when asked, and always when it is a draft."""
+    return working or version.status == ReportStatus.DRAFT
+
+
+def report_document(meeting, version, lang, agreements=None, *, working=False):
+    """Return (python-docx Document, Wording) of a report version in the official layout, in `lang`."""
+    working = is_working_copy(version, working)
+    wording = documents.Wording(lang)
+    with translation.override(lang):
+        body = localized(meeting.body, "name", lang)
+        document = documents.official_docx(
+            lang=lang,
+            title=localized(meeting, "title", lang),
+            header_name=body,
+            author=body,
+            draft=working,
+            subject=_("Report to the RCGM"),
+        )
+        _plain_headings(document)
+        for index, line in enumerate(title_lines(meeting, lang)):
+            style = "Heading 1" if index < 2 else ("Heading 2" if index == 2 else None)
+            _centered(document, line, bold=index < 3, size=12 if index < 3 else None, style=style)
+        if version.status == ReportStatus.DRAFT:
+            note = document.add_paragraph()
+            note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            documents.unapproved_run(note, version.get_status_display())
+        elif version.status == ReportStatus.SUPERSEDED:
+            _centered(document, version.get_status_display(), bold=False)
+        for field in ("participants", "submission"):
+            text, mark = wording.parts(version, field)
+            lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
+            for index, line in enumerate(lines):
+                paragraph = document.add_paragraph()
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    for agreement in agreements if agreements is not None else queries.agreement_tree(version):
-        _numbered(document, f"{agreement.number}.", _text(agreement, "text", lang), Cm(0.75), Cm(0))
-        for item in agreement.children:
-            _numbered(document, f"{item.letter})", _text(item, "text", lang), Cm(0.75), Cm(0.75))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+                documents.marked_run(paragraph, line, mark if index == len(lines) - 1 else "", lang)
+        numbering = documents.WordNumbering(document)
+        for agreement in agreements if agreements is not None else queries.agreement_tree(version):
+            _numbered(document, numbering, 0, *wording.parts(agreement, "text"), lang)
+            for item in agreement.children:
+                _numbered(document, numbering, 1, *wording.parts(item, "text"), lang)
+    return document, wording
 
 
-def _numbered(document, label, text, hang, indent):
+def report_docx(meeting, version, lang, agreements=None, *, working=False):
+    """Return the bytes of a report version as a DOCX in the official layout, in `lang`."""
+    document, wording = report_document(meeting, version, lang, agreements, working=working)
+    with translation.override(lang):
+        return documents.docx_bytes(document, wording)
+
+
+def _numbered(document, numbering, level, text, mark, lang):
+    """An agreement (level 0, "1.") or sub-item (level 1, "a)") numbered by Word; more lines follow indented."""
     lines = (text or "").split("\n")
+    extra = [line.strip() for line in lines[1:] if line.strip()]
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    paragraph.paragraph_format.left_indent = indent + hang
-    paragraph.paragraph_format.first_line_indent = -hang
-    paragraph.add_run(f"{label}\t{lines[0]}")
-    paragraph.paragraph_format.tab_stops.add_tab_stop(indent + hang)
-    for extra in lines[1:]:
-        if extra.strip():
-            more = document.add_paragraph(extra.strip())
-            more.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            more.paragraph_format.left_indent = indent + hang
+    numbering.apply(paragraph, level)
+    documents.marked_run(paragraph, lines[0], "" if extra else mark, lang)
+    for index, line in enumerate(extra):
+        more = document.add_paragraph()
+        more.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        more.paragraph_format.left_indent = Cm(0.75 * (level + 1))
+        documents.marked_run(more, line, mark if index == len(extra) - 1 else "", lang)
 
 
-def report_filename(meeting, lang, extension="docx"):
-    return f"report-{meeting.start_date.isoformat()}-{meeting.pk}-{lang}.{extension}"
+def report_filename(meeting, lang, extension="docx", *, working=False):
+    name = f"report-{meeting.start_date.isoformat()}-{meeting.pk}-{lang}.{extension}"
+    return documents.draft_filename(name, lang) if working else name
+
+
+def print_context(meeting, version, lang, *, working=False):
+    """What the print page shows: the DOCX's texts, in `lang`, with the draft mark when it is a working copy."""
+    working = is_working_copy(version, working)
+    wording = documents.Wording(lang)
+    with translation.override(lang):
+        participants = wording.text(version, "participants")
+        submission = wording.text(version, "submission")
+        agreements = [
+            (a, wording.text(a, "text"), [(i, wording.text(i, "text")) for i in a.children])
+            for a in queries.agreement_tree(version)
+        ]
+        return {
+            "meeting": meeting,
+            "version": version,
+            "lang": lang,
+            "working": working,
+            "draft_word": documents.draft_word(lang),
+            "draft_mark": documents.draft_mark(lang) if working else "",
+            "status_words": documents.unapproved(version.get_status_display())
+            if version.status == ReportStatus.DRAFT
+            else ("" if version.status == ReportStatus.APPROVED else version.get_status_display()),
+            "header_name": localized(meeting.body, "name", lang),
+            "logo": documents.has_logo(),
+            "lines": title_lines(meeting, lang),
+            "participants": [p for p in participants.split("\n") if p.strip()],
+            "submission": submission,
+            "agreements": agreements,
+            "closing_note": wording.closing_note(),
+        }
 
 
 # ---- RCGM pack ------------------------------------------------------------------------------
 
 
-def _table(document, headers, rows, widths):
+def _table(document, headers, rows, widths, lang):
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -212,46 +245,64 @@ def _table(document, headers, rows, widths):
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
-            cell.text = str(value)
+            paragraph = cell.paragraphs[0]
+            if isinstance(value, tuple):  # (text, untranslated mark, status of an unapproved part)
+                text, mark, status = value
+                documents.marked_run(paragraph, text, mark, lang)
+                if status:
+                    documents.unapproved_run(paragraph, status)
+            else:
+                paragraph.add_run(str(value))
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
     return table
 
 
-def rcgm_pack_docx(user, body, start, end, lang):
-    """Return the RCGM pack for a body and a period: recommendations with decisions, commitments with status."""
-    recommendations = queries.recommendations(user, body, start, end)
-    commitments = queries.pack_commitments(user, body, start, end)
+def _meeting_cell(meeting):
+    return f"{localized(meeting, 'title')} ({documents.date_text(meeting.start_date)})"
+
+
+def pack_filename(body, start, end, lang, extension="docx", *, working=False):
+    name = f"rcgm-pack-{body.slug}-{start.isoformat()}-{end.isoformat()}-{lang}.{extension}"
+    return documents.draft_filename(name, lang) if working else name
+
+
+def rcgm_pack_docx(user, body, start, end, lang, *, working=False):
+    """Return the RCGM pack for a body and a period: recommendations with decisions, commitments with status.
+
+    Only approved reports count; a working copy (the TS) adds what reports still in draft hold, marked.
+    """
+    recommendations = queries.recommendations(user, body, start, end, working=working)
+    commitments = queries.pack_commitments(user, body, start, end, working=working)
+    wording = documents.Wording(lang)
     with translation.override(lang):
-        document = _base_document()
-        section = document.sections[0]
-        section.page_height, section.page_width = section.page_width, section.page_height  # landscape
         name = localized(body, "name", lang)
-        document.core_properties.title = _("RCGM pack")
-        _centered(document, _("Pack for the Regional Consultation Group on Migration").upper(), size=12)
+        document = documents.official_docx(
+            lang=lang, title=_("RCGM pack"), header_name=name, author=name, draft=working, landscape=True
+        )
+        _plain_headings(document)
+        _centered(document, _("Pack for the Regional Consultation Group on Migration"), size=13, style="Title")
         _centered(document, name)
         _centered(
             document,
             _("Meetings from %(start)s to %(end)s")
-            % {"start": formats.date_format(start, "DATE_FORMAT"), "end": formats.date_format(end, "DATE_FORMAT")},
+            % {"start": documents.date_text(start), "end": documents.date_text(end)},
             bold=False,
         )
-        document.add_heading(_("1. Recommendations to the RCGM and its decisions"), level=2)
+        document.add_heading(_("Recommendations to the RCGM and its decisions"), level=1)
         if recommendations:
-            decisions = dict(Decision.choices)
             rows = []
             for agreement in recommendations:
-                meeting = agreement.version.meeting
-                decided = ""
-                if agreement.rcgm_meeting_id:
-                    decided = localized(agreement.rcgm_meeting, "title", lang)
+                decided = localized(agreement.rcgm_meeting, "title") if agreement.rcgm_meeting_id else ""
+                version = agreement.version
+                status = "" if version.status == ReportStatus.APPROVED else version.get_status_display()
                 rows.append(
                     (
-                        f"{localized(meeting, 'title', lang)} ({meeting.start_date.isoformat()})",
+                        _meeting_cell(version.meeting),
                         agreement.ref,
-                        _text(agreement, "text", lang),
-                        str(decisions[agreement.rcgm_decision]),
+                        (*wording.parts(agreement, "text"), status),
+                        agreement.get_rcgm_decision_display(),
                         decided,
                     )
                 )
@@ -260,32 +311,32 @@ def rcgm_pack_docx(user, body, start, end, lang):
                 [_("Meeting"), _("No."), _("Recommendation"), _("Decision"), _("Decided at")],
                 rows,
                 [Cm(4), Cm(1.2), Cm(12), Cm(3), Cm(4)],
+                lang,
             )
         else:
             document.add_paragraph(_("No recommendation to the RCGM in this period."))
-        document.add_heading(_("2. Commitments and their status"), level=2)
+        document.add_heading(_("Commitments and their status"), level=1)
         if commitments:
             rows = []
             for commitment in commitments:
-                meeting = commitment.meeting
+                status = "" if commitment.in_approved_report else _("Draft report")
                 rows.append(
                     (
-                        f"{localized(meeting, 'title', lang)} ({meeting.start_date.isoformat()})",
+                        _meeting_cell(commitment.meeting),
                         commitment.agreement.ref,
-                        ", ".join(actor.code for actor in commitment.actors.all()),
-                        _text(commitment, "action", lang),
-                        commitment.due or "—",
-                        str(commitment.get_status_display()) + (" · " + _("overdue") if commitment.is_overdue else ""),
+                        ", ".join(documents.actor_name(actor) for actor in commitment.actors.all()),
+                        (*wording.parts(commitment, "action"), status),
+                        documents.due_text(commitment.due_date, commitment.due_period) or "—",
+                        commitment.get_status_display() + (" · " + _("overdue") if commitment.is_overdue else ""),
                     )
                 )
             _table(
                 document,
                 [_("Meeting"), _("No."), _("Actors"), _("Action"), _("Due"), _("Status")],
                 rows,
-                [Cm(4), Cm(1.2), Cm(3), Cm(11), Cm(2), Cm(3)],
+                [Cm(4), Cm(1.2), Cm(3), Cm(11), Cm(2.5), Cm(3)],
+                lang,
             )
         else:
             document.add_paragraph(_("No commitment in this period."))
-        buffer = io.BytesIO()
-        document.save(buffer)
-    return buffer.getvalue()
+        return documents.docx_bytes(document, wording)

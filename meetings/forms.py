@@ -224,6 +224,21 @@ class PackForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=DATE)
     end = forms.DateField(label=_("To"), widget=DATE)
     lang = forms.ChoiceField(label=_("Language"), choices=[("es", _("Spanish")), ("en", _("English"))])
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("docx", "Word (DOCX)"), ("pdf", "PDF")], required=False, widget=forms.RadioSelect
+    )
+    working = forms.BooleanField(
+        label=_("Working copy (includes unapproved content)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+        help_text=_("Adds what reports still in draft hold, each part marked, and the draft mark on every page."),
+    )
+
+    def __init__(self, *args, working_copy=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].initial = "docx"
+        if not working_copy:
+            del self.fields["working"]
 
     def clean(self):
         data = super().clean()

@@ -216,27 +216,48 @@ def commitment_history(user, commitment):
     )
 
 
-def recommendations(user, body, start, end):
-    """Recommendations to the RCGM of a body's meetings in a period (approved reports), with decisions."""
-    return list(
+def recommendations(user, body, start, end, *, working=False):
+    """Recommendations to the RCGM of a body's meetings in a period, with decisions: approved reports only.
+
+    `working` (the TS's working copy) takes each meeting's draft instead where it has one.
+    """
+    rows = list(
         access.restrict(Agreement.objects.select_related("version__meeting", "rcgm_meeting"), user)
         .filter(
             kind="recommends_to_rcgm",
-            version__status=ReportStatus.APPROVED,
+            version__status__in=[ReportStatus.APPROVED, ReportStatus.DRAFT] if working else [ReportStatus.APPROVED],
             version__meeting__body=body,
             version__meeting__start_date__gte=start,
             version__meeting__start_date__lte=end,
         )
-        .order_by("version__meeting__start_date", "position", "sub_position")
+        .order_by("version__meeting__start_date", "version__meeting_id", "position", "sub_position")
     )
+    if working:
+        drafted = {row.version.meeting_id for row in rows if row.version.status == ReportStatus.DRAFT}
+        rows = [r for r in rows if r.version.status == ReportStatus.DRAFT or r.version.meeting_id not in drafted]
+    return rows
 
 
-def pack_commitments(user, body, start, end):
-    """Commitments of a body's meetings in a period, with actors, in report order."""
-    return list(
+def pack_commitments(user, body, start, end, *, working=False):
+    """Commitments of a body's meetings in a period, with actors, in report order: of approved reports only.
+
+    A commitment counts when its source agreement is in its meeting's approved report; `working` (the
+    TS's working copy) adds the others, each with `in_approved_report` False.
+    """
+    in_approved = Exists(
+        Agreement.objects.filter(
+            version__meeting=OuterRef("meeting"), version__status=ReportStatus.APPROVED, key=OuterRef("agreement__key")
+        )
+    )
+    rows = (
         access.restrict(Commitment.objects.for_board(), user)
         .filter(meeting__body=body, meeting__start_date__gte=start, meeting__start_date__lte=end)
-        .order_by("meeting__start_date", "agreement__position", "agreement__sub_position", "position", "pk")
+        .annotate(in_approved_report=in_approved)
+    )
+    if not working:
+        rows = rows.filter(in_approved_report=True)
+    return list(
+        rows.order_by("meeting__start_date", "agreement__position", "agreement__sub_position", "position", "pk")
     )
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("<int:pk>/report/correct/", views.report_correct, name="report_correct"),
     path("<int:pk>/report/agreements/new/", views.agreement_add, name="agreement_add"),
     path("<int:pk>/report.docx", views.report_docx, name="report_docx"),
+    path("<int:pk>/report.pdf", views.report_docx, {"fmt": "pdf"}, name="report_pdf"),
     path("<int:pk>/report/print/", views.report_print, name="report_print"),
     path("reports/<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("reports/<int:pk>/text/", views.report_text, name="report_text"),

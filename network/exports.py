@@ -82,19 +82,34 @@ def csv_response(rows):
     return response
 
 
+# Column widths of the contacts sheet, in characters, in the order of _headers().
+WIDTHS = (18, 30, 30, 22, 24, 10, 18, 18, 30, 18, 18, 18, 12, 12)
+
+
 def xlsx_response(rows):
+    from openpyxl.utils import get_column_letter
+
+    from core.documents import excel_date_format, language_of_active
+
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = _("Contacts")[:31]
     sheet.append(_headers())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    date_format = excel_date_format(language_of_active())
     for row in rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows:
-        sheet.append(_values(row))
+        values = _values(row)
+        values[-2:] = [row.start_date, row.end_date]  # real dates, not text
+        sheet.append(values)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 # Text stays text: never a formula.
                 cell.data_type = "s"
+        for cell in sheet[sheet.max_row][-2:]:
+            cell.number_format = date_format
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import SET_SIGN_IN_EMAIL
-from core import access
+from core import access, documents
 from core.audit import history_for
 from core.forms import add_service_errors
 
@@ -126,7 +127,8 @@ def directory_export(request, fmt):
     rows = queries.directory(request.user, **form.filters())
     if fmt not in exports.FORMATS:
         raise Http404
-    return exports.FORMATS[fmt](rows)
+    with translation.override(documents.language_of(request)):  # one language per document (?lang=es|en)
+        return exports.FORMATS[fmt](rows)
 
 
 def person_detail(request, pk):

@@ -1,9 +1,12 @@
-"""The annual follow-up of the plan as a DOCX report for the RCGM and as an XLSX workbook, in Spanish or English.
+"""The annual follow-up of the plan as a DOCX report for the RCGM (PDF too) and as an XLSX workbook.
 
 Both read `plan.queries` for the requesting user, as the pages do, so the matrix page, the
 report and the workbook show the same values; a missing report is shown as missing ("—" or an
-empty number cell), never as 0. Callers set the language (translation.override) before calling,
-or pass `lang` and let `follow_up_docx`/`follow_up_xlsx` do it.
+empty number cell), never as 0. Only approved reports count, unless the TS asks for a working
+copy (`working=True`): then every report counts, each unapproved one says its status in words,
+and every page carries the draft mark. Each document is in one language (`lang`): statuses,
+scopes and kinds by their labels, countries by their names, dates in the language's format (real
+dates in the workbook).
 """
 
 import decimal
@@ -14,14 +17,14 @@ from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core import access
-from core.office import landscape, office_text, shade, spreadsheet_text
+from core import access, documents
+from core.office import office_text, shade, spreadsheet_text
 
 from . import queries
 from .models import FollowUpLine, FollowUpReport, IndicatorValue, LineStatus, ReportStatus, Scope
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = documents.XLSX_TYPE
+DOCX_TYPE = documents.DOCX_TYPE
 CONTENT_TYPES = {"xlsx": XLSX_TYPE, "docx": DOCX_TYPE}
 MISSING = "—"
 FILLS = {
@@ -45,7 +48,8 @@ class FollowUp:
     outline: list
     matrix: object
     regional_activities: list
-    reports: dict = field(default_factory=dict)  # country id (None: regional) -> approved FollowUpReport
+    working: bool = False
+    reports: dict = field(default_factory=dict)  # country id (None: regional) -> the FollowUpReport that counts
     lines: dict = field(default_factory=dict)  # country id (None: regional) -> [FollowUpLine] in outline order
 
     @property
@@ -55,18 +59,26 @@ class FollowUp:
     def state(self, country_id):
         return self.matrix.states.get(country_id)
 
+    def unapproved(self, country_id):
+        """The status, in words, of a country's report that counts without being approved (working copy)."""
+        report = self.reports.get(country_id)
+        if report is None or report.status == ReportStatus.APPROVED:
+            return ""
+        return documents.unapproved(report.get_status_display())
 
-def follow_up(plan, year, user):
+
+def follow_up(plan, year, user, *, working=False):
     """Read a year's follow-up as `user` may see it: the tree, the matrix and the approved reports' lines."""
+    statuses = queries.EVERY_REPORT if working else queries.APPROVED_ONLY
     nodes = queries.plan_nodes(plan)
-    _roots, outline = queries.plan_tree(plan, year, user, nodes=nodes)
-    matrix = queries.matrix(plan, year, user, nodes=nodes)
+    _roots, outline = queries.plan_tree(plan, year, user, nodes=nodes, statuses=statuses)
+    matrix = queries.matrix(plan, year, user, nodes=nodes, statuses=statuses)
     regional = [item.node for item in outline if item.node.scope == Scope.REGIONAL and item.node.runs_in(year)]
-    data = FollowUp(plan=plan, year=year, outline=outline, matrix=matrix, regional_activities=regional)
-    approved = access.restrict(
-        FollowUpReport.objects.filter(plan=plan, year=year, status=ReportStatus.APPROVED), user, access.VIEW
+    data = FollowUp(plan=plan, year=year, outline=outline, matrix=matrix, regional_activities=regional, working=working)
+    counted = access.restrict(
+        FollowUpReport.objects.filter(plan=plan, year=year, status__in=statuses), user, access.VIEW
     )
-    data.reports = {report.country_id: report for report in approved}
+    data.reports = {report.country_id: report for report in counted}
     lines = (
         FollowUpLine.objects.filter(report_id__in=[report.pk for report in data.reports.values()])
         .select_related("node")
@@ -117,17 +129,18 @@ def report_label(state):
 
 
 def _date(value):
-    """A date-time as a date in the document's language (the active one)."""
-    return formats.date_format(timezone.localtime(value).date(), "DATE_FORMAT") if value else ""
+    """A date or date-time as a date in the document's language (the active one)."""
+    return documents.date_text(value)
 
 
 def _who(country):
     return str(country.name) if country is not None else _("Regional (PPT and TS)")
 
 
-def filename(plan, year, lang, ext):
+def filename(plan, year, lang, ext, *, working=False):
     title = slugify(plan.localized("title", lang))[:60] or "plan"
-    return f"{title}-{year}-{lang}-{timezone.localdate().isoformat()}.{ext}"
+    name = f"{title}-{year}-{lang}-{timezone.localdate().isoformat()}.{ext}"
+    return documents.draft_filename(name, lang) if working else name
 
 
 # ---- DOCX ----------------------------------------------------------------------------------
@@ -160,31 +173,38 @@ def _row(table, values):
     return cells
 
 
-def follow_up_docx(plan, year, user, lang):
+def follow_up_docx(plan, year, user, lang, *, working=False):
     """Return the annual follow-up report (DOCX bytes) for the RCGM, as `user` may see it."""
-    from docx import Document
     from docx.shared import Cm, Pt
 
+    wording = documents.Wording(lang)
     with translation.override(lang):
-        data = follow_up(plan, year, user)
-        document = Document()
-        style = document.styles["Normal"]
-        style.font.name = "Calibri"
-        style.font.size = Pt(10)
-        landscape(document.sections[0])
+        data = follow_up(plan, year, user, working=working)
+        title, title_mark = wording.parts(plan, "title")
+        body = plan.body.localized("name", lang)
+        document = documents.official_docx(
+            lang=lang,
+            title=office_text(title),
+            header_name=office_text(body),
+            author=office_text(body),
+            draft=working,
+            landscape=True,
+            subject=_("Annual follow-up report %(year)s") % {"year": year},
+        )
+        document.styles["Normal"].font.size = Pt(10)
 
         # Cover
-        document.add_heading(office_text(plan.localized("title", lang)), level=0)
+        documents.marked_run(document.add_heading(level=0), office_text(title), title_mark, lang)
         facts = document.add_paragraph()
         facts.add_run(_("Annual follow-up report %(year)s") % {"year": year}).bold = True
         facts.add_run("\n" + _("Body") + ": ").bold = True
-        facts.add_run(office_text(plan.body.localized("name", lang)))
+        facts.add_run(office_text(body))
         facts.add_run("\n" + _("Plan period") + ": ").bold = True
         facts.add_run(f"{plan.start_year}–{plan.end_year}")
         facts.add_run("\n" + _("Reports due") + ": ").bold = True
-        facts.add_run(plan.due_date(year).isoformat())
+        facts.add_run(_date(plan.due_date(year)))
         facts.add_run("\n" + _("Produced") + ": ").bold = True
-        facts.add_run(timezone.localdate().isoformat())
+        facts.add_run(_date(timezone.localdate()))
 
         # Summary
         document.add_heading(_("Summary"), level=1)
@@ -207,7 +227,7 @@ def follow_up_docx(plan, year, user, lang):
             report = state.report if state else None
             note = ""
             if state and state.overdue:
-                note = _("Overdue since %(date)s") % {"date": state.since.isoformat()}
+                note = _("Overdue since %(date)s") % {"date": _date(state.since)}
             _row(
                 table,
                 [
@@ -221,19 +241,22 @@ def follow_up_docx(plan, year, user, lang):
 
         # The plan tree
         document.add_heading(_("The plan and its progress in %(year)s") % {"year": year}, level=1)
-        document.add_paragraph(
-            _(
+        if working:
+            explanation = _(
+                "Each node's progress is the mean of its children's (weighted when the TS gives weights). "
+                "In this working copy it counts every report, approved or not."
+            )
+        else:
+            explanation = _(
                 "Each node's progress is the mean of its children's (weighted when the TS gives weights), "
                 "from the approved reports only. A dash means that no approved report counts for it yet."
             )
-        ).runs[0].italic = True
+        document.add_paragraph(explanation).runs[0].italic = True
         table = _table(document, [_("Code"), _("Node"), _("Scope"), _("Progress")])
         for item in data.outline:
             node = item.node
-            cells = _row(
-                table,
-                [node.code, node.localized("title", lang), node.get_scope_display(), percent(item.percent)],
-            )
+            node_title = wording.text(node, "title")
+            cells = _row(table, [node.code, node_title, node.get_scope_display(), percent(item.percent)])
             cells[1].paragraphs[0].paragraph_format.left_indent = Cm(0.4 * item.depth)
             if not node.scope:
                 for cell in cells:
@@ -250,12 +273,12 @@ def follow_up_docx(plan, year, user, lang):
             )
         ).runs[0].italic = True
         if data.matrix.activities:
-            header = [_("Code"), _("Activity"), *[str(c.name) for c in data.countries], _("Average")]
-            table = _table(document, header)
+            countries = [f"{c.name} {data.unapproved(c.pk)}".strip() for c in data.countries]
+            table = _table(document, [_("Code"), _("Activity"), *countries, _("Average")])
             for node, cells, average in data.matrix.rows():
                 row = _row(
                     table,
-                    [node.code, node.localized("title", lang), *[cell_text(cell) for cell in cells], percent(average)],
+                    [node.code, wording.text(node, "title"), *[cell_text(cell) for cell in cells], percent(average)],
                 )
                 for index, cell in enumerate(cells, start=2):
                     if cell is not None:
@@ -269,13 +292,17 @@ def follow_up_docx(plan, year, user, lang):
         document.add_heading(_("Regional activities"), level=1)
         regional = {line.node_id: line for line in data.lines.get(None, [])}
         report = data.reports.get(None)
-        if report is not None:
+        if report is not None and report.status == ReportStatus.APPROVED:
             document.add_paragraph(
                 _("The regional report of the PPT and the TS, approved on %(date)s.")
                 % {"date": _date(report.approved_at)}
             )
         else:
-            document.add_paragraph(_("The regional report for %(year)s is not approved yet.") % {"year": year})
+            paragraph = document.add_paragraph(
+                _("The regional report for %(year)s is not approved yet.") % {"year": year}
+            )
+            if report is not None:
+                documents.unapproved_run(paragraph, report.get_status_display())
         if data.regional_activities:
             table = _table(document, [_("Code"), _("Activity"), _("Status"), _("Progress"), _("Narrative")])
             for node in data.regional_activities:
@@ -284,7 +311,7 @@ def follow_up_docx(plan, year, user, lang):
                     table,
                     [
                         node.code,
-                        node.localized("title", lang),
+                        wording.text(node, "title"),
                         status_label(line.status) if line else MISSING,
                         percent(line.progress) if line else MISSING,
                         line.narrative if line else "",
@@ -297,7 +324,7 @@ def follow_up_docx(plan, year, user, lang):
         # Country narratives
         document.add_heading(_("Country reports"), level=1)
         for country in data.countries:
-            document.add_heading(str(country.name), level=2)
+            heading = document.add_heading(str(country.name), level=2)
             report = data.reports.get(country.pk)
             if report is None:
                 state = data.state(country.pk)
@@ -309,10 +336,13 @@ def follow_up_docx(plan, year, user, lang):
                         % {"year": year, "status": report_label(state).lower()}
                     )
                 continue
-            document.add_paragraph(_("Approved on %(date)s.") % {"date": _date(report.approved_at)})
+            if report.status == ReportStatus.APPROVED:
+                document.add_paragraph(_("Approved on %(date)s.") % {"date": _date(report.approved_at)})
+            else:
+                documents.unapproved_run(heading, report.get_status_display())
             for line in data.lines.get(country.pk, []):
                 paragraph = document.add_paragraph(style="List Bullet")
-                paragraph.add_run(office_text(f"{line.node.code} {line.node.localized('title', lang)}")).bold = True
+                paragraph.add_run(office_text(f"{line.node.code} {wording.text(line.node, 'title')}")).bold = True
                 paragraph.add_run(f" — {cell_text((line.status, line.progress))}")
                 if line.narrative:
                     document.add_paragraph(office_text(line.narrative)).paragraph_format.left_indent = Cm(0.6)
@@ -322,9 +352,7 @@ def follow_up_docx(plan, year, user, lang):
                         text += f" ({evidence.link})"
                     document.add_paragraph(office_text(text)).paragraph_format.left_indent = Cm(0.6)
 
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return buffer.getvalue()
+        return documents.docx_bytes(document, wording)
 
 
 # ---- XLSX ----------------------------------------------------------------------------------
@@ -338,14 +366,15 @@ def _progress_number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def follow_up_xlsx(plan, year, user, lang):
+def follow_up_xlsx(plan, year, user, lang, *, working=False):
     """Return the follow-up workbook (XLSX bytes): matrix (progress, statuses), tree, reports, values, indicators."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
+    wording = documents.Wording(lang)
     with translation.override(lang):
-        data = follow_up(plan, year, user)
+        data = follow_up(plan, year, user, working=working)
         book = Workbook(write_only=True)
         bold = Font(bold=True)
         fills = {status: PatternFill("solid", fgColor=colour) for status, colour in FILLS.items()}
@@ -359,32 +388,38 @@ def follow_up_xlsx(plan, year, user, lang):
         def header(sheet, values):
             sheet.append([cell(sheet, value, font=bold) for value in values])
 
+        def sheet_for(title, widths):
+            return documents.new_sheet(book, title, lang=lang, draft=working, widths=widths)
+
+        top = documents.first_data_row(working)  # the row headers start on
         countries = data.countries
-        names = [_("Code"), _("Activity"), *[str(c.name) for c in countries], _("Average")]
+        names = [_("Code"), _("Activity"), *[f"{c.name} {data.unapproved(c.pk)}".strip() for c in countries]]
+        names.append(_("Average"))
         codes = ["", "", *[c.code.code for c in countries], ""]
+        widths = [10, 50, *([16] * len(countries)), 12]
 
         # Matrix: progress numbers (an empty cell is a missing report or a line that does not apply).
-        sheet = book.create_sheet(_("Matrix")[:31])
-        sheet.freeze_panes = "C3"
+        sheet = sheet_for(_("Matrix"), widths)
+        sheet.freeze_panes = f"C{top + 2}"
         header(sheet, names)
         header(sheet, codes)
         for node, cells, average in data.matrix.rows():
             sheet.append(
                 [
                     node.code,
-                    cell(sheet, node.localized("title", lang)),
+                    cell(sheet, wording.text(node, "title")),
                     *[_progress_number(c[1]) if c else None for c in cells],
                     _progress_number(average),
                 ]
             )
 
         # Statuses: the same cells, with each status's label ("—" for no approved report).
-        sheet = book.create_sheet(_("Statuses")[:31])
-        sheet.freeze_panes = "C3"
+        sheet = sheet_for(_("Statuses"), widths[:-1])
+        sheet.freeze_panes = f"C{top + 2}"
         header(sheet, names[:-1])
         header(sheet, codes[:-1])
         for node, cells, _average in data.matrix.rows():
-            row = [node.code, cell(sheet, node.localized("title", lang))]
+            row = [node.code, cell(sheet, wording.text(node, "title"))]
             for item in cells:
                 if item is None:
                     row.append(MISSING)
@@ -393,8 +428,8 @@ def follow_up_xlsx(plan, year, user, lang):
             sheet.append(row)
 
         # Tree: each node's progress for the year.
-        sheet = book.create_sheet(_("Tree")[:31])
-        sheet.freeze_panes = "A2"
+        sheet = sheet_for(_("Tree"), [10, 10, 8, 60, 14, 10, 12])
+        sheet.freeze_panes = f"A{top + 1}"
         header(sheet, [_("Code"), _("Parent"), _("Level"), _("Title"), _("Scope"), _("Weight"), _("Progress")])
         codes_by_pk = {item.node.pk: item.node.code for item in data.outline}
         for item in data.outline:
@@ -404,42 +439,40 @@ def follow_up_xlsx(plan, year, user, lang):
                     node.code,
                     codes_by_pk.get(node.parent_id, ""),
                     item.depth + 1,
-                    cell(sheet, node.localized("title", lang)),
-                    node.scope,
+                    cell(sheet, wording.text(node, "title")),
+                    node.get_scope_display(),
                     float(node.weight),
                     _progress_number(item.progress),
                 ]
             )
 
         # Reports: where each report of the year stands.
-        sheet = book.create_sheet(_("Reports")[:31])
-        sheet.freeze_panes = "A2"
-        header(sheet, [_("Country"), _("ISO code"), _("Status"), _("Report"), _("Submitted"), _("Approved")])
+        sheet = sheet_for(_("Reports"), [30, 10, 30, 14, 14])
+        sheet.freeze_panes = f"A{top + 1}"
+        header(sheet, [_("Country"), _("ISO code"), _("Report"), _("Submitted"), _("Approved")])
         for country in [None, *countries]:
             state = data.state(getattr(country, "pk", None))
             report = state.report if state else None
             sheet.append(
                 [
                     _who(country),
-                    country.code.code if country else "regional",
-                    state.status if state else "missing",
+                    country.code.code if country else "",
                     report_label(state),
-                    _date(report.submitted_at) if report else "",
-                    _date(report.approved_at) if report else "",
+                    documents.date_cell(sheet, report.submitted_at if report else None, lang),
+                    documents.date_cell(sheet, report.approved_at if report else None, lang),
                 ]
             )
 
-        # Values: every approved line the reader may see, every year.
-        sheet = book.create_sheet(_("Values")[:31])
-        sheet.freeze_panes = "A2"
+        # Values: every line the reader may see of the reports that count, every year.
+        sheet = sheet_for(_("Values"), [8, 30, 12, 50, 16, 10, 60])
+        sheet.freeze_panes = f"A{top + 1}"
         header(
             sheet,
             [_("Year"), _("Country"), _("Activity code"), _("Activity"), _("Status"), _("Progress"), _("Narrative")],
         )
-        approved = access.restrict(
-            FollowUpReport.objects.filter(plan=plan, status=ReportStatus.APPROVED), user, access.VIEW
-        )
-        lines = FollowUpLine.objects.filter(report__in=approved).select_related("node", "report__country")
+        statuses = queries.EVERY_REPORT if working else queries.APPROVED_ONLY
+        counted = access.restrict(FollowUpReport.objects.filter(plan=plan, status__in=statuses), user, access.VIEW)
+        lines = FollowUpLine.objects.filter(report__in=counted).select_related("node", "report__country")
         lines = sorted(
             lines,
             key=lambda line: (
@@ -450,13 +483,16 @@ def follow_up_xlsx(plan, year, user, lang):
             ),
         )
         for line in lines:
+            who = _who(line.report.country)
+            if line.report.status != ReportStatus.APPROVED:
+                who = f"{who} {documents.unapproved(line.report.get_status_display())}"
             sheet.append(
                 [
                     line.report.year,
-                    line.report.country.code.code if line.report.country_id else "regional",
+                    who,
                     line.node.code,
-                    cell(sheet, line.node.localized("title", lang)),
-                    line.status,
+                    cell(sheet, wording.text(line.node, "title")),
+                    status_label(line.status),
                     line.progress,
                     cell(sheet, line.narrative),
                 ]
@@ -465,8 +501,8 @@ def follow_up_xlsx(plan, year, user, lang):
         # Indicators: every entry, superseded ones included; the last entry of its kind, year and country counts.
         # Who entered a value is shown to network members only.
         members = access.principal_for(user).is_member
-        sheet = book.create_sheet(_("Indicators")[:31])
-        sheet.freeze_panes = "A2"
+        sheet = sheet_for(_("Indicators"), [10, 40, 12, 10, 8, 30, 12, 40, 24, 18, 10])
+        sheet.freeze_panes = f"A{top + 1}"
         header(
             sheet,
             [
@@ -506,27 +542,38 @@ def follow_up_xlsx(plan, year, user, lang):
         latest = {}
         for value in values:
             latest[(value.indicator_id, value.kind, value.year, value.country_id)] = value.pk
+        entered_format = documents.excel_date_format(lang) + " hh:mm"
         for value in values:
             current = latest[(value.indicator_id, value.kind, value.year, value.country_id)] == value.pk
+            entered = WriteOnlyCell(sheet, value=timezone.localtime(value.entered_at).replace(tzinfo=None))
+            entered.number_format = entered_format
             sheet.append(
                 [
                     value.indicator.node.code,
-                    cell(sheet, value.indicator.localized("name", lang)),
+                    cell(sheet, wording.text(value.indicator, "name")),
                     cell(sheet, value.indicator.unit),
-                    value.kind,
+                    value.get_kind_display(),
                     value.year,
-                    value.country.code.code if value.country_id else "regional",
+                    _who(value.country),
                     float(value.value),
                     cell(sheet, value.note),
                     cell(sheet, value.entered_by.get_full_name() if value.entered_by_id and members else ""),
-                    timezone.localtime(value.entered_at).replace(tzinfo=None),
+                    entered,
                     _("yes") if current else "",
                 ]
             )
+        if wording.untranslated:
+            sheet = sheet_for(_("Notes"), [100])
+            sheet.append([wording.closing_note()])
 
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()
 
 
-FORMATS = {"docx": follow_up_docx, "xlsx": follow_up_xlsx}
+def follow_up_pdf(plan, year, user, lang, *, working=False):
+    """The DOCX report's bytes; the view converts them to PDF."""
+    return follow_up_docx(plan, year, user, lang, working=working)
+
+
+FORMATS = {"docx": follow_up_docx, "xlsx": follow_up_xlsx, "pdf": follow_up_pdf}

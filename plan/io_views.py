@@ -9,17 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import access
+from core import access, documents
 from core.uploads import SafeFileField
 
 from . import exports, tree_io
 from .models import Approach, Plan
-
-LANGUAGES = ("es", "en")
 
 
 class TreeImportForm(forms.Form):
@@ -44,15 +41,20 @@ def _attachment(content, content_type, filename):
 
 
 def export(request, pk, year, fmt):
-    """The year's follow-up report (DOCX) or workbook (XLSX), in ?lang=es|en (default: the reader's)."""
+    """The year's follow-up report (DOCX or PDF) or workbook (XLSX), in ?lang=es|en (default: the reader's).
+
+    Approved reports only; the TS may ask for a working copy (?working=1) that counts every report.
+    """
     plan = _plan(request, pk)
     if fmt not in exports.FORMATS or not plan.covers(year):
         raise Http404
-    lang = request.GET.get("lang")
-    lang = lang if lang in LANGUAGES else (translation.get_language() or "es")[:2]
-    lang = lang if lang in LANGUAGES else "es"
-    content = exports.FORMATS[fmt](plan, year, request.user, lang)
-    return _attachment(content, exports.CONTENT_TYPES[fmt], exports.filename(plan, year, lang, fmt))
+    lang = documents.language_of(request)
+    working = documents.working_copy(request)
+    content = exports.FORMATS[fmt](plan, year, request.user, lang, working=working)
+    name = exports.filename(plan, year, lang, "xlsx" if fmt == "xlsx" else "docx", working=working)
+    if fmt == "xlsx":
+        return documents.attachment(content, name)
+    return documents.docx_or_pdf(request, content, name, fmt)
 
 
 def tree_export(request, pk, fmt):

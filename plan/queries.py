@@ -39,10 +39,18 @@ def default_year(plan, user):
     return max(plan.start_year, min(plan.end_year, timezone.localdate().year))
 
 
-def approved_lines(plan, year, user, country_id=None):
-    """(node id, country id or None, status, progress) of the approved reports of a year that `user` may see."""
+APPROVED_ONLY = (ReportStatus.APPROVED,)
+# A working copy of the follow-up documents (the TS) counts every report, whatever its step.
+EVERY_REPORT = tuple(ReportStatus.values)
+
+
+def approved_lines(plan, year, user, country_id=None, statuses=APPROVED_ONLY):
+    """(node id, country id or None, status, progress) of the approved reports of a year that `user` may see.
+
+    `statuses` widens it (a working copy: every report, approved or not).
+    """
     reports = access.restrict(
-        FollowUpReport.objects.filter(plan=plan, year=year, status=ReportStatus.APPROVED), user, access.VIEW
+        FollowUpReport.objects.filter(plan=plan, year=year, status__in=statuses), user, access.VIEW
     )
     if country_id is not None:
         reports = reports.filter(country_id=country_id)
@@ -65,14 +73,14 @@ def plan_nodes(plan):
     return list(Node.objects.filter(plan=plan).select_related("responsible_organization").order_by("position", "pk"))
 
 
-def plan_tree(plan, year, user, country_id=None, nodes=None):
+def plan_tree(plan, year, user, country_id=None, nodes=None, statuses=APPROVED_ONLY):
     """The plan's tree with each node's progress for `year` (for one country's reports when given).
 
     Return (roots, outline): the roots, and every TreeNode in outline order.
     """
     nodes = plan_nodes(plan) if nodes is None else nodes
     roots = build_tree(nodes)
-    roll_up(roots, activity_values(approved_lines(plan, year, user, country_id)))
+    roll_up(roots, activity_values(approved_lines(plan, year, user, country_id, statuses)))
     return roots, list(walk(roots))
 
 
@@ -159,12 +167,12 @@ def report_states(plan, year, user, countries):
     return states
 
 
-def matrix(plan, year, user, countries=None, nodes=None):
+def matrix(plan, year, user, countries=None, nodes=None, statuses=APPROVED_ONLY):
     """The matrix of a year: approved national lines only (a missing report is missing, never 0)."""
     countries = member_countries() if countries is None else countries
     nodes = plan_nodes(plan) if nodes is None else nodes
     activities = [n for n in _outline(nodes) if n.scope == Scope.NATIONAL and n.runs_in(year)]
-    lines = approved_lines(plan, year, user)
+    lines = approved_lines(plan, year, user, statuses=statuses)
     result = Matrix(plan=plan, year=year, countries=countries, activities=activities)
     for node_id, country_id, status, progress in lines:
         if country_id is not None:

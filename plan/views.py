@@ -110,6 +110,7 @@ def export_links(request, plan, year=None):
     if year is not None:
         links["docx"] = _url("plan:export", plan.pk, year, "docx")
         links["xlsx"] = _url("plan:export", plan.pk, year, "xlsx")
+        links["pdf"] = _url("plan:export", plan.pk, year, "pdf")
     return links
 
 

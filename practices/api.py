@@ -854,17 +854,10 @@ def call_compilation(request, call_id: int, lang: str = Query("es", max_length=5
 
 
 def compiled_response(request, records, lang, *, title):
-    """Return the DOCX of these records as the caller may see them (published version, else working copy)."""
-    contents = []
-    for record in records:
-        content, _view = queries.shown(request.user, record)
-        contents.append(content)
-    resource_ids = {pk for content in contents for pk in content.resource_ids}
-    resources = {r.pk: r for r in queries.visible_resources(request.user, sorted(resource_ids))}
-    show_contacts = access.principal_for(request.user).is_member
-    data = compile_module.build(contents, lang=lang, title=title, show_contacts=show_contacts, resources=resources)
+    """Return the DOCX of these records' published versions, as the caller may see them."""
+    data, name = compile_module.compiled(request.user, records, lang=lang, title=title)
     response = HttpResponse(data, content_type=compile_module.DOCX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="{compile_module.file_name(title, lang)}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

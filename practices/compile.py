@@ -5,9 +5,6 @@ its cached entries already list every chapter, each with a PAGEREF to the chapte
 and one chapter per practice following the repository's template.
 """
 
-import io
-
-import docx
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,8 +12,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
+from core import documents
 from core.i18n import localized
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -95,9 +93,12 @@ def _toc_style(document):
     return style
 
 
-def _paragraphs(document, text, style=None):
-    for block in [part.strip() for part in (text or "").replace("\r\n", "\n").split("\n") if part.strip()]:
-        document.add_paragraph(block, style=style)
+def _paragraphs(document, text, style=None, mark="", lang="es"):
+    """One paragraph per line; the untranslated mark, if any, ends the last one."""
+    blocks = [part.strip() for part in (text or "").replace("\r\n", "\n").split("\n") if part.strip()]
+    for index, block in enumerate(blocks):
+        paragraph = document.add_paragraph(style=style)
+        documents.marked_run(paragraph, block, mark if index == len(blocks) - 1 else "", lang)
 
 
 def _text_in(content, field, lang):
@@ -113,15 +114,22 @@ def chapter_title(content, lang):
     return localized(content, "title", lang) or "—"
 
 
-def build(contents, *, lang, title, subtitle="", show_contacts=False, resources=None):
-    """Return the DOCX bytes of a compilation of `contents` (practice contents, in order)."""
+def build(contents, *, lang, title, subtitle="", show_contacts=False, resources=None, working=False):
+    """Return the DOCX bytes of a compilation of `contents` (practice contents, in order).
+
+    A working copy (`working`, the TS) may hold contents not published yet: each one has a
+    `status_label` (its status in words) and every page carries the draft mark.
+    """
     resources = resources or {}
+    wording = documents.Wording(lang)
     with translation.override(lang):
-        document = docx.Document()
-        for section in document.sections:
-            section.left_margin = section.right_margin = Cm(2.5)
-        document.core_properties.title = title
-        document.core_properties.language = lang
+        document = documents.official_docx(
+            lang=lang,
+            title=title,
+            header_name=documents.network_name(lang),
+            draft=working,
+            subject=_("Compilation of practices"),
+        )
         _update_fields_on_open(document)
         toc_style = _toc_style(document)
 
@@ -144,7 +152,7 @@ def build(contents, *, lang, title, subtitle="", show_contacts=False, resources=
 
         # Table of contents: a TOC field whose cached result already lists the chapters.
         document.add_paragraph(_("Contents"), style="TOC Heading")
-        entries = [(index, chapter_title(content, lang)) for index, content in enumerate(contents, start=1)]
+        entries = [(index, wording.text(content, "title") or "—") for index, content in enumerate(contents, start=1)]
         if entries:
             first = document.add_paragraph(style=toc_style)
             _field_begin(first, 'TOC \\o "1-1" \\h \\z \\u')
@@ -161,18 +169,17 @@ def build(contents, *, lang, title, subtitle="", show_contacts=False, resources=
         labels = _section_labels()
         for index, content in enumerate(contents, start=1):
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            heading = document.add_heading(f"{index}. {chapter_title(content, lang)}", level=1)
+            heading = document.add_heading(f"{index}. {wording.text(content, 'title') or '—'}", level=1)
             _bookmark(heading, f"_Toc_practice_{index}", index)
+            if getattr(content, "status_label", ""):
+                documents.unapproved_run(heading, str(content.status_label))
             _facts(document, content, lang)
             for field, _english in SECTIONS:
-                text, text_lang = _text_in(content, field, lang)
+                text, mark = wording.parts(content, field)
                 if not text:
                     continue
                 document.add_heading(str(labels[field]), level=2)
-                if text_lang != lang:
-                    note = document.add_paragraph()
-                    note.add_run(_("(Text available only in the other language.)")).italic = True
-                _paragraphs(document, text)
+                _paragraphs(document, text, mark=mark, lang=lang)
             if show_contacts and (content.contact_name or content.contact_email):
                 document.add_heading(_("Contact"), level=2)
                 _paragraphs(
@@ -183,13 +190,11 @@ def build(contents, *, lang, title, subtitle="", show_contacts=False, resources=
             if attached:
                 document.add_heading(_("Attached resources"), level=2)
                 for resource in attached:
-                    line = localized(resource, "title", lang)
+                    line = wording.text(resource, "title")
                     if resource.url:
                         line += f" — {resource.url}"
                     document.add_paragraph(line, style="List Bullet")
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return buffer.getvalue()
+        return documents.docx_bytes(document, wording)
 
 
 def _field_begin(paragraph, instruction):
@@ -255,3 +260,48 @@ def file_name(title, lang):
     from core.uploads import safe_name
 
     return safe_name(f"{title}-{lang}", "docx")
+
+
+def contents_for(records, *, working=False):
+    """The contents a compiled document holds: each record's published version, in order.
+
+    A working copy (the TS) takes each record's working copy instead, with `status_label` saying,
+    in words, where one not published stands; records never published are left out otherwise.
+    """
+    from . import content as content_module
+    from .models import Status
+
+    chosen = []
+    for record in records:
+        if working:
+            content = content_module.working(record)
+            # The label stays lazy: it is worded in the document's language when the chapter is written.
+            content.status_label = "" if record.status == Status.PUBLISHED else Status(record.status).label
+        else:
+            content = content_module.published(record)
+            if content is None:
+                continue
+            content.status_label = ""
+        chosen.append(content)
+    return chosen
+
+
+def compiled(user, records, *, lang, title, working=False):
+    """Return (DOCX bytes, file name) of the compiled document of `records` as `user` may read it."""
+    from core import access
+
+    from . import queries
+
+    contents = contents_for(records, working=working)
+    resource_ids = sorted({pk for content in contents for pk in content.resource_ids})
+    resources = {r.pk: r for r in queries.visible_resources(user, resource_ids)}
+    data = build(
+        contents,
+        lang=lang,
+        title=title,
+        show_contacts=access.principal_for(user).is_member,
+        resources=resources,
+        working=working,
+    )
+    name = file_name(title, lang)
+    return data, documents.draft_filename(name, lang) if working else name

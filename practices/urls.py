@@ -25,7 +25,14 @@ urlpatterns = [
     path("calls/new/", views.call_create, name="call_create"),
     path("calls/<int:pk>/", views.call_detail, name="call"),
     path("calls/<int:pk>/compilation.docx", views.call_compilation, name="call_compilation"),
+    path("calls/<int:pk>/compilation.pdf", views.call_compilation, {"fmt": "pdf"}, name="call_compilation_pdf"),
     path("compilations/new/", views.compilation_create, name="compilation_create"),
     path("compilations/<int:pk>/", views.compilation_detail, name="compilation"),
     path("compilations/<int:pk>/document.docx", views.compilation_document, name="compilation_document"),
+    path(
+        "compilations/<int:pk>/document.pdf",
+        views.compilation_document,
+        {"fmt": "pdf"},
+        name="compilation_document_pdf",
+    ),
 ]

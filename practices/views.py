@@ -5,13 +5,13 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.models import AuditEntry
@@ -376,32 +376,18 @@ def call_create(request):
     return render(request, "practices/call_form.html", {"form": form})
 
 
-def _language(request):
-    lang = request.GET.get("lang", "es")
-    return lang if lang in ("es", "en") else "es"
+def _docx(request, records, title, fmt="docx"):
+    """The compiled document (DOCX or PDF): published versions only, unless the TS asks for a working copy."""
+    lang = documents.language_of(request, "es")
+    working = documents.working_copy(request)
+    data, name = compile_module.compiled(request.user, records, lang=lang, title=title(lang), working=working)
+    return documents.docx_or_pdf(request, data, name, fmt)
 
 
-def _docx(request, records, title):
-    lang = _language(request)
-    contents = [queries.shown(request.user, record)[0] for record in records]
-    resource_ids = sorted({pk for content in contents for pk in content.resource_ids})
-    resources = {r.pk: r for r in queries.visible_resources(request.user, resource_ids)}
-    data = compile_module.build(
-        contents,
-        lang=lang,
-        title=title(lang),
-        show_contacts=access.principal_for(request.user).is_member,
-        resources=resources,
-    )
-    response = HttpResponse(data, content_type=compile_module.DOCX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="{compile_module.file_name(title(lang), lang)}"'
-    return response
-
-
-def call_compilation(request, pk):
-    """The call's answers that the reader may see, as one DOCX."""
+def call_compilation(request, pk, fmt="docx"):
+    """The call's published answers that the reader may see, as one DOCX (or PDF)."""
     call = get_object_or_404(Call, pk=queries.valid_id(pk))
-    return _docx(request, queries.call_answers(request.user, call), lambda lang: call.localized("title", lang))
+    return _docx(request, queries.call_answers(request.user, call), lambda lang: call.localized("title", lang), fmt)
 
 
 # ---- compilations -----------------------------------------------------------------------------------
@@ -447,8 +433,8 @@ def compilation_detail(request, pk):
 
 
 @login_required
-def compilation_document(request, pk):
+def compilation_document(request, pk, fmt="docx"):
     compilation = get_object_or_404(Compilation, pk=queries.valid_id(pk))
     access.require(request.user, access.VIEW, compilation)
     records = _compilation_records(request.user, compilation)
-    return _docx(request, records, lambda lang: compilation.localized("title", lang))
+    return _docx(request, records, lambda lang: compilation.localized("title", lang), fmt)

@@ -55,7 +55,8 @@ class RemindersTest(TestCase):
         self.assertEqual(self.run_on(self.deadline - datetime.timedelta(days=8)), [])
         week = self.run_on(self.deadline - datetime.timedelta(days=7))
         self.assertEqual([to for to, _s in week], gt)
-        self.assertIn("Reply due within a week: Call for practices", week[0][1])
+        self.assertIn("Reply due within a week: CRM/ST/", week[0][1])
+        self.assertIn(" · Call for practices", week[0][1])
         self.assertEqual(self.run_on(self.deadline - datetime.timedelta(days=7)), [])  # the same day again
         self.assertEqual(self.run_on(self.deadline - datetime.timedelta(days=6)), [])  # and the day after
         day = self.run_on(self.deadline - datetime.timedelta(days=1))

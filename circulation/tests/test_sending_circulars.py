@@ -46,8 +46,10 @@ class SendingCircularsTest(TestCase):
         self.assertEqual(people, {self.n.gt_person.pk, self.n.gt_alt_person.pk, self.n.hn_person.pk})
         by_to = {m.to[0]: m for m in mail.outbox}
         self.assertEqual(set(by_to), {"gt@example.org", "gt.alt@example.org", "hn@example.org"})
-        self.assertIn("New circular: Information note", by_to["gt@example.org"].subject)
-        self.assertIn("Nueva circular: Nota informativa", by_to["hn@example.org"].subject)
+        circular.refresh_from_db()
+        self.assertEqual(circular.reference, f"CRM/ST/{circular.sent_at.year}/001")
+        self.assertIn(f"New circular: {circular.reference} · Information note", by_to["gt@example.org"].subject)
+        self.assertIn(f"Nueva circular: {circular.reference} · Nota informativa", by_to["hn@example.org"].subject)
         self.assertIn(f"/circulars/{circular.pk}/", by_to["gt@example.org"].body)
         self.assertEqual(OutboundEmail.objects.filter(state="sent").count(), 3)
         self.assertEqual(Notification.objects.filter(kind="circular_received").count(), 3)

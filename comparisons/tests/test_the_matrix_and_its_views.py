@@ -185,4 +185,4 @@ class WhoSeesAnAnalysisTest(TestCase):
         url = reverse("comparisons:export", args=[self.a.analysis.pk, 1, "xlsx"])
         self.assertEqual(self.client.get(url).status_code, 403)
         self.assertEqual(signed_in(self.n.gt_officer).get(url).status_code, 200)
-        self.assertEqual(signed_in(self.n.gt_officer).get(url.replace("xlsx", "pdf")).status_code, 404)
+        self.assertEqual(signed_in(self.n.gt_officer).get(url.replace("xlsx", "odt")).status_code, 404)

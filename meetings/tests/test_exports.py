@@ -32,6 +32,13 @@ def paragraphs(content):
     return [p.text for p in docx.Document(io.BytesIO(content)).paragraphs if p.text.strip()]
 
 
+def as_read(content):
+    """The paragraphs as a reader sees them: Word's numbers ("1.", "a)") in front, as our importer reads them."""
+    from meetings.importer.reading import docx_paragraphs
+
+    return docx_paragraphs(content)
+
+
 class ReportDocxTest(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -63,7 +70,7 @@ class ReportDocxTest(TestCase):
 
     def test_the_layout_is_the_seed_reports(self):
         seed = [clean_paragraph(line) for line in seed_text("en").splitlines() if clean_paragraph(line)]
-        exported = [clean_paragraph(p) for p in paragraphs(self.export("en"))]
+        exported = [clean_paragraph(p) for p in as_read(self.export("en"))]
         # Title block: meeting of the body, report of the body, the title, the date — as in the seed.
         self.assertEqual(exported[:4], seed[:4])
         # Participants paragraph and submission line.
@@ -78,24 +85,33 @@ class ReportDocxTest(TestCase):
         title = document.paragraphs[0]
         self.assertTrue(all(run.bold for run in title.runs))
         self.assertEqual(title.alignment, 1)  # centred
-        item = next(p for p in document.paragraphs if p.text.startswith("a)"))
-        number = next(p for p in document.paragraphs if p.text.startswith("1."))
-        self.assertGreater(item.paragraph_format.left_indent, number.paragraph_format.left_indent)
+        # The numbers are Word's own: a numbering definition, "1." at level 0 and "a)" at level 1.
+        numbered = [p for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None]
+        self.assertEqual(len(numbered), len(seed_labels))
+        self.assertFalse(any(p.text[:3].strip() in ("1.", "2.", "a)") for p in numbered))
+        levels = [p._p.pPr.numPr.ilvl.val for p in numbered]
+        self.assertEqual(levels[:3], [0, 0, 1])
 
     def test_the_spanish_layout(self):
-        exported = paragraphs(self.export("es"))
+        exported = as_read(self.export("es"))
         network = "RED DE FUNCIONARIOS DE ENLACE PARA LA PROTECCIÓN DE NIÑAS, NIÑOS Y ADOLESCENTES MIGRANTES"
         self.assertEqual(
             exported[:4],
             [f"REUNIÓN DE LA {network}", f"INFORME DE LA {network}", "I Reunión Virtual", "15 de noviembre de 2017"],
         )
-        self.assertTrue(exported[6].startswith("1.\tAgradecer a las delegaciones"))
+        self.assertTrue(exported[6].startswith("1. Agradecer a las delegaciones"))
 
     def test_a_missing_translation_says_so(self):
         draft = services.start_correction(self.meeting, acting_user=self.n.ts)
         services.add_agreement(draft, acting_user=self.n.ts, kind="thanks", text_en="To thank Belize.")
         content = exports.report_docx(self.meeting, draft, "es")
-        self.assertIn("9.\tTo thank Belize. [sin traducción todavía]", paragraphs(content))
+        read = as_read(content)
+        self.assertIn("9. To thank Belize. (solo en inglés)", read)
+        # Said once more at the end: how many texts have no translation.
+        self.assertEqual(
+            read[-1],
+            "1 texto aún no tiene traducción: aparece en el idioma en que se escribió, marcado (solo en inglés).",
+        )
 
     def test_the_export_command(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -85,6 +85,7 @@ def meeting_detail(request, pk, number=None):
         show_link=access.can(request.user, VIEW_LINK, meeting),
         can_view_draft=access.can(request.user, VIEW_DRAFT, meeting),
         is_old_version=version is not None and version.status == ReportStatus.SUPERSEDED,
+        has_draft=any(v.status == ReportStatus.DRAFT for v in context["versions"]),
         history=history_for(request.user, meeting),
     )
     # Delegates' names are for network members; the public sees the countries (delegations present).

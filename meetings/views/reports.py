@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import access
+from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 
@@ -328,55 +328,49 @@ def agreement_decision(request, pk):
 
 
 def _export_version(request, pk):
+    """The meeting, the report version to export, its language and whether it is a working copy.
+
+    Everyone gets the approved version; the TS may ask for a working copy (?working=1), which is the
+    draft when there is one. A draft never leaves without the draft mark, and only for the TS.
+    """
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
     access.require(request.user, access.VIEW, meeting)
+    working = documents.working_copy(request)
     number = request.GET.get("version")
-    version, _versions = queries.shown_version(
-        request.user, meeting, int(number) if number and number.isdigit() else None
-    )
+    number = int(number) if number and number.isdigit() and len(number) < 6 else None
+    version, _versions = queries.shown_version(request.user, meeting, number)
+    if working and number is None:
+        version = services.draft_of(meeting) or version
     if version is None:
         raise Http404
-    lang = request.GET.get("lang") if request.GET.get("lang") in ("es", "en") else request.LANGUAGE_CODE[:2]
-    return meeting, version, lang if lang in ("es", "en") else "es"
+    if version.status == ReportStatus.DRAFT and not documents.may_use_working_copy(request.user):
+        raise Http404
+    working = exports.is_working_copy(version, working)
+    return meeting, version, documents.language_of(request, request.LANGUAGE_CODE), working
 
 
-def report_docx(request, pk):
-    meeting, version, lang = _export_version(request, pk)
-    response = HttpResponse(exports.report_docx(meeting, version, lang), content_type=exports.DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{exports.report_filename(meeting, lang)}"'
-    return response
+def report_docx(request, pk, fmt="docx"):
+    meeting, version, lang, working = _export_version(request, pk)
+    content = exports.report_docx(meeting, version, lang, working=working)
+    name = exports.report_filename(meeting, lang, working=working)
+    return documents.docx_or_pdf(request, content, name, fmt)
 
 
 def report_print(request, pk):
-    meeting, version, lang = _export_version(request, pk)
-    return render(
-        request,
-        "meetings/print.html",
-        {
-            "meeting": meeting,
-            "version": version,
-            "lang": lang,
-            "lines": exports.title_lines(meeting, lang),
-            "participants": [p for p in (exports._text(version, "participants", lang) or "").split("\n") if p],
-            "submission": exports._text(version, "submission", lang),
-            "agreements": [
-                (a, exports._text(a, "text", lang), [(i, exports._text(i, "text", lang)) for i in a.children])
-                for a in queries.agreement_tree(version)
-            ],
-        },
-    )
+    meeting, version, lang, working = _export_version(request, pk)
+    return render(request, "meetings/print.html", exports.print_context(meeting, version, lang, working=working))
 
 
 @login_required
 def rcgm_pack(request):
     """For a body and a period: recommendations with the RCGM's decisions, commitments with their status."""
     access.require_member(request.user)
-    form = PackForm(request.GET or None)
+    working = documents.working_copy(request)
+    form = PackForm(request.GET or None, working_copy=documents.may_use_working_copy(request.user))
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        content = exports.rcgm_pack_docx(request.user, data["body"], data["start"], data["end"], data["lang"])
-        response = HttpResponse(content, content_type=exports.DOCX_TYPE)
-        name = f"rcgm-pack-{data['body'].slug}-{data['start'].isoformat()}-{data['end'].isoformat()}.docx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        body, start, end, lang = data["body"], data["start"], data["end"], data["lang"]
+        content = exports.rcgm_pack_docx(request.user, body, start, end, lang, working=working)
+        name = exports.pack_filename(body, start, end, lang, working=working)
+        return documents.docx_or_pdf(request, content, name, data.get("format") or "docx")
     return render(request, "meetings/pack.html", {"form": form}, status=400 if form.errors else 200)

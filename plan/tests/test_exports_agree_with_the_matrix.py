@@ -205,12 +205,13 @@ class FollowUpExportsTest(TestCase):
         book = self.xlsx(self.n.ts, "en")
         values = list(book["Values"].iter_rows(min_row=2, values_only=True))
         keys = {(year, country, code): (status, progress) for year, country, code, _t, status, progress, _n in values}
-        self.assertEqual(keys[(2018, "HN", "1.1.1")], ("in_progress", 40))
-        self.assertEqual(keys[(2018, "HN", "2.1.1")], ("not_applicable", None))
-        self.assertEqual(keys[(2018, "regional", "1.2.1")], ("in_progress", 30))
-        self.assertEqual(keys[(2019, "HN", "2.1.1")], ("in_progress", 50))
-        self.assertNotIn((2018, "GT", "1.1.1"), keys)  # submitted only
-        self.assertNotIn((2018, "PA", "1.1.1"), keys)  # a draft
+        # Countries by their names and statuses by their labels, in the workbook's language.
+        self.assertEqual(keys[(2018, "Honduras", "1.1.1")], ("In progress", 40))
+        self.assertEqual(keys[(2018, "Honduras", "2.1.1")], ("Not applicable", None))
+        self.assertEqual(keys[(2018, "Regional (PPT and TS)", "1.2.1")], ("In progress", 30))
+        self.assertEqual(keys[(2019, "Honduras", "2.1.1")], ("In progress", 50))
+        self.assertNotIn((2018, "Guatemala", "1.1.1"), keys)  # submitted only
+        self.assertNotIn((2018, "Panama", "1.1.1"), keys)  # a draft
         self.assertEqual(len(values), 3 + 3 + 1 + 3)
         # The narrative that looks like a formula stays text.
         narratives = [row[6] for row in values]
@@ -218,7 +219,11 @@ class FollowUpExportsTest(TestCase):
         indicators = list(book["Indicators"].iter_rows(min_row=2, values_only=True))
         self.assertEqual(
             [(row[3], row[5], row[6], row[10]) for row in indicators],
-            [("actual", "HN", 1, None), ("actual", "HN", 2, "yes"), ("target", "regional", 6, "yes")],
+            [
+                ("Actual", "Honduras", 1, None),
+                ("Actual", "Honduras", 2, "yes"),
+                ("Target", "Regional (PPT and TS)", 6, "yes"),
+            ],
         )
         self.assertEqual(indicators[0][8], "José Alvarado")
 
@@ -270,7 +275,7 @@ class FollowUpExportsTest(TestCase):
             self.assertEqual(signed_in(self.n.outsider).get(url).status_code, 403)
         response = client.get(reverse("plan:export", args=[self.p.plan.pk, YEAR, "xlsx"]) + "?lang=es")
         self.assertEqual(load_workbook(io.BytesIO(response.content)).sheetnames[0], "Matriz")
-        self.assertEqual(client.get(reverse("plan:export", args=[self.p.plan.pk, YEAR, "pdf"])).status_code, 404)
+        self.assertEqual(client.get(reverse("plan:export", args=[self.p.plan.pk, YEAR, "odt"])).status_code, 404)
         self.assertEqual(client.get(reverse("plan:export", args=[self.p.plan.pk, 2030, "docx"])).status_code, 404)
         self.assertEqual(client.get(reverse("plan:export", args=[9999, YEAR, "docx"])).status_code, 404)
 

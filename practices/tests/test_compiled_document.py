@@ -56,23 +56,26 @@ class CompiledDocumentTest(TestCase):
             practice = services.submit(practice, acting_user=cls.n.gt_officer)
             cls.answers.append(services.publish(practice, acting_user=cls.n.ts) if number < 2 else practice)
 
-    def document(self, client, lang="es"):
+    def document(self, client, lang="es", working=False):
         url = reverse("practices:call_compilation", args=[self.call.pk])
-        response = client.get(url, {"lang": lang})
+        response = client.get(url, {"lang": lang, **({"working": "1"} if working else {})})
         self.assertEqual(response.status_code, 200)
         self.assertIn("wordprocessingml", response["Content-Type"])
         self.assertIn(".docx", response["Content-Disposition"])
         return response.content
 
     def test_the_docx_has_a_cover_a_toc_field_and_a_chapter_per_answer(self):
-        data = self.document(signed_in(self.n.ts))
+        data = self.document(signed_in(self.n.ts), working=True)
         document = docx.Document(io.BytesIO(data))
         self.assertEqual(document.paragraphs[0].text, "Buenas prácticas en cuidado alternativo")
         instructions = [node.text for node in document.element.body.iter() if node.tag.endswith("}instrText")]
         self.assertTrue(any(text.strip().startswith("TOC ") for text in instructions), instructions)
         self.assertEqual(sum("PAGEREF _Toc_practice_" in text for text in instructions), 3)
         chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-        self.assertEqual(chapters, [f"{i}. {title}" for i, title in enumerate(TITLES, start=1)])
+        # The TS's working copy holds the answer not published yet, saying so.
+        expected = [f"{i}. {title}" for i, title in enumerate(TITLES, start=1)]
+        expected[2] += " [Enviado — sin aprobar]"
+        self.assertEqual(chapters, expected)
         settings = document.settings.element.xml
         self.assertIn("updateFields", settings)
 
@@ -81,36 +84,47 @@ class CompiledDocumentTest(TestCase):
         chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
         self.assertEqual(chapters, [f"1. {TITLES[0]}", f"2. {TITLES[1]}"])
         self.assertNotIn("ana.perez@example.org", "\n".join(p.text for p in document.paragraphs))
+        # The TS too, unless it asks for a working copy.
+        document = docx.Document(io.BytesIO(self.document(signed_in(self.n.ts))))
+        chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+        self.assertEqual(chapters, [f"1. {TITLES[0]}", f"2. {TITLES[1]}"])
 
     def test_it_comes_in_english_too(self):
-        document = docx.Document(io.BytesIO(self.document(signed_in(self.n.ts), "en")))
+        document = docx.Document(io.BytesIO(self.document(signed_in(self.n.ts), "en", working=True)))
         self.assertEqual(document.paragraphs[0].text, "Best practices in alternative care")
         chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-        self.assertEqual(chapters, ["1. Practice 1 in English", "2. Practice 2 in English", "3. Practice 3 in English"])
+        self.assertEqual(
+            chapters,
+            [
+                "1. Practice 1 in English",
+                "2. Practice 2 in English",
+                "3. Practice 3 in English [Submitted — not approved]",
+            ],
+        )
         self.assertIn("Contents", [p.text for p in document.paragraphs])
 
     def test_libreoffice_opens_it_with_a_table_of_contents_and_one_chapter_per_practice(self):
         if executable() is None:
             print("LibreOffice is not installed (apt-get install libreoffice-writer-nogui): conversion not checked")
             pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
-        data = self.document(signed_in(self.n.ts))
+        data = self.document(signed_in(self.n.ts), working=True)
         office = LibreOffice()
         try:
             pages = pdf_pages(office.convert(data))
             updated = pdf_pages(office.update_and_convert(data))
         finally:
             office.close()
-        contents = next(page for page in pages if page.startswith("Índice"))
+        contents = next(page for page in pages if "Índice" in page.splitlines())
         for title in TITLES:
             self.assertIn(title[:40], contents)
         starts = {}
         for number, page in enumerate(pages, start=1):
             for index, title in enumerate(TITLES, start=1):
-                if page.startswith(f"{index}. {title[:30]}"):
+                if any(line.startswith(f"{index}. {title[:30]}") for line in page.splitlines()):
                     starts[index] = number
         self.assertEqual(sorted(starts), [1, 2, 3], "each chapter starts a page of its own")
         # LibreOffice updates the TOC field: each entry then carries its chapter's page number.
-        toc = next(page for page in updated if page.startswith("Índice"))
+        toc = next(page for page in updated if "Índice" in page.splitlines())
         numbers = [int(found) for found in re.findall(r"\.{3,}\s*(\d+)", toc)]
         self.assertEqual(numbers, [starts[1], starts[2], starts[3]])
 
