@@ -4,6 +4,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy
 
+from .services import LOGO_KINDS, LOGO_MAX_BYTES
+from .uploads import SafeFileField
+
 
 def add_service_errors(form, error: ValidationError):
     """Show a service's ValidationError on the form: on its fields where they exist, else on top."""
@@ -24,11 +27,13 @@ def add_service_errors(form, error: ValidationError):
 class DocumentSettingsForm(forms.Form):
     """The TS's settings of the official documents: the logo and the circulars' reference pattern."""
 
-    logo = forms.FileField(
+    logo = SafeFileField(
         label=gettext_lazy("Logo"),
         required=False,
+        kinds=LOGO_KINDS,
+        max_bytes=LOGO_MAX_BYTES,
         help_text=gettext_lazy("PNG or JPEG, at most 2 MB; shown in the header of every Word and PDF document."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg"}),
+        widget=forms.ClearableFileInput,
     )
     remove_logo = forms.BooleanField(label=gettext_lazy("Remove the logo"), required=False)
     circular_reference = forms.CharField(

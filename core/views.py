@@ -15,8 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from . import access, services
 from . import search as search_module
 from .access import record_refusal
+from .forms import DocumentSettingsForm, add_service_errors
+from .models import DocumentSettings
 
 
 @never_cache
@@ -90,10 +93,6 @@ def bad_request(request, exception=None):
 @login_required
 def document_settings(request):
     """The TS sets the logo of the official documents and the pattern of circular references."""
-    from . import access, services
-    from .forms import DocumentSettingsForm, add_service_errors
-    from .models import DocumentSettings
-
     row = DocumentSettings.current()
     access.require(request.user, access.CHANGE, row)
     form = DocumentSettingsForm(

@@ -327,8 +327,30 @@ def _other_commands():
     }
 
 
+def _core_points():
+    from core.services import LOGO_KINDS, LOGO_MAX_BYTES
+
+    return {
+        "page core:document_settings": Point(
+            "ts",
+            lambda t: reverse("core:document_settings"),
+            LOGO_KINDS,
+            LOGO_MAX_BYTES,
+            field="logo",
+            form_page=lambda t: reverse("core:document_settings"),
+        ),
+    }
+
+
 def all_points():
-    return {**_meetings_points(), **_circulation_points(), **_plan_points(), **_practices_points(), **_other_commands()}
+    return {
+        **_core_points(),
+        **_meetings_points(),
+        **_circulation_points(),
+        **_plan_points(),
+        **_practices_points(),
+        **_other_commands(),
+    }
 
 
 class UploadPointsAreAllKnownTest(SimpleTestCase):
