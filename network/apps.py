@@ -24,6 +24,7 @@ class NetworkConfig(EnlaceAppConfig):
             {"name": "sign-in", "path": "/accounts/login/", "audience": "public"},
             {"name": "contacts", "path": "/contacts/", "audience": "member"},
             {"name": "preferences", "path": "/account/preferences/", "audience": "member"},
+            {"name": "sign-in-email", "path": "/account/email/", "audience": "member"},
         ]
         country = Country.objects.filter(code="GT").first() or Country.objects.first()
         if country:
