@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import WRITE_AUTH
 from core import access
-from core.api import Error, FieldErrors, Id, InputSchema
+from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision
 
 from . import queries, services
 from .models import (
@@ -25,7 +25,7 @@ router = Router(tags=["circulation"])
 
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
-WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error, 409: Conflict}
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -44,6 +44,7 @@ class AttachmentOut(Schema):
 
 class CircularOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back when you change the draft (PATCH)")
     kind: CircularKind
     status: CircularStatus
     title_es: str
@@ -183,6 +184,7 @@ class CircularPatch(InputSchema):
     organizations: list[Id] | None = Field(None, max_length=100)
     people: list[Id] | None = Field(None, max_length=200)
     fulfils: str | None = Field(None, max_length=100)
+    revision: Revision
 
 
 class AcknowledgeIn(InputSchema):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RevisionMixin
 from core.uploads import SafeFileField
 from network.models import Country, Organization, Person
 
@@ -15,7 +16,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CircularForm(forms.ModelForm):
+class CircularForm(RevisionMixin, forms.ModelForm):
     countries = forms.ModelMultipleChoiceField(
         label=_("Member countries"),
         queryset=Country.objects.all(),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import BilingualMixin
+from core.versioning import Versioned
 
 
 def _upload_to(folder):
@@ -59,7 +60,7 @@ class CircularQuerySet(models.QuerySet):
         return self.filter(Exists(CircularRecipient.objects.filter(match, circular=OuterRef("pk"))))
 
 
-class Circular(BilingualMixin, models.Model):
+class Circular(BilingualMixin, Versioned, models.Model):
     """A note the TS (or the PPT) circulates to member countries, organizations or named people."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=CircularKind.choices)

@@ -20,6 +20,7 @@ from core.audit import acting_as
 from core.i18n import localized
 from core.models import DocumentSettings
 from core.uploads import check_upload
+from core.versioning import expect
 from network.models import Country, Organization, Person
 
 from . import outbox
@@ -160,7 +161,7 @@ def create_circular(*, acting_user, countries=(), organizations=(), people=(), f
 
 
 @transaction.atomic
-def update_circular(circular, *, acting_user, countries=None, organizations=None, people=None, **fields):
+def update_circular(circular, *, acting_user, countries=None, organizations=None, people=None, revision=None, **fields):
     """Change a draft; recipients are replaced when any of countries, organizations, people is given."""
     access.require(acting_user, access.CHANGE, circular)
     fulfils_given = "fulfils" in fields
@@ -169,6 +170,7 @@ def update_circular(circular, *, acting_user, countries=None, organizations=None
         circular = Circular.objects.select_for_update().get(pk=circular.pk)
         if not circular.is_draft:
             raise ValidationError(_("This circular was already sent; it can no longer be changed."))
+        expect(circular, revision)
         _assign(circular, fields, CIRCULAR_FIELDS)
         if fulfils_given:
             _set_target(circular, fulfils)

@@ -82,6 +82,7 @@ def _save_circular(request, form, circular=None):
     try:
         data["fulfils"] = services.resolve_target(data.pop("fulfils"), request.user)
         if circular is None:
+            data.pop("revision", None)
             return services.create_circular(acting_user=request.user, **parties, **data)
         return services.update_circular(circular, acting_user=request.user, **parties, **data)
     except ValidationError as error:

@@ -13,7 +13,7 @@ from pydantic import field_validator
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Error, FieldErrors, InputSchema
+from core.api import Conflict, Error, FieldErrors, InputSchema
 from core.models import Visibility
 from network.models import Body, Country, Organization
 
@@ -24,7 +24,7 @@ from .services import numbers_of
 router = Router(tags=["comparisons"])
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
-WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error, 409: Conflict}
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -116,6 +116,7 @@ class FrameworkOut(AnalysisOut):
 
 class AnswerOut(Schema):
     question_id: int
+    revision: int = Field(..., description="Send it back when you change the answer (PUT); 0 when there is none")
     value: Any = Field(None, description="yes/partly/no, a choice key, a list of keys, a number, a date or text")
     display: str = Field(..., description="The answer as the matrix shows it, in the request's language")
     basis_instrument: str
@@ -142,6 +143,7 @@ def answer_value(answer):
 def answer_out(answer):
     return {
         "question_id": answer.question_id,
+        "revision": answer.revision,
         "value": answer_value(answer),
         "display": answer.display(),
         "basis_instrument": answer.basis_instrument,
@@ -319,6 +321,9 @@ class AnswerIn(InputSchema):
     basis_url: str | None = Field(None, max_length=500)
     note: str | None = Field(None, max_length=5000)
     confirm: bool = Field(False, description="Confirm an answer carried over from the previous round as still true")
+    revision: int = Field(
+        ..., ge=0, le=2**31 - 1, description="The answer's revision you read (0: there was none); 409 if it changed"
+    )
 
     @field_validator("value", mode="wrap")
     @classmethod

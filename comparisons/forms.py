@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.versioning import fingerprint
 from network.models import Appointment, Body, Country, Organization, OrganizationKind
 
 from .models import Analysis, AnswerType, Question, Round, Section, YesNo
@@ -177,6 +178,9 @@ def field_name(question, part):
     return f"q{question.pk}_{part}"
 
 
+SHOWN_PARTS = ("value", "basis_instrument", "basis_article", "basis_url", "note")
+
+
 class ColumnForm(forms.Form):
     """Every question of a round with its answer, basis, note and, for carried-over answers, a confirmation."""
 
@@ -217,6 +221,36 @@ class ColumnForm(forms.Form):
                 self.fields[field_name(question, "confirm")] = forms.BooleanField(
                     label=_("Still true: confirm this answer"), required=False
                 )
+            # What the person read: only the answers they change are sent, each with its revision.
+            self.fields[field_name(question, "revision")] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=answer.revision if answer else 0
+            )
+            self.fields[field_name(question, "read")] = forms.CharField(
+                widget=forms.HiddenInput, required=False, max_length=16, initial=self._read(question, answer)
+            )
+
+    def _read(self, question, answer):
+        """The digest of the answer as this form shows it (see core.versioning.fingerprint)."""
+        value = self._value_field(question, answer)
+        shown = [value.prepare_value(value.initial)]
+        for part in SHOWN_PARTS[1:]:
+            shown.append(getattr(answer, part) if answer else "")
+        return fingerprint(shown)
+
+    def _sent(self, question):
+        """The digest of what the person sent for `question`, in the same form."""
+        return fingerprint([self[field_name(question, part)].data for part in SHOWN_PARTS])
+
+    def show_conflict(self, conflict):
+        """Keep the person's input; show each answer saved meanwhile, ready to overwrite."""
+        data = self.data.copy()
+        for question in self.questions:
+            if question.pk not in conflict.answers:
+                continue
+            saved = conflict.answers[question.pk]
+            data[field_name(question, "revision")] = saved.revision if saved else 0
+            data[field_name(question, "read")] = self._read(question, saved)
+        self.data = data
 
     def _value_field(self, question, answer):
         label = str(question)
@@ -285,11 +319,16 @@ class ColumnForm(forms.Form):
             }
             if self.cleaned_data.get(field_name(question, "confirm")):
                 entry["confirm"] = True
+            elif self.cleaned_data.get(field_name(question, "read")) == self._sent(question):
+                continue  # left as read: someone else's later change to it stays
+            entry["revision"] = self.cleaned_data.get(field_name(question, "revision"))
             entries[question.pk] = entry
         return entries
 
     def add_service_errors(self, error):
         """Put the service's "q<id>.<field>" errors beside their fields."""
+        if hasattr(error, "answers"):
+            self.show_conflict(error)
         for key, messages in error.message_dict.items():
             name = key.replace(".", "_", 1) if key.startswith("q") else None
             if name and "." not in key:
@@ -304,7 +343,7 @@ class ColumnForm(forms.Form):
         for question in self.questions:
             parts = {
                 part: self[field_name(question, part)]
-                for part in ("value", "basis_instrument", "basis_article", "basis_url", "note", "confirm")
+                for part in (*SHOWN_PARTS, "confirm", "revision", "read")
                 if field_name(question, part) in self.fields
             }
             if not blocks or blocks[-1][0].pk != question.section_id:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.i18n import BilingualMixin, current_language
 from core.models import Visibility
+from core.versioning import Versioned
 
 MAX_CHOICES = 30
 MAX_TEXT_ANSWER = 5000
@@ -353,7 +354,7 @@ class ColumnEvent(models.Model):
         return f"{self.column} · {self.get_kind_display()}"
 
 
-class Answer(models.Model):
+class Answer(Versioned, models.Model):
     """A country's answer to one question in one round, with its legal or procedural basis and a note."""
 
     column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="answers")

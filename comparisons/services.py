@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.models import Grant, GrantPermission
+from core.versioning import EditConflict
 
 from .access import ANSWER, LEAD, MANAGE_LEADS, REVIEW, answers_for
 from .models import (
@@ -558,9 +559,12 @@ def _clean_basis(fields):
 def _write_answer(column, question, entry, user, now):
     """Create, change, confirm or clear one answer; return the answer (None when cleared or left empty)."""
     existing = entry.get("_existing")
-    unknown = set(entry) - {"value", "confirm", "_existing", *BASIS_FIELDS}
+    unknown = set(entry) - {"value", "confirm", "revision", "_existing", *BASIS_FIELDS}
     if unknown:
         raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    read = entry.get("revision")
+    if read not in (None, "") and int(read) != (existing.revision if existing else 0):
+        raise EditConflict(existing, read_revision=int(read))
     values = parse_value(question, entry.get("value")) if "value" in entry else None
     basis = _clean_basis(entry)
     if "value" in entry and values is None:
@@ -618,7 +622,7 @@ def save_answers(column, entries, *, acting_user):
         q.pk: q for q in Question.objects.filter(analysis_id=column.round.analysis_id).in_round(column.round.number)
     }
     existing = {answer.question_id: answer for answer in column.answers.all()}
-    errors = {}
+    errors, conflicts = {}, {}
     now = timezone.now()
     saved = []
     with acting_as(acting_user):
@@ -631,12 +635,29 @@ def save_answers(column, entries, *, acting_user):
             try:
                 with transaction.atomic():
                     saved.append(_write_answer(column, question, entry, acting_user, now))
+            except EditConflict as conflict:
+                conflicts[question_id] = conflict.current
+                theirs = conflict.current.display() if conflict.current else _("no answer")
+                errors.setdefault(f"q{question_id}.value", []).append(
+                    _("Someone saved this answer after you opened the page. Their version: %(answer)s")
+                    % {"answer": theirs}
+                )
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
                     errors.setdefault(f"q{question_id}.{field}", []).extend(messages)
+        if conflicts:
+            raise AnswersConflict(errors, conflicts)
         if errors:
             raise ValidationError(errors)
     return [answer for answer in saved if answer is not None]
+
+
+class AnswersConflict(ValidationError):
+    """Answers saved by someone else since they were read; `answers` maps question id to the saved answer."""
+
+    def __init__(self, errors, answers):
+        super().__init__(errors)
+        self.answers = answers
 
 
 @transaction.atomic

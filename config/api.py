@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from accounts.auth import READ_AUTH
 from core.access import record_refusal
 from core.apps import project_apps
+from core.versioning import EditConflict, current_as_dict
 
 api = NinjaAPI(
     title="Enlace API",
@@ -42,6 +43,18 @@ def _detail(errors):
     return "; ".join(
         f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs) for field, msgs in errors.items()
     )
+
+
+@api.exception_handler(EditConflict)
+def on_edit_conflict(request, exc):
+    """Someone saved the record after the caller read it: 409 with the saved version; nothing written."""
+    current = exc.current
+    body = {
+        "detail": exc.messages[0],
+        "revision": getattr(current, "revision", None),
+        "current": current_as_dict(current),
+    }
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(ValidationError)

@@ -31,6 +31,18 @@ class FieldErrors(Schema):
     errors: dict[str, list[str]]
 
 
+class Conflict(Schema):
+    """A save against a record changed since it was read: the saved version, to compare and resend."""
+
+    detail: str
+    revision: int | None = Field(None, description="The saved revision: send it back to overwrite knowingly")
+    current: dict[str, Any] = Field(default_factory=dict, description="The saved version's fields")
+
+
+# The revision a PATCH/PUT was read at (every editable record's `revision` in its GET answer).
+Revision = Annotated[int, Field(ge=1, le=2**31 - 1, description="The revision you read; 409 if it changed since")]
+
+
 class InputSchema(Schema):
     """Base of request bodies: a JSON object with known fields only."""
 

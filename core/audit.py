@@ -83,7 +83,7 @@ def snapshot(instance, exclude=()):
     """Return the instance's concrete field values, keyed by field name."""
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.primary_key or field.name in exclude:
+        if field.primary_key or field.name in exclude or field.name == "revision":  # revisions: core.versioning
             continue
         values[field.name] = _plain(field.value_from_object(instance))
     return values

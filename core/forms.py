@@ -6,10 +6,40 @@ from django.utils.translation import gettext_lazy
 
 from .services import LOGO_KINDS, LOGO_MAX_BYTES
 from .uploads import SafeFileField
+from .versioning import EditConflict, differences
+
+
+class RevisionMixin:
+    """A form that carries the revision of the record it was read at (core.versioning).
+
+    Give the record as `record=`; its revision goes in a hidden field. After a conflict the
+    field holds the saved revision, so saving again keeps the user's version knowingly.
+    """
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = record if record is not None else getattr(self, "instance", None)
+        if getattr(record, "pk", None) is not None and hasattr(record, "revision"):  # an edit, not a creation
+            self.fields["revision"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+            self.initial["revision"] = record.revision
+
+
+def show_conflict(form, conflict: EditConflict):
+    """Keep the user's input, say who changed the record, show their version, arm the form to overwrite."""
+    form.add_error(None, conflict.messages[0])
+    values = getattr(form, "cleaned_data", None) or {}
+    form.conflict_rows = differences(conflict.current, values)
+    if conflict.current is not None and "revision" in form.fields:
+        data = form.data.copy()
+        data[form.add_prefix("revision")] = conflict.current.revision
+        form.data = data
 
 
 def add_service_errors(form, error: ValidationError):
     """Show a service's ValidationError on the form: on its fields where they exist, else on top."""
+    if isinstance(error, EditConflict):
+        show_conflict(form, error)
+        return
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             target = field if field in form.fields else None

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
 from core.access import require
-from core.api import Error, FieldErrors, InputSchema
+from core.api import Conflict, Error, FieldErrors, InputSchema, Revision
 from network.models import Country
 
 from . import queries, services
@@ -29,7 +29,7 @@ router = Router(tags=["directory"])
 
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 404: Error}
-WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error, 409: Conflict}
 
 
 class LocationOut(Schema):
@@ -76,6 +76,7 @@ class LocationOut(Schema):
 
 class ServiceOut(Schema):
     id: uuid.UUID
+    revision: int = Field(..., description="Send it back when you change the service (PATCH)")
     provider: str
     country: str
     name_es: str
@@ -121,6 +122,7 @@ class ServicePatch(InputSchema):
     minimum_age: int | None = Field(None, ge=0, le=MAX_AGE)
     maximum_age: int | None = Field(None, ge=0, le=MAX_AGE)
     categories: list[uuid.UUID] | None = Field(None, max_length=50, description="Taxonomy term ids")
+    revision: Revision
     languages: list[str] | None = Field(None, max_length=30)
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RevisionMixin
 from network.models import Country
 
 from . import queries
@@ -88,7 +89,7 @@ class MapFilterForm(forms.Form):
         return queries.BBox.parse(self.cleaned().get("bbox"))
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(RevisionMixin, forms.ModelForm):
     """Edit a service: its texts in both languages, who it serves, its categories and languages."""
 
     terms = forms.ModelMultipleChoiceField(

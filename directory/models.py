@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import BilingualMixin
+from core.versioning import Versioned
 from network.models import Country
 from network.models import Organization as NetworkOrganization
 
@@ -104,7 +105,7 @@ class Place(models.Model):
         return self.name
 
 
-class Provider(BilingualMixin, models.Model):
+class Provider(BilingualMixin, Versioned, models.Model):
     """An HSDS organization: who provides services (a national authority, a consulate, a shelter, IOM…)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -170,7 +171,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.select_related("provider", "country").prefetch_related("terms__taxonomy", "languages")
 
 
-class Service(BilingualMixin, models.Model):
+class Service(BilingualMixin, Versioned, models.Model):
     """An HSDS service: what a provider offers migrant children, for whom, in which languages."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -251,7 +252,7 @@ class LocationType(models.TextChoices):
     VIRTUAL = "virtual", _("Virtual")
 
 
-class Location(models.Model):
+class Location(Versioned, models.Model):
     """An HSDS location. A confidential one (a shelter) shows the public only its municipality."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.access import require
 from core.audit import acting_as
+from core.versioning import expect
 
 from . import indexing
 from .access import APPROVE, PROPOSE, VERIFY, keeps
@@ -99,11 +100,11 @@ def create_provider(*, acting_user, **fields):
 
 
 @transaction.atomic
-def update_provider(provider, *, acting_user, **fields):
+def update_provider(provider, *, acting_user, revision=None, **fields):
     """Change a service provider."""
     require(acting_user, access.CHANGE, provider)
     with acting_as(acting_user):
-        provider = Provider.objects.select_for_update().get(pk=provider.pk)
+        provider = expect(Provider.objects.select_for_update().get(pk=provider.pk), revision)
         _assign(provider, fields, PROVIDER_FIELDS)
         provider.last_modified = timezone.now()
         provider.full_clean()
@@ -147,11 +148,11 @@ def _save_address(address, fields):
 
 
 @transaction.atomic
-def update_location(location, *, acting_user, address=None, **fields):
+def update_location(location, *, acting_user, address=None, revision=None, **fields):
     """Change a location; the map shows the change at once."""
     require(acting_user, access.CHANGE, location)
     with acting_as(acting_user):
-        location = Location.objects.select_for_update().get(pk=location.pk)
+        location = expect(Location.objects.select_for_update().get(pk=location.pk), revision)
         _assign(location, _place_fields(fields), LOCATION_FIELDS)
         location.full_clean()
         location.save()
@@ -247,7 +248,7 @@ def _apply(service, changes):
 
 
 @transaction.atomic
-def update_service(service, *, acting_user, terms=None, languages=None, **fields):
+def update_service(service, *, acting_user, terms=None, languages=None, revision=None, **fields):
     """Change a service: at once for its country's officers and the TS, as a draft for partners.
 
     Returns the service when applied, or the `ServiceEdit` draft when it waits for approval.
@@ -258,13 +259,14 @@ def update_service(service, *, acting_user, terms=None, languages=None, **fields
     changes = _encode(fields, terms, languages)
     with acting_as(acting_user):
         if access.can(acting_user, access.CHANGE, service):
-            return _apply(Service.objects.select_for_update().get(pk=service.pk), changes)
+            return _apply(expect(Service.objects.select_for_update().get(pk=service.pk), revision), changes)
+        expect(service, revision)  # a draft written against a changed service is refused too
         # Validate the draft now, on a copy, so that a bad draft is refused at once.
         probe = Service.objects.get(pk=service.pk)
         _assign(probe, fields, SERVICE_FIELDS)
         probe.full_clean()
         if not service.is_published:
-            return _apply(Service.objects.select_for_update().get(pk=service.pk), changes)
+            return _apply(expect(Service.objects.select_for_update().get(pk=service.pk), revision), changes)
         return ServiceEdit.objects.create(service=service, author=acting_user, changes=changes)
 
 

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Error, FieldErrors, InputSchema
+from core.api import Conflict, Error, FieldErrors, InputSchema
 from network.models import Body, Country
 
 from . import queries, services
@@ -32,7 +32,7 @@ router = Router(tags=["meetings"])
 
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 404: Error}
-WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error, 409: Conflict}
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -101,6 +101,7 @@ class ConflictOut(Schema):
 
 class CommitmentOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back with a status change to be told of a change since")
     meeting_id: int
     agreement_id: int
     ref: str
@@ -196,6 +197,9 @@ class StatusChangeIn(InputSchema):
     status: CommitmentStatus
     note: str = Field("", max_length=4000)
     evidence_link: str = Field("", max_length=500)
+    revision: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="The commitment's revision you read; 409 if it changed since"
+    )
 
 
 class MeetingDelegateIn(InputSchema):
@@ -303,7 +307,7 @@ def create_agreement(request, meeting_id: int, payload: AgreementIn):
 
 @router.patch(
     "/agreements/{agreement_id}",
-    response={200: AgreementOut, 409: ConflictOut, **WRITE_ERRORS},
+    response={200: AgreementOut, **WRITE_ERRORS, 409: ConflictOut},
     auth=WRITE_AUTH,
 )
 def update_agreement(request, agreement_id: int, payload: AgreementPatch):
@@ -418,6 +422,7 @@ def change_status(request, commitment_id: int, payload: StatusChangeIn):
         acting_user=request.user,
         note=payload.note,
         evidence_link=payload.evidence_link,
+        revision=payload.revision,
     )
     return Status(
         201, CommitmentStatusChange.objects.filter(commitment=commitment).order_by("-changed_at", "-pk").first()

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RevisionMixin
 from core.uploads import SafeFileField
 from network.models import Body, Country, Organization
 
@@ -160,7 +161,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(RevisionMixin, forms.Form):
     actors = forms.MultipleChoiceField(label=_("Actors"), widget=forms.CheckboxSelectMultiple)
     action_es = forms.CharField(label=_("Action (Spanish)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     action_en = forms.CharField(label=_("Action (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -177,7 +178,7 @@ class CommitmentForm(forms.Form):
         self.fields["actors"].choices = queries.actor_choices()
 
 
-class StatusForm(forms.Form):
+class StatusForm(RevisionMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=CommitmentStatus.choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     evidence_link = forms.URLField(label=_("Evidence (link)"), required=False, max_length=500, assume_scheme="https")

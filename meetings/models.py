@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.i18n import BilingualMixin
 from core.models import Visibility
+from core.versioning import Versioned
 from network.models import Body, Country, Organization
 
 
@@ -407,7 +408,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
-class Commitment(BilingualMixin, models.Model):
+class Commitment(BilingualMixin, Versioned, models.Model):
     """Something an actor undertook in a report: its action, when it is due, and where it stands."""
 
     meeting = models.ForeignKey(

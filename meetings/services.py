@@ -21,6 +21,7 @@ from core import access, audit
 from core.audit import acting_as
 from core.models import AuditAction, Visibility
 from core.uploads import check_upload
+from core.versioning import expect
 from network.models import Body, Country, Organization
 
 from .access import APPROVE, DECIDE, UPDATE_STATUS
@@ -561,11 +562,11 @@ def create_commitment(agreement, *, acting_user, actors, action_es="", action_en
 
 
 @transaction.atomic
-def update_commitment(commitment, *, acting_user, actors=None, due=..., **fields):
+def update_commitment(commitment, *, acting_user, actors=None, due=..., revision=None, **fields):
     """Change what a commitment says (the TS): action, actors, due time, notes."""
     access.require(acting_user, access.CHANGE, commitment)
     with acting_as(acting_user):
-        commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        commitment = expect(Commitment.objects.select_for_update().get(pk=commitment.pk), revision)
         _assign(commitment, fields, COMMITMENT_FIELDS)
         if due is not ...:
             for name, value in _due_fields(due).items():
@@ -588,8 +589,13 @@ def delete_commitment(commitment, *, acting_user):
 
 
 @transaction.atomic
-def change_commitment_status(commitment, status, *, acting_user, note="", evidence_link="", evidence_file=None):
-    """Move a commitment to pending, in progress, done or dropped, keeping who, when and the evidence."""
+def change_commitment_status(
+    commitment, status, *, acting_user, note="", evidence_link="", evidence_file=None, revision=None
+):
+    """Move a commitment to pending, in progress, done or dropped, keeping who, when and the evidence.
+
+    `revision` is the one the person read: a status changed since then is not silently replaced.
+    """
     commitment = Commitment.objects.select_related("meeting").prefetch_related("actors").get(pk=commitment.pk)
     access.require(acting_user, UPDATE_STATUS, commitment)
     if status not in CommitmentStatus.values:
@@ -598,7 +604,7 @@ def change_commitment_status(commitment, status, *, acting_user, note="", eviden
         checked = check_upload(evidence_file, kinds=EVIDENCE_KINDS)
         evidence_file.name = checked.name
     with acting_as(acting_user):
-        commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        commitment = expect(Commitment.objects.select_for_update().get(pk=commitment.pk), revision)
         if status == commitment.status and not (note or evidence_link or evidence_file):
             raise ValidationError({"status": _("The commitment already has this status.")})
         change = CommitmentStatusChange(

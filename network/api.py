@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Error, FieldErrors, Id, InputSchema
+from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision
 
 from . import queries, services
 from .access import VIEW_CONTACT
@@ -33,7 +33,7 @@ router = Router(tags=["network"])
 
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 404: Error}
-WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error, 409: Conflict}
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -67,6 +67,7 @@ class BodyOut(Schema):
 
 class OrganizationOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back when you change the organization (PATCH)")
     kind: OrganizationKind
     name_es: str
     name_en: str
@@ -88,6 +89,7 @@ def _shows_contacts(obj, context):
 
 class PersonOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back when you change the person (PATCH)")
     honorific: str
     given_names: str
     family_names: str
@@ -259,6 +261,7 @@ class PersonPatch(InputSchema):
     phone_mobile: str | None = Field(None, max_length=40)
     languages: list[str] | None = Field(None, max_length=10)
     visibility: str | None = Field(None, max_length=10)
+    revision: Revision
 
 
 def _person_fields(data: dict):
@@ -291,6 +294,7 @@ class OrganizationPatch(InputSchema):
     country: str | None = Field(None, max_length=2)
     parent_id: Id | None = None
     website: str | None = Field(None, max_length=200)
+    revision: Revision
 
 
 def _organization_fields(data: dict):
@@ -435,8 +439,9 @@ def create_organization(request, payload: OrganizationIn):
 @router.patch("/organizations/{int:org_id}", response={200: OrganizationOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def update_organization(request, org_id: Id, payload: OrganizationPatch):
     org = get_object_or_404(Organization, pk=org_id)
-    fields = _organization_fields(payload.dict(exclude_unset=True))
-    return services.update_organization(org, acting_user=request.user, **fields)
+    data = payload.dict(exclude_unset=True)
+    revision = data.pop("revision")
+    return services.update_organization(org, acting_user=request.user, revision=revision, **_organization_fields(data))
 
 
 @router.get("/people", response={200: list[PersonOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import access
+from core.forms import RevisionMixin
 
 from .models import (
     Appointment,
@@ -54,7 +55,7 @@ class DirectoryFilterForm(forms.Form):
         return {key: value for key, value in self.cleaned_data.items() if value not in (None, "", False)}
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(RevisionMixin, forms.ModelForm):
     """A contact's own details."""
 
     languages = forms.MultipleChoiceField(
@@ -115,7 +116,7 @@ class AppointmentForm(forms.ModelForm):
         pass
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(RevisionMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["kind", "name_es", "name_en", "acronym_es", "acronym_en", "country", "parent", "website"]

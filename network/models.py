@@ -15,6 +15,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from core.i18n import BilingualMixin
 from core.models import Visibility
+from core.versioning import Versioned
 
 
 class Conference(BilingualMixin, models.Model):
@@ -200,7 +201,7 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(kind__in=PARTNER_KINDS)
 
 
-class Organization(BilingualMixin, models.Model):
+class Organization(BilingualMixin, Versioned, models.Model):
     """An institution: the TS, an international organization, a national institution, civil society."""
 
     kind = models.CharField(_("kind"), max_length=24, choices=OrganizationKind.choices)
@@ -271,7 +272,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Exists(Appointment.objects.current(on).filter(person=OuterRef("pk"))))
 
 
-class Person(models.Model):
+class Person(Versioned, models.Model):
     """An official or contact point of the network. E-mail and phones are for network members only."""
 
     honorific = models.CharField(_("honorific"), max_length=30, blank=True, help_text=_("e.g. Lic., Dr., Ms."))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import acting_as
+from core.versioning import expect
 
 from .access import ASSIGN_TERM, CHANGE_VISIBILITY
 from .models import (
@@ -116,7 +117,7 @@ def create_person(*, acting_user, appointment=None, **fields):
 
 
 @transaction.atomic
-def update_person(person, *, acting_user, **fields):
+def update_person(person, *, acting_user, revision=None, **fields):
     """Change a contact's record; people may correct their own, officers the people they keep.
 
     The contact e-mail is not the sign-in e-mail: an account's address changes only through
@@ -125,7 +126,7 @@ def update_person(person, *, acting_user, **fields):
     access.require(acting_user, access.CHANGE, person)
     allowed = PERSON_FIELDS if access.can(acting_user, CHANGE_VISIBILITY, person) else PERSON_SELF_FIELDS
     with acting_as(acting_user):
-        person = Person.objects.select_for_update().get(pk=person.pk)
+        person = expect(Person.objects.select_for_update().get(pk=person.pk), revision)
         _assign(person, fields, allowed)
         _validate_person(person)
         person.save()
@@ -275,7 +276,7 @@ def create_organization(*, acting_user, **fields):
 
 
 @transaction.atomic
-def update_organization(org, *, acting_user, **fields):
+def update_organization(org, *, acting_user, revision=None, **fields):
     """Change an organization; officers may not move it to another country or kind."""
     access.require(acting_user, access.CHANGE, org)
     if not access.principal_for(acting_user).is_ts:
@@ -283,7 +284,7 @@ def update_organization(org, *, acting_user, **fields):
         kind = fields.get("kind", org.kind)
         access.require_create(acting_user, Organization, country=country, kind=kind)
     with acting_as(acting_user):
-        org = Organization.objects.select_for_update().get(pk=org.pk)
+        org = expect(Organization.objects.select_for_update().get(pk=org.pk), revision)
         _assign(org, fields, ORGANIZATION_FIELDS)
         org.full_clean()
         org.save()

@@ -91,7 +91,8 @@ def organization_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             if org is None:
-                org = services.create_organization(acting_user=request.user, **form.cleaned_data)
+                fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+                org = services.create_organization(acting_user=request.user, **fields)
             else:
                 org = services.update_organization(org, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:

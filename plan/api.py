@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Error, FieldErrors, Id, InputSchema
+from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision
 from core.models import Visibility
 from network.models import Country
 
@@ -45,7 +45,7 @@ from .rollup import ONE_PLACE, build_tree, roll_up
 router = Router(tags=["plan"])
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
-WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error, 409: Conflict}
 
 Year = Field(..., ge=MIN_YEAR, le=MAX_YEAR)
 COUNTRY_PATTERN = "^[A-Za-z]{2}$"
@@ -230,6 +230,7 @@ class PlanEvidenceOut(Schema):
 
 class PlanLineOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back when you save the line (PATCH …/lines)")
     activity_id: int
     code: str
     title_es: str
@@ -351,6 +352,7 @@ class PlanLineIn(InputSchema):
     narrative: str | None = Field(
         None, max_length=services.MAX_NARRATIVE, description="Left out or null: the narrative stays as it is"
     )
+    revision: Revision = Field(..., description="The line's revision you read; 409 if someone saved it since")
 
 
 class PlanLinesIn(InputSchema):
@@ -661,6 +663,24 @@ def get_report(request, report_id: Id):
     return _report_detail(request, _get_report(request, report_id))
 
 
+def _lines_conflict(conflict):
+    lines = sorted(conflict.lines.values(), key=lambda line: line.node.code)
+    return {
+        "detail": _("Someone saved these activities after you read them: %(codes)s. Nothing was saved.")
+        % {"codes": ", ".join(line.node.code for line in lines)},
+        "revision": None,
+        "current": {
+            line.node.code: {
+                "revision": line.revision,
+                "status": line.status,
+                "progress": line.progress,
+                "narrative": line.narrative,
+            }
+            for line in lines
+        },
+    }
+
+
 @router.patch("/plan-reports/{report_id}/lines", response={200: PlanReportDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def save_lines(request, report_id: Id, payload: PlanLinesIn):
     """Save several lines at once; all are checked before any is written."""
@@ -676,10 +696,18 @@ def save_lines(request, report_id: Id, payload: PlanLinesIn):
         elif node_id in entries:
             errors[f"lines.{index}.activity"] = [_("This activity is given twice.")]
         else:
-            entries[node_id] = {"status": line.status, "progress": line.progress, "narrative": line.narrative}
+            entries[node_id] = {
+                "status": line.status,
+                "progress": line.progress,
+                "narrative": line.narrative,
+                "revision": line.revision,
+            }
     if errors:
         raise ValidationError(errors)
-    services.save_lines(report, entries, acting_user=request.user)
+    try:
+        services.save_lines(report, entries, acting_user=request.user)
+    except services.LinesConflict as conflict:
+        return Status(409, _lines_conflict(conflict))
     return _report_detail(request, report)
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import SafeFileField
+from core.versioning import fingerprint
 
 from .models import LineStatus, ValueKind
 from .services import MAX_COMMENT, MAX_NARRATIVE
@@ -35,6 +36,14 @@ def line_field(line, part):
     return f"l{line.node_id}_{part}"
 
 
+LINE_PARTS = ("status", "progress", "narrative", "revision", "read")
+
+
+def line_fingerprint(status, progress, narrative):
+    """A short digest of a line's values: tells, on saving, whether the person changed the line."""
+    return fingerprint([status, progress, narrative])
+
+
 class LinesForm(forms.Form):
     """Every line of a report at once: status, progress and narrative of each activity."""
 
@@ -63,21 +72,50 @@ class LinesForm(forms.Form):
                 initial=line.narrative,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+            # What the person read: only the lines they change are sent, each with its revision.
+            self.fields[line_field(line, "revision")] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=line.revision
+            )
+            self.fields[line_field(line, "read")] = forms.CharField(
+                widget=forms.HiddenInput,
+                required=False,
+                max_length=16,
+                initial=line_fingerprint(line.status, line.progress, line.narrative),
+            )
 
     def entries(self):
-        """Return {activity id: {status, progress, narrative}} for services.save_lines."""
+        """Return {activity id: {status, progress, narrative, revision}} of the lines the person changed."""
         entries = {}
         for line in self.lines:
             progress = (self.cleaned_data.get(line_field(line, "progress")) or "").strip()
-            entries[line.node_id] = {
+            entry = {
                 "status": self.cleaned_data.get(line_field(line, "status")),
                 "progress": progress or None,
                 "narrative": self.cleaned_data.get(line_field(line, "narrative"), ""),
+                "revision": self.cleaned_data.get(line_field(line, "revision")),
             }
+            read = self.cleaned_data.get(line_field(line, "read"))
+            if read and read == line_fingerprint(entry["status"], entry["progress"], entry["narrative"]):
+                continue  # left as read: someone else's later change to it stays
+            entries[line.node_id] = entry
         return entries
+
+    def show_conflict(self, conflict):
+        """Keep the person's input; show the saved version of each line changed meanwhile, ready to overwrite."""
+        data = self.data.copy()
+        for node_id, saved in conflict.lines.items():
+            line = next(line for line in self.lines if line.node_id == node_id)
+            data[line_field(line, "revision")] = saved.revision
+            data[line_field(line, "read")] = line_fingerprint(saved.status, saved.progress, saved.narrative)
+            progress = "" if saved.progress is None else f"{saved.progress} %"
+            theirs = " · ".join(part for part in (saved.get_status_display(), progress, saved.narrative) if part)
+            self.add_error(line_field(line, "status"), _("Their version: %(values)s") % {"values": theirs})
+        self.data = data
 
     def add_service_errors(self, error):
         """Put the service's "<code>: <field>" errors beside their fields."""
+        if hasattr(error, "lines"):
+            self.show_conflict(error)
         by_code = {line.node.code: line for line in self.lines}
         by_key = {f"line-{line.node_id}": line for line in self.lines}
         for key, messages in error.message_dict.items():
@@ -93,7 +131,13 @@ class LinesForm(forms.Form):
     def rows(self):
         """(line, {part: bound field}) for the template."""
         return [
-            (line, {part: self[line_field(line, part)] for part in ("status", "progress", "narrative")})
+            (
+                line,
+                {
+                    part: self[line_field(line, part)]
+                    for part in ("status", "progress", "narrative", "revision", "read")
+                },
+            )
             for line in self.lines
         ]
 

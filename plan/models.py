@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.i18n import BilingualMixin
 from core.models import Visibility
+from core.versioning import Versioned
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -441,7 +442,7 @@ class LineStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-class FollowUpLine(models.Model):
+class FollowUpLine(Versioned, models.Model):
     """One activity in a follow-up report: where it stands that year."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="lines")

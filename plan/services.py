@@ -158,12 +158,30 @@ def clean_line_values(status, progress, narrative):
     return status, progress, narrative.strip()
 
 
+class LinesConflict(ValidationError):
+    """Lines changed by someone else since they were read; `lines` maps node id to the saved line."""
+
+    def __init__(self, lines):
+        self.lines = lines
+        super().__init__(
+            {
+                f"{line.node.code}: status": [
+                    _("%(who)s saved this activity after you opened the report; their version is shown.")
+                    % {"who": getattr(line.updated_by, "email", "") or _("Someone")}
+                ]
+                for line in lines.values()
+            }
+        )
+
+
 @transaction.atomic
 def save_lines(report, entries, *, acting_user):
     """Save several lines at once: `entries` maps an activity (node id) to {status, progress, narrative}
-    (a narrative left out or None stays as it is).
+    (a narrative left out or None stays as it is) and, optionally, the line's `revision` as read.
 
-    All are checked before any is written; errors name the activity's code and the field.
+    All are checked before any is written; errors name the activity's code and the field. Lines
+    are saved one by one: a line changed by someone else since it was read is refused
+    (`LinesConflict`, naming it), never overwritten, and lines not sent are never touched.
     """
     report = _lock(report)
     _check_fillable(report, acting_user)
@@ -184,6 +202,13 @@ def save_lines(report, entries, *, acting_user):
                 errors[f"{line.node.code}: {field}"] = messages
     if errors:
         raise ValidationError(errors)
+    stale = {
+        node_id: lines[node_id]
+        for node_id, entry in entries.items()
+        if entry.get("revision") not in (None, "") and int(entry["revision"]) != lines[node_id].revision
+    }
+    if stale:
+        raise LinesConflict(stale)
     changed = []
     with acting_as(acting_user):
         for node_id, (status, progress, narrative) in cleaned.items():

@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Error, FieldErrors
+from core.api import Conflict, Error, FieldErrors, Revision
 from network.models import Country, Organization
 
 from . import compile as compile_module
@@ -35,7 +35,7 @@ Id = Annotated[int, Field(ge=1, le=queries.MAX_ID)]
 
 
 READ_ERRORS = {400: FieldErrors, 401: Error, 404: Error}
-WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error}
+WRITE_ERRORS = {400: FieldErrors, 401: Error, 403: Error, 404: Error, 409: Conflict}
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -102,6 +102,7 @@ class FileOut(Schema):
 
 class PracticeOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back when you change the practice (PATCH)")
     view: str = Field(..., description="'published' (the latest published version) or 'working' (the working copy)")
     status: State
     version: int | None = Field(None, description="Number of the version shown, when published")
@@ -143,6 +144,7 @@ class PracticeOut(Schema):
 
 class ResourceOut(Schema):
     id: int
+    revision: int = Field(..., description="Send it back when you change the resource (PATCH)")
     view: str
     status: State
     version: int | None
@@ -236,6 +238,7 @@ def practice_out(request, record, content, view):
     version = getattr(content, "version", None) or _shown_version(record, view)
     data.update(
         id=record.pk,
+        revision=record.revision,
         view=view,
         status=record.status,
         version=version.number if version else None,
@@ -261,6 +264,7 @@ def resource_out(record, content, view):
     version = getattr(content, "version", None) or _shown_version(record, view)
     return {
         "id": record.pk,
+        "revision": record.revision,
         "view": view,
         "status": record.status,
         "version": version.number if version else None,
@@ -379,7 +383,9 @@ class PracticeIn(Schema):
 
 
 class PracticePatch(PracticeIn):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed; `revision` is the one you read (409 if it changed since)."""
+
+    revision: Revision
 
 
 def _practice_fields(request, data: dict):
@@ -433,6 +439,7 @@ class ResourceIn(Schema):
 
 class ResourcePatch(ResourceIn):
     kind: ResourceKind | None = None
+    revision: Revision
 
 
 def _resource_fields(data: dict):
@@ -628,8 +635,10 @@ def create_practice(request, payload: PracticeIn):
 def update_practice(request, practice_id: int, payload: PracticePatch):
     """Change the working copy (only the fields sent)."""
     record = queries.get_visible(request.user, Practice, practice_id)
-    fields = _practice_fields(request, payload.dict(exclude_unset=True))
-    services.update_practice(record, acting_user=request.user, **fields)
+    data = payload.dict(exclude_unset=True)
+    revision = data.pop("revision")
+    fields = _practice_fields(request, data)
+    services.update_practice(record, acting_user=request.user, revision=revision, **fields)
     record = queries.get_visible(request.user, Practice, practice_id)
     content, shown = queries.shown(request.user, record, queries.WORKING)
     return practice_out(request, record, content, shown)
@@ -747,7 +756,9 @@ def create_resource(request, payload: ResourceIn):
 @router.patch("/resources/{resource_id}", response={200: ResourceOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def update_resource(request, resource_id: int, payload: ResourcePatch):
     record = queries.get_visible(request.user, Resource, resource_id)
-    services.update_resource(record, acting_user=request.user, **_resource_fields(payload.dict(exclude_unset=True)))
+    data = payload.dict(exclude_unset=True)
+    revision = data.pop("revision")
+    services.update_resource(record, acting_user=request.user, revision=revision, **_resource_fields(data))
     record = queries.get_visible(request.user, Resource, resource_id)
     content, shown = queries.shown(request.user, record, queries.WORKING)
     return resource_out(record, content, shown)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import access
+from core.forms import RevisionMixin
 from core.uploads import DEFAULT_MAX_BYTES, SafeFileField
 from network.models import Country, Organization
 
@@ -45,7 +46,7 @@ class SubmitterFieldsMixin:
             self.fields["submitting_country"].queryset = Country.objects.filter(pk__in=p.officer_countries)
 
 
-class PracticeForm(SubmitterFieldsMixin, forms.Form):
+class PracticeForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
     """The template of a practice, in Spanish and English."""
 
     def __init__(self, *args, user, **kwargs):
@@ -146,7 +147,7 @@ def _practice_scalars():
     ]
 
 
-class ResourceForm(SubmitterFieldsMixin, forms.Form):
+class ResourceForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
     """A guide, protocol, study, training material or course."""
 
     kind = forms.ChoiceField(label=_("Type"), choices=ResourceKind.choices)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import BilingualMixin
+from core.versioning import Versioned
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
 
@@ -119,7 +120,7 @@ def upload_path(instance, filename):
     return f"practices/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{kind}"
 
 
-class Reviewable(BilingualMixin, models.Model):
+class Reviewable(BilingualMixin, Versioned, models.Model):
     """What practices and resources share: authorship, the review workflow, the published version."""
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)

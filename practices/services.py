@@ -17,6 +17,7 @@ from core import access
 from core.audit import acting_as
 from core.models import Grant, GrantPermission
 from core.uploads import IMAGES, OOXML, check_upload
+from core.versioning import expect
 from network.models import OFFICER_ROLES, Appointment, Country, Organization
 
 from . import extraction
@@ -177,12 +178,15 @@ def create_practice(*, acting_user, **fields):
 
 
 @transaction.atomic
-def update_practice(practice, *, acting_user, **fields):
-    """Change the working copy; a published practice becomes a draft of its next version."""
+def update_practice(practice, *, acting_user, revision=None, **fields):
+    """Change the working copy; a published practice becomes a draft of its next version.
+
+    `revision` is the one the editor read: a practice saved since then is not overwritten.
+    """
     access.require(acting_user, access.CHANGE, practice)
     scalars, m2m = _split(fields, PRACTICE_FIELDS, PRACTICE_M2M)
     with acting_as(acting_user):
-        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        practice = expect(Practice.objects.select_for_update().get(pk=practice.pk), revision)
         previous_call = practice.call_id
         for name, value in scalars.items():
             setattr(practice, name, value)
@@ -314,12 +318,12 @@ def _store_atomically(resource, m2m):
 
 
 @transaction.atomic
-def update_resource(resource, *, acting_user, file=None, **fields):
+def update_resource(resource, *, acting_user, file=None, revision=None, **fields):
     """Change a resource's working copy (and its file); a published one becomes a draft of its next version."""
     access.require(acting_user, access.CHANGE, resource)
     scalars, m2m = _split(fields, RESOURCE_FIELDS, RESOURCE_M2M)
     with acting_as(acting_user):
-        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        resource = expect(Resource.objects.select_for_update().get(pk=resource.pk), revision)
         for name, value in scalars.items():
             setattr(resource, name, value)
         _check_submitter(acting_user, resource)

@@ -135,9 +135,9 @@ def practice_edit(request, pk=None):
     elif not access.can_create(request.user, Practice):
         access.refuse(request.user, access.CREATE, Practice)
     initial = PracticeForm.initial_for(record) if record else {"call": request.GET.get("call")}
-    form = PracticeForm(request.POST or None, initial=initial, user=request.user)
+    form = PracticeForm(request.POST or None, initial=initial, user=request.user, record=record)
     if request.method == "POST" and form.is_valid():
-        fields = _fields_from(form)
+        fields = _fields_from(form, exclude=() if record else ("revision",))
         if record is None and not fields.get("submitting_organization") and not fields.get("submitting_country"):
             fields.pop("submitting_organization")
             fields.pop("submitting_country")
@@ -162,9 +162,9 @@ def resource_edit(request, pk=None):
     elif not access.can_create(request.user, Resource):
         access.refuse(request.user, access.CREATE, Resource)
     initial = ResourceForm.initial_for(record) if record else {}
-    form = ResourceForm(request.POST or None, request.FILES or None, initial=initial, user=request.user)
+    form = ResourceForm(request.POST or None, request.FILES or None, initial=initial, user=request.user, record=record)
     if request.method == "POST" and form.is_valid():
-        fields = _fields_from(form, exclude=("file",))
+        fields = _fields_from(form, exclude=("file",) if record else ("file", "revision"))
         if record is None and not fields.get("submitting_organization") and not fields.get("submitting_country"):
             fields.pop("submitting_organization")
             fields.pop("submitting_country")

@@ -125,7 +125,7 @@ class PanamaAnswersAndTheLeadReviewsTest(TestCase):
     def test_panama_cannot_edit_costa_rica_through_the_api(self):
         client = api_client(self.n.pa_officer)
         base = f"/api/v1/comparisons/analyses/{self.a.analysis.pk}/rounds/{self.round.number}/columns"
-        body = json.dumps({"value": "no"})
+        body = json.dumps({"value": "no", "revision": 0})
         response = client.put(f"{base}/CR/answers/{self.a.heard.pk}", data=body, content_type="application/json")
         self.assertEqual(response.status_code, 403)
         self.assertEqual(client.post(f"{base}/CR/submit").status_code, 403)
@@ -140,7 +140,7 @@ class PanamaAnswersAndTheLeadReviewsTest(TestCase):
         lead = api_client(self.n.lead)
         base = f"/api/v1/comparisons/analyses/{self.a.analysis.pk}/rounds/{self.round.number}/columns/PA"
         for question, value in full_answers(self.a).items():
-            payload = {"value": value, "basis_instrument": "Ley 1", "basis_url": "https://example.org/l"}
+            payload = {"value": value, "basis_instrument": "Ley 1", "basis_url": "https://example.org/l", "revision": 0}
             response = panama.put(
                 f"{base}/answers/{question.pk}", data=json.dumps(payload), content_type="application/json"
             )

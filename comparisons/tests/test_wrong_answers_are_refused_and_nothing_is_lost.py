@@ -117,18 +117,22 @@ class WrongAnswersTest(TestCase):
         base = f"/api/v1/comparisons/analyses/{self.a.analysis.pk}/rounds/1/columns/PA/answers"
         for question, value in ((self.a.heard, "maybe"), (self.a.months, "x"), (self.a.services, {"a": 1})):
             response = client.put(
-                f"{base}/{question.pk}", data=json.dumps({"value": value}), content_type="application/json"
+                f"{base}/{question.pk}",
+                data=json.dumps({"value": value, "revision": 0}),
+                content_type="application/json",
             )
             self.assertEqual(response.status_code, 400, (question, value, response.content))
             self.assertIn("value", response.json()["errors"])
         response = client.put(
             f"{base}/{self.a.heard.pk}",
-            data=json.dumps({"value": "yes", "colour": "red"}),
+            data=json.dumps({"value": "yes", "colour": "red", "revision": 0}),
             content_type="application/json",
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("colour", response.json()["errors"])
-        response = client.put(f"{base}/999999", data=json.dumps({"value": "yes"}), content_type="application/json")
+        response = client.put(
+            f"{base}/999999", data=json.dumps({"value": "yes", "revision": 0}), content_type="application/json"
+        )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Answer.objects.exists())
 

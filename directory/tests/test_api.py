@@ -42,7 +42,9 @@ class DirectoryApiTest(TestCase):
     def test_a_partners_patch_is_a_draft_and_an_officer_approves_it(self):
         n = self.n
         url = f"/api/v1/directory/services/{n.unicef_service.pk}"
-        response = api_client(n.partner).patch(url, {"name_es": "Propuesta"}, content_type="application/json")
+        response = api_client(n.partner).patch(
+            url, {"name_es": "Propuesta", "revision": n.unicef_service.revision}, content_type="application/json"
+        )
         self.assertEqual(response.status_code, 200, response.content)
         self.assertFalse(response.json()["applied"])
         self.assertEqual(api_client().get(url).json()["name_es"], "Espacio amigable para la niñez")
@@ -53,15 +55,22 @@ class DirectoryApiTest(TestCase):
 
     def test_writes_are_refused_out_of_role(self):
         url = f"/api/v1/directory/services/{self.n.office_service.pk}"
-        self.assertEqual(api_client().patch(url, {"name_es": "x"}, content_type="application/json").status_code, 401)
+        change = {"name_es": "x", "revision": self.n.office_service.revision}
+        self.assertEqual(api_client().patch(url, change, content_type="application/json").status_code, 401)
         self.assertEqual(
-            api_client(self.n.mx_officer).patch(url, {"name_es": "x"}, content_type="application/json").status_code, 403
+            api_client(self.n.mx_officer).patch(url, change, content_type="application/json").status_code, 403
         )
         self.assertEqual(api_client(self.n.mx_officer).post(url + "/verify").status_code, 403)
         self.assertEqual(api_client(self.n.gt_officer).post(url + "/verify").status_code, 200)
         self.assertIsNotNone(Service.objects.get(pk=self.n.office_service.pk).assured_date)
         bad = api_client(self.n.gt_officer).patch(
-            url, {"minimum_age": 15, "maximum_age": 3}, content_type="application/json"
+            url,
+            {
+                "minimum_age": 15,
+                "maximum_age": 3,
+                "revision": Service.objects.get(pk=self.n.office_service.pk).revision,
+            },
+            content_type="application/json",
         )
         self.assertEqual(bad.status_code, 400)
 

@@ -51,7 +51,9 @@ def commitment_detail(request, pk):
     """A commitment, its history, and (for its actors and the TS) the form to change its status."""
     commitment = _commitment(request, pk)
     can_update = access.can(request.user, UPDATE_STATUS, commitment)
-    form = StatusForm(request.POST or None, request.FILES or None, initial={"status": commitment.status})
+    form = StatusForm(
+        request.POST or None, request.FILES or None, initial={"status": commitment.status}, record=commitment
+    )
     status = 200
     if request.method == "POST":
         access.require(request.user, UPDATE_STATUS, commitment)
@@ -64,6 +66,7 @@ def commitment_detail(request, pk):
                     note=form.cleaned_data["note"],
                     evidence_link=form.cleaned_data["evidence_link"],
                     evidence_file=form.cleaned_data["evidence_file"],
+                    revision=form.cleaned_data.get("revision"),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -106,9 +109,10 @@ def commitment_edit(request, pk=None, agreement_pk=None):
             "due": commitment.due or "",
             "notes": commitment.notes,
         }
-    form = CommitmentForm(request.POST or None, initial=initial)
+    form = CommitmentForm(request.POST or None, initial=initial, record=commitment)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        revision = data.pop("revision", None)
         try:
             actors = services.actors_from_codes([_actor_code(v) for v in data.pop("actors")])
             if commitment is None:
@@ -116,7 +120,7 @@ def commitment_edit(request, pk=None, agreement_pk=None):
             else:
                 due = data.pop("due")
                 commitment = services.update_commitment(
-                    commitment, acting_user=request.user, actors=actors, due=due, **data
+                    commitment, acting_user=request.user, actors=actors, due=due, revision=revision, **data
                 )
         except ValidationError as error:
             add_service_errors(form, error)

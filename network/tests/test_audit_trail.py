@@ -1,11 +1,14 @@
 """Every change to network records keeps who, when, and the values before and after."""
 
+import json
+
 from django.test import TestCase
 from django.urls import reverse
 
 from core.models import AuditAction, AuditEntry
 from core.testing import api_client, build_network, signed_in
 from network import services
+from network.models import Person
 
 
 class AuditTrailTest(TestCase):
@@ -33,7 +36,9 @@ class AuditTrailTest(TestCase):
 
     def test_an_api_change_is_attributed_to_the_token_owner(self):
         response = api_client(self.n.hn_officer).patch(
-            f"/api/v1/people/{self.n.hn_person.pk}", data='{"honorific": "Dr."}', content_type="application/json"
+            f"/api/v1/people/{self.n.hn_person.pk}",
+            data=json.dumps({"honorific": "Dr.", "revision": Person.objects.get(pk=self.n.hn_person.pk).revision}),
+            content_type="application/json",
         )
         self.assertEqual(response.status_code, 200)
         entry = AuditEntry.objects.for_object(self.n.hn_person).get(
@@ -52,7 +57,9 @@ class AuditTrailTest(TestCase):
 
     def test_a_refused_change_is_recorded_and_changes_nothing(self):
         response = api_client(self.n.gt_officer).patch(
-            f"/api/v1/people/{self.n.hn_person.pk}", data='{"honorific": "Dr."}', content_type="application/json"
+            f"/api/v1/people/{self.n.hn_person.pk}",
+            data=json.dumps({"honorific": "Dr.", "revision": Person.objects.get(pk=self.n.hn_person.pk).revision}),
+            content_type="application/json",
         )
         self.assertEqual(response.status_code, 403)
         entries = AuditEntry.objects.for_object(self.n.hn_person)

@@ -106,6 +106,7 @@ class ApiEditsTest(TestCase):
         cls.n = build_network()
 
     def patch(self, user, person, data):
+        data = {"revision": Person.objects.get(pk=person.pk).revision, **data}  # as read by a GET
         return api_client(user).patch(
             f"/api/v1/people/{person.pk}", data=json.dumps(data), content_type="application/json"
         )
@@ -152,7 +153,7 @@ class ApiEditsTest(TestCase):
     def test_it_asks_anonymous_writers_to_sign_in(self):
         response = api_client().patch(
             f"/api/v1/people/{self.n.gt_person.pk}",
-            data=json.dumps({"family_names": "X"}),
+            data=json.dumps({"family_names": "X", "revision": self.n.gt_person.revision}),
             content_type="application/json",
         )
         self.assertEqual(response.status_code, 401)

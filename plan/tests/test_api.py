@@ -16,7 +16,20 @@ from plan.testing import add_previous_ppt, approved_report, build_plan, fill_rep
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+def read_revisions(url, payload):
+    """Give each line the revision a client would have read (GET) before sending it back."""
+    report_id = int(url.split("/plan-reports/")[1].split("/")[0])
+    for line in payload.get("lines", []):
+        if isinstance(line, dict) and "revision" not in line:
+            activity = line.get("activity")
+            found = FollowUpLine.objects.filter(report_id=report_id)
+            found = found.filter(node_id=activity) if isinstance(activity, int) else found.filter(node__code=activity)
+            line["revision"] = found.values_list("revision", flat=True).first() or 1
+
+
 def send(client, method, url, payload=None):
+    if method == "patch" and url.endswith("/lines") and isinstance(payload, dict):
+        read_revisions(url, payload)
     data = json.dumps(payload) if payload is not None else "{}"
     return getattr(client, method)(url, data=data, content_type="application/json", headers={"Accept-Language": "en"})
 

@@ -220,6 +220,8 @@ class ReviewersTest(TestCase):
         self.assertEqual(signed_in(self.n.gt_alternate).get(self.other.get_absolute_url()).status_code, 200)
         self.assertEqual(signed_in(self.n.hn_officer).get(self.other.get_absolute_url()).status_code, 404)
         response = api_client(self.n.hn_officer).patch(
-            f"/api/v1/practices/{self.other.pk}", data=json.dumps({"title_es": "X"}), content_type="application/json"
+            f"/api/v1/practices/{self.other.pk}",
+            data=json.dumps({"title_es": "X", "revision": 1}),
+            content_type="application/json",
         )
         self.assertEqual(response.status_code, 404)
