@@ -80,14 +80,7 @@ def acts_for(p, commitment):
         return True
     cache = getattr(commitment, "_prefetched_objects_cache", {})
     actors = cache["actors"] if "actors" in cache else commitment.actors.all()
-    for actor in actors:
-        if actor.kind == ActorKind.COUNTRY and actor.country_id in p.officer_countries:
-            return True
-        if actor.kind == ActorKind.ORGANIZATION and actor.organization_id in p.organizations:
-            return True
-        if actor.kind == ActorKind.PPT and p.is_ppt:
-            return True
-    return False
+    return any(actor.kind != ActorKind.TS and speaks_for(p, actor) for actor in actors)
 
 
 @register(Meeting)
@@ -218,11 +211,26 @@ class CommitmentPolicy(Policy):
         return queryset.none()
 
 
+def speaks_for(p, actor):
+    """Does `p` speak for this actor (its country's officers, its organization's staff, the PPT, the TS)?"""
+    if actor.kind == ActorKind.COUNTRY:
+        return actor.country_id in p.officer_countries
+    if actor.kind == ActorKind.ORGANIZATION:
+        return actor.organization_id in p.organizations
+    if actor.kind == ActorKind.PPT:
+        return p.is_ppt
+    return p.is_ts
+
+
 @register(CommitmentActor)
 class CommitmentActorPolicy(Policy):
+    """An actor's follow-up row: seen with its commitment; changed by that actor only, or the TS."""
+
     def can(self, p, action, obj):
         if action == VIEW:
             return CommitmentPolicy().can(p, VIEW, obj.commitment)
+        if action == UPDATE_STATUS:
+            return meeting_visible(p, obj.commitment.meeting) and (p.is_ts or speaks_for(p, obj))
         return p.is_ts
 
     def restrict(self, queryset, p, action):

@@ -99,9 +99,24 @@ class ConflictOut(Schema):
     current: AgreementOut
 
 
+class ActorFollowUpOut(Schema):
+    id: int
+    actor: str = Field(..., description="TS, PPT, an ISO country code or an organization's acronym")
+    label: str
+    status: CommitmentStatus
+    note: str
+    evidence_link: str
+    updated_at: datetime.datetime | None
+    revision: int = Field(..., description="Send it back with a status change of this actor's row")
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.code
+
+
 class CommitmentOut(Schema):
     id: int
-    revision: int = Field(..., description="Send it back with a status change to be told of a change since")
+    revision: int
     meeting_id: int
     agreement_id: int
     ref: str
@@ -110,11 +125,21 @@ class CommitmentOut(Schema):
     action_en: str
     due: str | None = Field(None, description="ISO date, YYYY or YYYY-Qn")
     due_by: datetime.date | None
-    status: CommitmentStatus
+    status: CommitmentStatus = Field(..., description="Rolled up from the actors' rows (`followup`)")
+    followup: list[ActorFollowUpOut] = Field(..., description="Each actor's own status, note and evidence")
+    done: int = Field(..., description="How many actors are done (or dropped)")
     overdue: bool
     notes: str
     evidence_link: str
     url: str
+
+    @staticmethod
+    def resolve_followup(obj):
+        return obj.actor_rows()
+
+    @staticmethod
+    def resolve_done(obj):
+        return obj.done_count
 
     @staticmethod
     def resolve_ref(obj):
@@ -136,6 +161,7 @@ class CommitmentOut(Schema):
 class StatusChangeOut(Schema):
     id: int
     commitment_id: int
+    actor: str | None = Field(None, description="Whose row changed; null for changes from before per-actor rows")
     from_status: CommitmentStatus
     to_status: CommitmentStatus
     note: str
@@ -146,6 +172,10 @@ class StatusChangeOut(Schema):
     @staticmethod
     def resolve_changed_by(obj):
         return obj.changed_by_label
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.code if obj.actor_id else None
 
 
 class MeetingDelegateOut(Schema):
@@ -197,8 +227,16 @@ class StatusChangeIn(InputSchema):
     status: CommitmentStatus
     note: str = Field("", max_length=4000)
     evidence_link: str = Field("", max_length=500)
+    actor: str | None = Field(
+        None,
+        max_length=40,
+        description=(
+            "Whose row changes: TS, PPT, an ISO country code or an organization's acronym (see `followup`). "
+            "Left out: every actor you speak for (every actor, for the TS)."
+        ),
+    )
     revision: int | None = Field(
-        None, ge=1, le=2**31 - 1, description="The commitment's revision you read; 409 if it changed since"
+        None, ge=1, le=2**31 - 1, description="The actor row's revision you read; 409 if it changed since"
     )
 
 
@@ -422,6 +460,7 @@ def change_status(request, commitment_id: int, payload: StatusChangeIn):
         acting_user=request.user,
         note=payload.note,
         evidence_link=payload.evidence_link,
+        actor=payload.actor,
         revision=payload.revision,
     )
     return Status(

@@ -49,7 +49,8 @@ class MeetingsConfig(EnlaceAppConfig):
             models.MeetingDocument,
             models.ReportVersion,
             models.Agreement,
-            models.Commitment,  # its actors are in `actor_codes`; CommitmentActor rows are written in bulk
+            models.Commitment,  # its actors are in `actor_codes`
+            models.CommitmentActor,  # each actor's own follow-up
             models.CalendarFeed,
             models.Delegate,
         ):

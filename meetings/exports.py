@@ -12,6 +12,7 @@ the draft mark (`core.documents`). A draft report is always a working copy.
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -268,6 +269,23 @@ def pack_filename(body, start, end, lang, extension="docx", *, working=False):
     return documents.draft_filename(name, lang) if working else name
 
 
+def _actors_cell(commitment):
+    """Each actor, with its own status when the commitment is shared."""
+    rows = commitment.actor_rows()
+    if len(rows) < 2:
+        return ", ".join(documents.actor_name(actor) for actor in rows)
+    return "; ".join(f"{documents.actor_name(actor)}: {actor.get_status_display().lower()}" for actor in rows)
+
+
+def _status_cell(commitment):
+    text = commitment.get_status_display() + (" · " + _("overdue") if commitment.is_overdue else "")
+    if commitment.actor_count > 1:
+        text += " · " + ngettext(
+            "%(done)s of %(total)s actor done", "%(done)s of %(total)s actors done", commitment.actor_count
+        ) % {"done": commitment.done_count, "total": commitment.actor_count}
+    return text
+
+
 def rcgm_pack_docx(user, body, start, end, lang, *, working=False):
     """Return the RCGM pack for a body and a period: recommendations with decisions, commitments with status.
 
@@ -324,10 +342,10 @@ def rcgm_pack_docx(user, body, start, end, lang, *, working=False):
                     (
                         _meeting_cell(commitment.meeting),
                         commitment.agreement.ref,
-                        ", ".join(documents.actor_name(actor) for actor in commitment.actors.all()),
+                        _actors_cell(commitment),
                         (*wording.parts(commitment, "action"), status),
                         documents.due_text(commitment.due_date, commitment.due_period) or "—",
-                        commitment.get_status_display() + (" · " + _("overdue") if commitment.is_overdue else ""),
+                        _status_cell(commitment),
                     )
                 )
             _table(

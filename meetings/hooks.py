@@ -10,7 +10,7 @@ from core import access, fulfilment, mywork, search
 from core.i18n import localized
 
 from .access import actor_q
-from .models import Agreement, Commitment, CommitmentActor, Meeting, ReportStatus
+from .models import OPEN_STATUSES, Agreement, Commitment, CommitmentActor, Meeting, ReportStatus
 from .services import fulfil_commitment
 
 MY_WORK_LIMIT = 50
@@ -49,7 +49,13 @@ def commitments_due(user):
     today = timezone.localdate()
     rows = (
         access.restrict(Commitment.objects.open().select_related("meeting", "agreement"), user)
-        .filter(Exists(CommitmentActor.objects.filter(commitment=OuterRef("pk")).filter(actor_q(principal))))
+        .filter(
+            Exists(
+                CommitmentActor.objects.filter(commitment=OuterRef("pk"), status__in=OPEN_STATUSES).filter(
+                    actor_q(principal)
+                )
+            )
+        )
         .order_by("due_by", "pk")[:MY_WORK_LIMIT]
     )
     return [

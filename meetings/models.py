@@ -368,6 +368,7 @@ class CommitmentStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (CommitmentStatus.PENDING, CommitmentStatus.IN_PROGRESS)
+CLOSED_STATUSES = (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
 DUE_PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4]))?$")
 
 
@@ -464,6 +465,18 @@ class Commitment(BilingualMixin, Versioned, models.Model):
     def is_overdue(self):
         return self.is_open and self.due_by is not None and self.due_by < timezone.localdate()
 
+    def actor_rows(self):
+        """The actors' follow-up rows (prefetched by `with_actors()`: no query per commitment)."""
+        return list(self.actors.all())
+
+    @property
+    def done_count(self):
+        return sum(1 for row in self.actor_rows() if row.status in CLOSED_STATUSES)
+
+    @property
+    def actor_count(self):
+        return len(self.actor_rows())
+
     @property
     def due(self):
         """The due date or period as written in the JSON: ISO date, YYYY, YYYY-Qn, or None."""
@@ -487,6 +500,19 @@ class Commitment(BilingualMixin, Versioned, models.Model):
         return reverse("meetings:commitment", args=[self.pk])
 
 
+def roll_up(statuses):
+    """A commitment's status from its actors': done when every actor is done or dropped (dropped when
+    none is done), in progress when any has started or finished, else pending."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    if all(status in CLOSED_STATUSES for status in statuses):
+        return CommitmentStatus.DONE if CommitmentStatus.DONE in statuses else CommitmentStatus.DROPPED
+    if any(status in (CommitmentStatus.IN_PROGRESS, CommitmentStatus.DONE) for status in statuses):
+        return CommitmentStatus.IN_PROGRESS
+    return CommitmentStatus.PENDING
+
+
 class ActorKind(models.TextChoices):
     TS = "ts", _("Technical Secretariat")
     PPT = "ppt", _("Pro Tempore Presidency")
@@ -494,13 +520,25 @@ class ActorKind(models.TextChoices):
     ORGANIZATION = "organization", _("Organization")
 
 
-class CommitmentActor(models.Model):
-    """Who is to act on a commitment: the TS, the PPT, a country or an organization."""
+class CommitmentActor(Versioned, models.Model):
+    """Who is to act on a commitment — the TS, the PPT, a country or an organization — and that
+    actor's own follow-up: its status, note and evidence. Only the actor (and the TS) changes it;
+    the commitment's status is rolled up from its actors' rows (`Commitment.roll_up`)."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="actors")
     kind = models.CharField(_("kind"), max_length=12, choices=ActorKind.choices)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=CommitmentStatus.choices, default=CommitmentStatus.PENDING
+    )
+    note = models.TextField(_("note"), blank=True)
+    evidence_link = models.URLField(_("evidence (link)"), blank=True, max_length=500)
+    evidence_file = models.FileField(_("evidence (file)"), upload_to="meetings/evidence/%Y/", blank=True)
+    updated_at = models.DateTimeField(_("updated"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("actor")
@@ -523,6 +561,10 @@ class CommitmentActor(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
 
     @property
     def code(self):
@@ -549,6 +591,15 @@ class CommitmentStatusChange(models.Model):
     """One change of a commitment's status, with who made it, when, and the evidence given."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="status_changes")
+    actor = models.ForeignKey(
+        CommitmentActor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("actor"),
+        help_text=_("Whose follow-up changed; empty for changes made before each actor had its own."),
+    )
     from_status = models.CharField(_("from"), max_length=12, choices=CommitmentStatus.choices)
     to_status = models.CharField(_("to"), max_length=12, choices=CommitmentStatus.choices)
     note = models.TextField(_("note"), blank=True)

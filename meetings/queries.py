@@ -177,9 +177,12 @@ def board(user, *, actor="", body=None, meeting=None, status="open", ours=False,
         rows = rows.filter(status__in=OPEN_STATUSES, due_by__lt=today)
     elif status:
         rows = rows.filter(status=status)
-    if ours:
+    if ours:  # our own rows decide: a shared commitment we are done with is no longer open for us
         principal = access.principal_for(user)
-        rows = rows.filter(Exists(CommitmentActor.objects.filter(commitment=OuterRef("pk")).filter(actor_q(principal))))
+        ours_rows = CommitmentActor.objects.filter(commitment=OuterRef("pk")).filter(actor_q(principal))
+        if status in ("open", "overdue"):
+            ours_rows = ours_rows.filter(status__in=OPEN_STATUSES)
+        rows = rows.filter(Exists(ours_rows))
     if actor:
         condition = actor_filter(actor)
         if condition is not None:
@@ -211,7 +214,7 @@ def board(user, *, actor="", body=None, meeting=None, status="open", ours=False,
 def commitment_history(user, commitment):
     return list(
         access.restrict(CommitmentStatusChange.objects.filter(commitment=commitment), user)
-        .select_related("changed_by")
+        .select_related("changed_by", "actor__country", "actor__organization")
         .order_by("-changed_at", "-pk")
     )
 

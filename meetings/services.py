@@ -43,6 +43,7 @@ from .models import (
     MeetingStatus,
     ReportStatus,
     ReportVersion,
+    roll_up,
 )
 from .signals import commitment_assigned
 
@@ -512,12 +513,24 @@ def _actor_codes(rows):
     return ", ".join(actor.code for actor in rows)[:600]
 
 
+def _actor_key(row):
+    return (row.kind, row.country_id, row.organization_id)
+
+
 def _write_actors(commitment, rows):
-    """Replace a commitment's actors in one query; the audit trail sees them in `actor_codes`."""
-    commitment.actors.all().delete()
-    for row in rows:
+    """Set a commitment's actors; the audit trail sees them in `actor_codes`. An actor kept keeps its
+    own follow-up (status, note, evidence, history); an actor removed goes, its history staying
+    with the commitment; a new actor starts pending. The roll-up follows."""
+    kept = {_actor_key(row): row for row in commitment.actors.all()}
+    wanted = {_actor_key(row) for row in rows}
+    CommitmentActor.objects.filter(pk__in=[row.pk for key, row in kept.items() if key not in wanted]).delete()
+    new = [row for row in rows if _actor_key(row) not in kept]
+    for row in new:
         row.commitment = commitment
-    return CommitmentActor.objects.bulk_create(rows)
+    created = CommitmentActor.objects.bulk_create(new)
+    if kept:
+        _roll_up(commitment)
+    return created
 
 
 def _due_fields(due):
@@ -588,13 +601,34 @@ def delete_commitment(commitment, *, acting_user):
         commitment.delete()
 
 
+def _followup_targets(commitment, acting_user, actor):
+    """The actor rows a status change applies to: `actor` (a row or its id), else every row the
+    acting user speaks for (all of them for the TS). Nobody speaks for another actor."""
+    rows = list(commitment.actors.all())
+    if actor is not None:
+        actor_id = getattr(actor, "pk", actor)
+        row = next((row for row in rows if str(row.pk) == str(actor_id) or row.code == str(actor_id)), None)
+        if row is None:
+            raise ValidationError({"actor": _("This actor is not one of the commitment's actors.")})
+        access.require(acting_user, UPDATE_STATUS, row)
+        return [row]
+    targets = [row for row in rows if access.can(acting_user, UPDATE_STATUS, row)]
+    if rows and not targets:
+        access.refuse(acting_user, UPDATE_STATUS, commitment)
+    return targets
+
+
 @transaction.atomic
 def change_commitment_status(
-    commitment, status, *, acting_user, note="", evidence_link="", evidence_file=None, revision=None
+    commitment, status, *, acting_user, actor=None, note="", evidence_link="", evidence_file=None, revision=None
 ):
-    """Move a commitment to pending, in progress, done or dropped, keeping who, when and the evidence.
+    """Change an actor's follow-up of a commitment: pending, in progress, done or dropped, with who,
+    when and the evidence, in that actor's history.
 
-    `revision` is the one the person read: a status changed since then is not silently replaced.
+    `actor` is the actor's row (or its id or code); without it the change applies to every actor the
+    acting user speaks for — their own country's or organization's row, the PPT's, or, for the
+    TS, every row (e.g. when a circular fulfils the commitment). The commitment's own status is
+    then rolled up from its actors' rows. `revision` is the row's revision the person read.
     """
     commitment = Commitment.objects.select_related("meeting").prefetch_related("actors").get(pk=commitment.pk)
     access.require(acting_user, UPDATE_STATUS, commitment)
@@ -603,33 +637,91 @@ def change_commitment_status(
     if evidence_file is not None:
         checked = check_upload(evidence_file, kinds=EVIDENCE_KINDS)
         evidence_file.name = checked.name
+    targets = _followup_targets(commitment, acting_user, actor)
     with acting_as(acting_user):
-        commitment = expect(Commitment.objects.select_for_update().get(pk=commitment.pk), revision)
-        if status == commitment.status and not (note or evidence_link or evidence_file):
+        if not targets:  # a commitment with no actor named: its own status, as before
+            return _change_own_status(commitment, status, acting_user, note, evidence_link, evidence_file, revision)
+        locked = {
+            row.pk: row for row in CommitmentActor.objects.select_for_update().filter(pk__in=[t.pk for t in targets])
+        }
+        rows = [locked[target.pk] for target in targets]
+        if len(rows) == 1:
+            expect(rows[0], revision)
+        rows = [row for row in rows if status != row.status or note or evidence_link or evidence_file]
+        if not rows:
             raise ValidationError({"status": _("The commitment already has this status.")})
-        change = CommitmentStatusChange(
-            commitment=commitment,
-            from_status=commitment.status,
-            to_status=status,
-            note=note,
-            evidence_link=evidence_link or "",
-            changed_by=acting_user if getattr(acting_user, "pk", None) else None,
-            changed_by_label=getattr(acting_user, "email", "") or "",
-        )
+        # One entry in the history: for the actor whose row changed, or for all of them at once (the TS).
+        everyone = actor is None and len(rows) > 1 and len(rows) == commitment.actors.count()
+        change = _status_change(commitment, None if everyone else rows[0], status, acting_user, note, evidence_link)
         if evidence_file is not None:
             change.evidence_file = evidence_file
         change.full_clean()
-        commitment.status = status
-        if evidence_link:
-            commitment.evidence_link = evidence_link
-        if evidence_file is not None:
-            commitment.evidence_file = evidence_file
-        commitment.full_clean()
         change.save()
-        if evidence_file is not None:
-            # One stored copy: the commitment points to the file its status change stored.
-            commitment.evidence_file = change.evidence_file.name
-        commitment.save()
+        stored_file = change.evidence_file.name if change.evidence_file else None
+        for row in rows:
+            if not everyone and row is not rows[0]:
+                extra = _status_change(commitment, row, status, acting_user, note, evidence_link)
+                extra.evidence_file = stored_file or ""
+                extra.save()
+            row.status = status
+            if note:
+                row.note = note
+            if evidence_link:
+                row.evidence_link = evidence_link
+            if stored_file:
+                row.evidence_file = stored_file
+            row.updated_at = timezone.now()
+            row.updated_by = acting_user if getattr(acting_user, "pk", None) else None
+            row.full_clean(exclude=["commitment", "country", "organization", "updated_by"])
+            row.save()
+        _roll_up(commitment, evidence_link=evidence_link, evidence_file=stored_file)
+    commitment.refresh_from_db()
+    return commitment
+
+
+def _status_change(commitment, row, status, acting_user, note, evidence_link):
+    return CommitmentStatusChange(
+        commitment=commitment,
+        actor=row,
+        from_status=row.status if row is not None else commitment.status,
+        to_status=status,
+        note=note,
+        evidence_link=evidence_link or "",
+        changed_by=acting_user if getattr(acting_user, "pk", None) else None,
+        changed_by_label=getattr(acting_user, "email", "") or "",
+    )
+
+
+def _roll_up(commitment, *, evidence_link="", evidence_file=None):
+    """Set the commitment's status from its actors' rows, and keep the latest evidence given on it
+    (no revision change: nobody typed these)."""
+    derived = roll_up(CommitmentActor.objects.filter(commitment=commitment).values_list("status", flat=True))
+    if derived is None:
+        return
+    fields = {"status": derived, "updated_at": timezone.now()}
+    if evidence_link:
+        fields["evidence_link"] = evidence_link
+    if evidence_file:
+        fields["evidence_file"] = evidence_file
+    Commitment.objects.filter(pk=commitment.pk).update(**fields)
+
+
+def _change_own_status(commitment, status, acting_user, note, evidence_link, evidence_file, revision):
+    commitment = expect(Commitment.objects.select_for_update().get(pk=commitment.pk), revision)
+    if status == commitment.status and not (note or evidence_link or evidence_file):
+        raise ValidationError({"status": _("The commitment already has this status.")})
+    change = _status_change(commitment, None, status, acting_user, note, evidence_link)
+    if evidence_file is not None:
+        change.evidence_file = evidence_file
+    change.full_clean()
+    change.save()
+    commitment.status = status
+    if evidence_link:
+        commitment.evidence_link = evidence_link
+    if evidence_file is not None:
+        commitment.evidence_file = change.evidence_file.name
+    commitment.full_clean()
+    commitment.save()
     return commitment
 
 

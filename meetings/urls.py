@@ -45,4 +45,5 @@ urlpatterns = [
     path("commitments/<int:pk>/delete/", views.commitment_delete, name="commitment_delete"),
     path("commitments/<int:pk>/evidence/", views.evidence_download, name="evidence"),
     path("commitments/<int:pk>/evidence/<int:change_pk>/", views.evidence_download, name="change_evidence"),
+    path("commitments/<int:pk>/actors/<int:actor_pk>/evidence/", views.evidence_download, name="actor_evidence"),
 ]

@@ -65,3 +65,31 @@ def test_an_officer_marks_their_countrys_commitment_done(new_page):
     assert "Done" in text
     assert "Mexico reported its national actions." in text
     assert "Laura Hernández" in text  # who changed it, in the history
+
+
+def test_honduras_and_guatemala_each_update_their_row_of_the_shared_commitment(new_page):
+    n = build_rcm()
+    meeting = import_seed(n)
+    national = commitment(meeting, "2a", kind="country")
+    for email, status, note in (
+        ("hn@example.org", "in_progress", "Honduras installed its national table."),
+        ("gt@example.org", "done", "Guatemala sent its national report."),
+    ):
+        page = new_page(locale="en")
+        sign_in_browser(page, email)
+        page.goto("/meetings/follow-up/?ours=on")
+        page.click(f"a[href='/meetings/commitments/{national.pk}/']")
+        page.select_option("select[name=status]", status)
+        page.fill("textarea[name=note]", note)
+        page.click("button:has-text('Save the status')")
+        page.wait_for_load_state()
+    rows = {
+        row.locator("th").inner_text(): row.locator("td").first.inner_text()
+        for row in page.locator("table.followup tbody tr").all()
+    }
+    assert rows["Honduras"] == "In progress"
+    assert rows["Guatemala"] == "Done"
+    assert rows["Mexico"] == "Pending"
+    total = len(rows)
+    assert f"1 of {total} actors done" in page.locator("main").inner_text()
+    assert "Honduras installed its national table." in page.locator("table.followup").inner_text()

@@ -19,7 +19,7 @@ from core.forms import add_service_errors
 from .. import queries, services
 from ..access import UPDATE_STATUS
 from ..forms import BoardFilterForm, CommitmentForm, StatusForm
-from ..models import Agreement, Commitment, CommitmentStatusChange
+from ..models import Agreement, Commitment, CommitmentActor, CommitmentStatusChange
 
 PAGE_SIZE = 25
 
@@ -46,41 +46,74 @@ def _commitment(request, pk):
     return commitment
 
 
+def _posted_row(request, rows):
+    """The actor row a status form was posted for (the `actor` field; without it, the only row the user
+    may change), or None for a commitment without actors."""
+    if not rows:
+        return None
+    posted = request.POST.get("actor", "")
+    if not posted:
+        mine = [row for row in rows if access.can(request.user, UPDATE_STATUS, row)]
+        posted = str(mine[0].pk) if len(mine) == 1 else ""
+    row = next((row for row in rows if str(row.pk) == posted), None)
+    if row is None:
+        raise Http404
+    return row
+
+
 @login_required
 def commitment_detail(request, pk):
-    """A commitment, its history, and (for its actors and the TS) the form to change its status."""
+    """A commitment, each actor's follow-up and history, and a status form for each row the reader may change:
+    their own country's, organization's or the PPT's — every row for the TS."""
     commitment = _commitment(request, pk)
-    can_update = access.can(request.user, UPDATE_STATUS, commitment)
-    form = StatusForm(
-        request.POST or None, request.FILES or None, initial={"status": commitment.status}, record=commitment
-    )
+    rows = commitment.actor_rows()
+    posted = None
     status = 200
     if request.method == "POST":
         access.require(request.user, UPDATE_STATUS, commitment)
-        if form.is_valid():
-            try:
-                services.change_commitment_status(
-                    commitment,
-                    form.cleaned_data["status"],
-                    acting_user=request.user,
-                    note=form.cleaned_data["note"],
-                    evidence_link=form.cleaned_data["evidence_link"],
-                    evidence_file=form.cleaned_data["evidence_file"],
-                    revision=form.cleaned_data.get("revision"),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The status is updated."))
-                return redirect(commitment)
-        status = 400
+        posted = _posted_row(request, rows)
+        if posted is not None:
+            access.require(request.user, UPDATE_STATUS, posted)
+    forms = []
+    for row in rows or [None]:
+        target = row if row is not None else commitment
+        if not access.can(request.user, UPDATE_STATUS, target):
+            continue
+        bound = request.method == "POST" and row == posted
+        form = StatusForm(
+            request.POST if bound else None,
+            request.FILES if bound else None,
+            initial={"status": target.status},
+            record=target,
+        )
+        if bound:
+            if form.is_valid():
+                try:
+                    services.change_commitment_status(
+                        commitment,
+                        form.cleaned_data["status"],
+                        acting_user=request.user,
+                        actor=row,
+                        note=form.cleaned_data["note"],
+                        evidence_link=form.cleaned_data["evidence_link"],
+                        evidence_file=form.cleaned_data["evidence_file"],
+                        revision=form.cleaned_data.get("revision"),
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("The status is updated."))
+                    return redirect(commitment)
+            status = 400
+        forms.append((row, form, bound))
     return render(
         request,
         "meetings/commitment.html",
         {
             "commitment": commitment,
+            "rows": rows,
             "history": queries.commitment_history(request.user, commitment),
-            "form": form if can_update else None,
+            "forms": forms,
             "can_change": access.can(request.user, access.CHANGE, commitment),
         },
         status=status,
@@ -172,13 +205,15 @@ def _actor_code(value):
 
 
 @login_required
-def evidence_download(request, pk, change_pk=None):
-    """The evidence file of a commitment (or of one of its status changes), for those who see it."""
+def evidence_download(request, pk, change_pk=None, actor_pk=None):
+    """The evidence file of a commitment (of one of its status changes, or of an actor's row), for those who see it."""
     commitment = _commitment(request, pk)
     field = commitment.evidence_file
     if change_pk is not None:
         change = get_object_or_404(CommitmentStatusChange, pk=change_pk, commitment=commitment)
         field = change.evidence_file
+    if actor_pk is not None:
+        field = get_object_or_404(CommitmentActor, pk=actor_pk, commitment=commitment).evidence_file
     if not field:
         raise Http404
     try:
