@@ -14,6 +14,8 @@ class MeetingsConfig(EnlaceAppConfig):
     )
 
     def main_pages(self):
+        from django.db.models import Count
+
         from .models import Commitment, Meeting
 
         pages = [
@@ -36,6 +38,15 @@ class MeetingsConfig(EnlaceAppConfig):
             commitment = Commitment.objects.filter(meeting=meeting).order_by("pk").first()
             if commitment is not None:
                 pages.append({"name": "commitment", "path": commitment.get_absolute_url(), "audience": "member"})
+            shared = (
+                Commitment.objects.filter(meeting=meeting, actors__kind="country")
+                .annotate(actors_count=Count("actors"))
+                .filter(actors_count__gt=1)
+                .order_by("pk")
+                .first()
+            )
+            if shared is not None:  # one follow-up row per actor, Guatemala's form among them
+                pages.append({"name": "shared-commitment", "path": shared.get_absolute_url(), "audience": "member"})
         return pages
 
     def ready(self):

@@ -90,7 +90,27 @@ class Meeting(BilingualMixin, models.Model):
     )
     source_name = models.CharField(_("imported from"), max_length=200, blank=True)
     source_text = models.TextField(_("imported text"), blank=True)
-    import_warnings = models.JSONField(_("import warnings"), default=list, blank=True)
+    import_warnings = models.JSONField(
+        _("import warnings"),
+        default=list,
+        blank=True,
+        help_text=_("What to check: [{text, key}]; a warning goes once a person corrects what it is about."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seems to duplicate"),
+        help_text=_("An imported report that seems to be already in Enlace waits for the TS to choose."),
+    )
+    translation_conflicts = models.JSONField(
+        _("translation conflicts"),
+        default=list,
+        blank=True,
+        help_text=_("Texts corrected by a person that the other language's import did not overwrite."),
+    )
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -149,6 +169,10 @@ class Meeting(BilingualMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
+
+    def warnings_to_check(self):
+        """The import warnings still standing, as [{text, key}] (older imports kept plain texts)."""
+        return [item if isinstance(item, dict) else {"text": str(item), "key": None} for item in self.import_warnings]
 
 
 class AgendaItem(BilingualMixin, models.Model):
@@ -311,6 +335,9 @@ class Agreement(BilingualMixin, models.Model):
     text_en = models.TextField(_("text (English)"), blank=True)
     source_text = models.TextField(_("imported text"), blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)
+    edited_fields = models.JSONField(
+        _("fields corrected by a person"), default=list, blank=True, help_text=_("An import never overwrites them.")
+    )
     rcgm_decision = models.CharField(
         _("RCGM decision"), max_length=14, choices=Decision.choices, default=Decision.PENDING
     )
@@ -431,6 +458,9 @@ class Commitment(BilingualMixin, Versioned, models.Model):
     )
     actor_codes = models.CharField(
         _("actors"), max_length=600, blank=True, editable=False, help_text=_("As written in the audit trail.")
+    )
+    edited_fields = models.JSONField(
+        _("fields corrected by a person"), default=list, blank=True, help_text=_("An import never overwrites them.")
     )
     notes = models.TextField(_("notes"), blank=True)
     evidence_link = models.URLField(_("evidence (link)"), blank=True, max_length=500)

@@ -25,6 +25,7 @@ from core.versioning import expect
 from network.models import Body, Country, Organization
 
 from .access import APPROVE, DECIDE, UPDATE_STATUS
+from .duplicates import find_duplicate
 from .importer.dates import parse_due
 from .models import (
     ActorKind,
@@ -93,6 +94,28 @@ def _assign(instance, fields, allowed):
         setattr(instance, name, value)
 
 
+def _changed(instance, fields):
+    """The names of `fields` whose value differs from the instance's."""
+    return [name for name, value in fields.items() if getattr(instance, name, None) != value]
+
+
+def _remember_edits(instance, names):
+    """Remember that a person corrected these texts: importing the other language never overwrites them."""
+    texts = {name for name in names if name.endswith(("_es", "_en"))}
+    if texts - set(instance.edited_fields):
+        instance.edited_fields = sorted(set(instance.edited_fields) | texts)
+
+
+def checked_off(meeting_id, *keys):
+    """Drop the import warnings about `keys` ("ref:4c", "field:start_date"): a person corrected them."""
+    meeting = Meeting.objects.filter(pk=meeting_id).only("pk", "import_warnings").first()
+    if meeting is None or not meeting.import_warnings:
+        return
+    standing = [item for item in meeting.warnings_to_check() if item.get("key") not in keys]
+    if len(standing) != len(meeting.import_warnings):
+        Meeting.objects.filter(pk=meeting_id).update(import_warnings=standing)
+
+
 # ---- meetings ------------------------------------------------------------------------------
 
 
@@ -118,13 +141,16 @@ def update_meeting(meeting, *, acting_user, delegations=None, organizations=None
     access.require(acting_user, access.CHANGE, meeting)
     with acting_as(acting_user):
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        corrected = [f"field:{name}" for name in fields]  # seen and saved by a person
         _assign(meeting, fields, MEETING_FIELDS)
         meeting.full_clean()
         meeting.save()
         if delegations is not None:
             meeting.delegations.set(delegations)
+            corrected.append("field:delegations")
         if organizations is not None:
             meeting.organizations.set(organizations)
+        checked_off(meeting.pk, *corrected)
     return meeting
 
 
@@ -134,6 +160,14 @@ def publish_meeting(meeting, *, acting_user):
     access.require(acting_user, access.CHANGE, meeting)
     with acting_as(acting_user):
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.duplicate_of_id:
+            raise ValidationError(
+                _(
+                    "This report seems to be already in Enlace (%(other)s): on the review page, add it as the "
+                    "other language of that meeting, replace that meeting's draft, or keep it as a new meeting first."
+                )
+                % {"other": meeting.duplicate_of}
+            )
         meeting.status = MeetingStatus.PUBLISHED
         meeting.full_clean()
         meeting.save()
@@ -292,6 +326,7 @@ def update_report_text(version, *, acting_user, **fields):
         _assign(version, fields, REPORT_FIELDS)
         version.full_clean()
         version.save()
+        checked_off(version.meeting_id, "field:participants")
     return version
 
 
@@ -387,11 +422,13 @@ def update_agreement(agreement, *, acting_user, revision, **fields):
     if int(revision) != current.revision:
         raise EditConflict(current)
     with acting_as(acting_user):
+        _remember_edits(current, _changed(current, fields))
         _assign(current, fields, AGREEMENT_FIELDS)
         current.revision += 1
         current.updated_by = acting_user
         _validate_agreement(current)
         current.save()
+        checked_off(current.version.meeting_id, f"ref:{current.ref}")
     return current
 
 
@@ -570,6 +607,7 @@ def create_commitment(agreement, *, acting_user, actors, action_es="", action_en
         commitment.full_clean()
         commitment.save()
         created = _write_actors(commitment, rows)
+        checked_off(commitment.meeting_id, f"ref:{agreement.ref}")
     _announce(commitment, created, acting_user)
     return commitment
 
@@ -580,6 +618,7 @@ def update_commitment(commitment, *, acting_user, actors=None, due=..., revision
     access.require(acting_user, access.CHANGE, commitment)
     with acting_as(acting_user):
         commitment = expect(Commitment.objects.select_for_update().get(pk=commitment.pk), revision)
+        _remember_edits(commitment, _changed(commitment, fields))
         _assign(commitment, fields, COMMITMENT_FIELDS)
         if due is not ...:
             for name, value in _due_fields(due).items():
@@ -591,6 +630,7 @@ def update_commitment(commitment, *, acting_user, actors=None, due=..., revision
         commitment.save()
         if rows is not None:
             _write_actors(commitment, rows)
+        checked_off(commitment.meeting_id, f"ref:{commitment.agreement.ref}")
     return commitment
 
 
@@ -789,11 +829,16 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
             status=MeetingStatus.DRAFT,
             source_name=source_name[:200],
             source_text=parsed.source_text,
-            import_warnings=list(parsed.warnings),
+            import_warnings=[
+                item
+                for item in parsed.keyed_warnings()
+                if not (item["key"] == "field:start_date" and start_date) and not (item["key"] == "field:body" and body)
+            ],
             is_demo=is_demo,
         )
         setattr(meeting, f"title_{lang}", parsed.title[:300] or str(_("Meeting")))
         setattr(meeting, f"mandate_{lang}", parsed.mandate)
+        meeting.duplicate_of = find_duplicate(parsed, body, start)
         meeting.full_clean()
         meeting.save()
         meeting.delegations.set(Country.objects.filter(code__in=parsed.delegations))
@@ -885,13 +930,18 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
 
 @transaction.atomic
 def add_translation(meeting, parsed, *, acting_user):
-    """Fill the other language of a draft report from its translation; return what did not match."""
+    """Fill the other language of a draft report from its translation; return what did not match.
+
+    A text a person corrected is never overwritten: when the translation brings a different
+    one, the conflict is listed on the meeting (`translation_conflicts`) for the TS to choose.
+    Every text set is a saved change, in its item's history.
+    """
     access.require(acting_user, access.CHANGE, meeting)
     version = draft_of(meeting)
     if version is None:
         raise ValidationError(_("Start a correction first: an approved report cannot change."))
     lang = parsed.language
-    warnings = []
+    warnings, conflicts = [], []
     with acting_as(acting_user):
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if parsed.title:
@@ -913,9 +963,9 @@ def add_translation(meeting, parsed, *, acting_user):
                 if agreement is None:
                     warnings.append(_("%(ref)s is in the translation but not in the report.") % {"ref": ref})
                     continue
-                setattr(agreement, f"text_{lang}", text)
-                agreement.revision += 1
-                agreement.save()
+                if _take_imported(agreement, f"text_{lang}", text, ref, conflicts):
+                    agreement.revision += 1
+                    agreement.save()
         for ref in sorted(set(agreements) - seen):
             warnings.append(_("%(ref)s has no translation.") % {"ref": ref})
         commitments = {}
@@ -927,9 +977,42 @@ def add_translation(meeting, parsed, *, acting_user):
             counts[parsed_commitment.ref] = index + 1
             matches = sorted(commitments.get(parsed_commitment.ref, []), key=lambda c: c.position)
             if index < len(matches):
-                setattr(matches[index], f"action_{lang}", parsed_commitment.action)
-                matches[index].save()
+                target = matches[index]
+                if _take_imported(target, f"action_{lang}", parsed_commitment.action, parsed_commitment.ref, conflicts):
+                    target.save()
+        if conflicts:
+            meeting.translation_conflicts = [*meeting.translation_conflicts, *conflicts]
+            meeting.save(update_fields=["translation_conflicts", "updated_at"])
+            for conflict in conflicts:
+                warnings.append(
+                    _(
+                        "%(ref)s: a person corrected this text; the imported one was left out. "
+                        "Choose on the review page."
+                    )
+                    % {"ref": conflict["ref"]}
+                )
     return warnings
+
+
+def _take_imported(item, name, text, ref, conflicts):
+    """Put an imported text in `item.name` unless a person corrected it (then list the conflict)."""
+    current = getattr(item, name)
+    if current == text:
+        return False
+    if name in item.edited_fields and current.strip():
+        conflicts.append(
+            {
+                "model": item._meta.model_name,
+                "id": item.pk,
+                "ref": ref,
+                "field": name,
+                "current": current,
+                "imported": text,
+            }
+        )
+        return False
+    setattr(item, name, text)
+    return True
 
 
 # ---- calendar feed -------------------------------------------------------------------------

@@ -181,6 +181,7 @@ def proper_names(lang):
 
 
 IDENTIFIERS = [
+    re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),  # UUIDs ("a334debe-…")
     re.compile(r"\S+@\S+"),  # e-mail addresses
     re.compile(r"https?://\S+"),
     re.compile(r"#[a-z0-9+]+"),  # HXL hashtags

@@ -89,7 +89,26 @@ class ParsedReport:
     agreements: list = field(default_factory=list)
     commitments: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    warning_keys: list = field(default_factory=list)  # what each warning is about: "field:<name>", "ref:<ref>"
     source_text: str = ""
+
+    def warn(self, text, key=None):
+        self.warnings.append(text)
+        self.warning_keys.append(key)
+
+    def keyed_warnings(self):
+        """[{"text", "key"}]: a warning about an agreement is keyed by its reference, so that it goes
+        once a person corrects that agreement (or its commitments); one about the meeting by its field."""
+        refs = {a.number for a in self.agreements} | {a.number + i.letter for a in self.agreements for i in a.items}
+        keyed = []
+        for index, text in enumerate(self.warnings):
+            key = self.warning_keys[index] if index < len(self.warning_keys) else None
+            if key is None:
+                lead = re.match(r"^(\w+):", text)
+                if lead and lead.group(1) in refs:
+                    key = f"ref:{lead.group(1)}"
+            keyed.append({"text": str(text), "key": key})
+        return keyed
 
     def as_json(self):
         return {
@@ -201,9 +220,10 @@ class Parser:
         report.submission = submission
         for extra in rest[1:]:
             if word_count(extra) < 20:
-                report.warnings.append(
+                report.warn(
                     _("The line “%(line)s” before the agreements was kept in the participants paragraph.")
-                    % {"line": extra[:80]}
+                    % {"line": extra[:80]},
+                    "field:participants",
                 )
 
         # Date (and place written before it) from the title block, else the participants paragraph.
@@ -222,7 +242,7 @@ class Parser:
             if found:
                 report.start_date, report.end_date = found[0], found[1]
         if report.start_date is None:
-            report.warnings.append(_("No meeting date was found; give it on the review page."))
+            report.warn(_("No meeting date was found; give it on the review page."), "field:start_date")
 
         lines = [line for line in title_block if line != date_line]
         body = self.directory.find_body(lines) or (
@@ -231,8 +251,8 @@ class Parser:
         if body:
             report.body, report.body_pk = body[0], body[1]
         else:
-            report.warnings.append(
-                _("The body that met was not recognised in the title; choose it on the review page.")
+            report.warn(
+                _("The body that met was not recognised in the title; choose it on the review page."), "field:body"
             )
         report.title = self._title(lines)
 
@@ -258,7 +278,7 @@ class Parser:
             if report.place:
                 report.modality = "in_person"
             else:
-                report.warnings.append(_("The modality (in person, virtual, hybrid) was not stated; check it."))
+                report.warn(_("The modality (in person, virtual, hybrid) was not stated; check it."), "field:modality")
         if report.modality == "virtual":
             report.place = None
         if lexicon.EXTRAORDINARY_RE.search(fold(" ".join(lines)) + " " + fold(first_sentence)):
@@ -316,9 +336,10 @@ class Parser:
                     report.organizations.append(actor.code)
         missing = [code for code in report.delegations if code not in self.directory.country_pks]
         if missing:
-            report.warnings.append(
+            report.warn(
                 _("These delegations are not countries of the directory and were left out: %(codes)s.")
-                % {"codes": ", ".join(missing)}
+                % {"codes": ", ".join(missing)},
+                "field:delegations",
             )
 
     # ---- agreements --------------------------------------------------------------------------
@@ -332,9 +353,10 @@ class Parser:
             if number:
                 value = int(number["num"])
                 if current is not None and value != last_number + 1:
-                    report.warnings.append(
+                    report.warn(
                         _("Agreement numbers jump from %(before)s to %(after)s.")
-                        % {"before": last_number, "after": value}
+                        % {"before": last_number, "after": value},
+                        f"ref:{value}",
                     )
                 current = ParsedAgreement(number=str(value), text=number["rest"].strip(), source=paragraph)
                 report.agreements.append(current)
@@ -365,9 +387,10 @@ class Parser:
             if CONTINUATION_START.match(f):
                 target.text = f"{target.text}\n{paragraph}"
                 target.source = f"{target.source}\n{paragraph}"
-                report.warnings.append(
+                report.warn(
                     _("An unnumbered paragraph (“%(start)s…”) was joined to %(ref)s; check it.")
-                    % {"start": paragraph[:50], "ref": current.number + (item.letter if item else "")}
+                    % {"start": paragraph[:50], "ref": current.number + (item.letter if item else "")},
+                    f"ref:{current.number + (item.letter if item else '')}",
                 )
                 continue
             last_number += 1
@@ -375,14 +398,16 @@ class Parser:
             report.agreements.append(current)
             item = None
             if operative_kind(paragraph):
-                report.warnings.append(
+                report.warn(
                     _("An unnumbered paragraph (“%(start)s…”) was taken as agreement %(number)s.")
-                    % {"start": paragraph[:50], "number": last_number}
+                    % {"start": paragraph[:50], "number": last_number},
+                    f"ref:{last_number}",
                 )
             else:
-                report.warnings.append(
+                report.warn(
                     _("A paragraph was not understood (“%(start)s…”); it is kept as agreement %(number)s (other).")
-                    % {"start": paragraph[:50], "number": last_number}
+                    % {"start": paragraph[:50], "number": last_number},
+                    f"ref:{last_number}",
                 )
                 current.unnumbered = True
 
@@ -395,12 +420,12 @@ class Parser:
             for sub in agreement.items:
                 sub.kind = operative_kind(sub.text) or parent_lead_in or report_lead_in or "other"
                 if sub.kind == "other":
-                    report.warnings.append(
+                    report.warn(
                         _("%(ref)s: no operative verb was recognised; its kind is “other”.")
                         % {"ref": agreement.number + sub.letter}
                     )
             if agreement.kind == "other" and not agreement.items and not getattr(agreement, "unnumbered", False):
-                report.warnings.append(
+                report.warn(
                     _("%(ref)s: no operative verb was recognised; its kind is “other”.") % {"ref": agreement.number}
                 )
 
@@ -411,8 +436,11 @@ class Parser:
             units = [(agreement.number, agreement.text, agreement.kind)]
             units += [(agreement.number + sub.letter, sub.text, sub.kind) for sub in agreement.items]
             for ref, text, kind in units:
-                for actors, action, due in self.extractor.extract(text, ref, kind, report.warnings):
+                found = []
+                for actors, action, due in self.extractor.extract(text, ref, kind, found):
                     report.commitments.append(ParsedCommitment(ref=ref, actors=actors, action=action, due=due))
+                for warning in found:
+                    report.warn(warning, f"ref:{ref}")
 
 
 def _ordinal_value(word):

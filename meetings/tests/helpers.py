@@ -121,13 +121,15 @@ def import_seed(n, *, publish=True, approve=True, spanish=True, visibility="memb
     """Import the seed report through the services users call: draft → (Spanish) → published → approved."""
     from django.utils import translation
 
-    from meetings import services
+    from meetings import duplicates, services
     from meetings.importer import parse_paragraphs
 
     with translation.override("en"):
         meeting = services.import_report(
             parse_paragraphs(seed_text("en").splitlines()), acting_user=n.ts, source_name="seed_report_en.txt"
         )
+        if meeting.duplicate_of_id:  # the same report again, on purpose: the TS keeps it as a new meeting
+            meeting = duplicates.resolve(meeting, "new", acting_user=n.ts)
         if spanish:
             services.add_translation(meeting, parse_paragraphs(seed_text("es").splitlines()), acting_user=n.ts)
     if visibility != "members":

@@ -5,8 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from core.testing import sign_in_browser
+from meetings.models import Meeting
 
-from .helpers import build_rcm, commitment, import_seed
+from .helpers import DATA, build_rcm, commitment, import_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,3 +94,22 @@ def test_honduras_and_guatemala_each_update_their_row_of_the_shared_commitment(n
     total = len(rows)
     assert f"1 of {total} actors done" in page.locator("main").inner_text()
     assert "Honduras installed its national table." in page.locator("table.followup").inner_text()
+
+
+def test_the_ts_imports_a_report_already_in_enlace_and_adds_it_as_the_other_language(new_page):
+    n = build_rcm()
+    english = import_seed(n, publish=False, approve=False, spanish=False)
+    page = new_page(locale="en")
+    sign_in_browser(page, "ts@example.org", n.ts_totp_secret)
+    page.goto("/meetings/import/")
+    page.set_input_files("input[name=file]", str(DATA / "seed_report_es.txt"))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    notice = page.locator("section.duplicate")
+    expect(notice).to_contain_text("This report seems to be already in Enlace")
+    assert page.locator("main form[action$='/publish/']").count() == 0  # nothing to publish twice by accident
+    page.click("button:has-text('Add it as the other language of that meeting')")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/meetings/{english.pk}/review/")
+    expect(page.locator("main")).to_contain_text("added as the other language")
+    assert Meeting.objects.count() == 1

@@ -28,6 +28,7 @@ from .reports import (
     agreement_delete,
     agreement_edit,
     agreement_move,
+    duplicate_choice,
     import_upload,
     rcgm_pack,
     report_approve,
@@ -38,11 +39,14 @@ from .reports import (
     report_start,
     report_text,
     review,
+    translation_conflict,
     translation_upload,
 )
 
 __all__ = [
     "delegates",
+    "duplicate_choice",
+    "translation_conflict",
     "meeting_convene",
     "agenda_add",
     "agreement_add",

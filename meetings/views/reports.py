@@ -13,7 +13,7 @@ from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 
-from .. import exports, queries, services
+from .. import duplicates, exports, queries, services
 from ..access import APPROVE, DECIDE
 from ..forms import AgreementForm, DecisionForm, ImportForm, PackForm, ReportTextForm, TranslationForm
 from ..importer import parse_file
@@ -89,6 +89,46 @@ def translation_upload(request, pk):
             for message in errors:
                 messages.error(request, message)
     return redirect("meetings:review", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def duplicate_choice(request, pk):
+    """The TS's choice for an import that seems to be already in Enlace (see meetings.duplicates)."""
+    meeting = _ts_meeting(request, pk)
+    choice = request.POST.get("choice", "")
+    try:
+        shown = duplicates.resolve(meeting, choice, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("meetings:review", pk=meeting.pk)
+    done = {
+        "translation": _("The report was added as the other language of this meeting; the duplicate import is gone."),
+        "replace": _("The earlier draft was deleted; this import replaces it."),
+        "new": _("Kept as a new meeting."),
+    }
+    messages.success(request, done[choice])
+    for warning in getattr(shown, "translation_warnings", []):
+        messages.warning(request, warning)
+    return redirect("meetings:review", pk=shown.pk)
+
+
+@login_required
+@require_POST
+def translation_conflict(request, pk, index):
+    """Keep a person's correction, or take the imported text, for one listed conflict."""
+    meeting = _ts_meeting(request, pk)
+    try:
+        duplicates.resolve_translation_conflict(
+            meeting, index, request.POST.get("choice", ""), acting_user=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(reverse("meetings:review", args=[meeting.pk]) + "#conflicts")
 
 
 # ---- the editor ------------------------------------------------------------------------------

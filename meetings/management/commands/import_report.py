@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import User
 from network.models import Body
 
+from ...duplicates import find_duplicate
 from ...importer import parse_file
 from ...services import add_translation, import_report
 
@@ -38,20 +39,23 @@ class Command(BaseCommand):
                 parsed = parse_file(File(handle, name=os.path.basename(path)))
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-        if json:
-            self.stdout.write(_dumps(parsed.as_json()))
-        elif dry_run:
-            self._summary(parsed)
-        if dry_run:
-            return
-        user = User.objects.filter(email__iexact=as_email or "").first()
-        if user is None:
-            raise CommandError("Give --as EMAIL: the account of the TS member importing the report.")
         target_body = None
         if body:
             target_body = Body.objects.filter(slug=body).first()
             if target_body is None:
                 raise CommandError(f"Unknown body: {body}.")
+        duplicate = self._duplicate(parsed, target_body)
+        if json:
+            self.stdout.write(_dumps({**parsed.as_json(), "duplicate_of": duplicate.pk if duplicate else None}))
+        elif dry_run:
+            self._summary(parsed)
+            if duplicate is not None:
+                self.stdout.write(f"Seems to be already in Enlace: meeting {duplicate.pk} ({duplicate}).")
+        if dry_run:
+            return
+        user = User.objects.filter(email__iexact=as_email or "").first()
+        if user is None:
+            raise CommandError("Give --as EMAIL: the account of the TS member importing the report.")
         try:
             if translation_of:
                 from ...models import Meeting
@@ -69,6 +73,13 @@ class Command(BaseCommand):
             raise CommandError(f"{user.email} may not import reports: only the Technical Secretariat may.") from None
         if not json:
             self.stdout.write(f"Draft meeting {meeting.pk}: {meeting}")
+
+    def _duplicate(self, parsed, body):
+        """The meeting this report seems to repeat (same body and day, or mostly the same agreements)."""
+        body = body or (Body.objects.filter(pk=parsed.body_pk).first() if parsed.body_pk else None)
+        if body is None:
+            return None
+        return find_duplicate(parsed, body, parsed.start_date)
 
     def _summary(self, parsed):
         data = parsed.as_json()
