@@ -18,7 +18,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 FORMAT = 1
@@ -92,8 +92,10 @@ def create_backup(output):
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(output.suffix + ".partial")
+    data = dump_data().encode()
+    manifest["data_sha256"] = hashlib.sha256(data).hexdigest()
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("data.json", dump_data())
+        archive.writestr("data.json", data)
         for path in files:
             archive.write(path, f"media/{path.relative_to(media_root)}")
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
@@ -106,55 +108,187 @@ def read_manifest(archive):
         manifest = json.loads(archive.read("manifest.json"))
     except (KeyError, ValueError) as error:
         raise BackupError("This file is not an Enlace backup (no readable manifest.json).") from error
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"Unsupported backup format {manifest.get('format')!r}.")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(
+            f"This backup has format {found!r}; this version of Enlace reads format {FORMAT}. "
+            "Restore it with the Enlace version that made it."
+        )
+    for key, kind in (("migrations", list), ("counts", dict), ("files", dict)):
+        if not isinstance(manifest.get(key), kind):
+            raise BackupError(f"The backup's manifest.json has no valid {key!r}: the file is damaged.")
     return manifest
 
 
-# Rows Django creates by itself after migrating (the default site); they do not make an
-# instance "non-empty", and the backup's own rows replace them.
-AUTO_CREATED = {"sites.site"}
+# Rows that migrations create (the default site, the practices' themes and axes, the map's
+# taxonomies and places): a freshly set-up instance holds them and is still "empty"; a
+# restore replaces them by the backup's own. core/tests/test_backup.py checks this list
+# against what `migrate` leaves in a new database.
+SEEDED = {
+    "sites.site",
+    "practices.theme",
+    "practices.axis",
+    "directory.taxonomy",
+    "directory.taxonomyterm",
+    "directory.place",
+}
 
 
 def database_is_empty():
-    return not any(count for label, count in row_counts().items() if label not in AUTO_CREATED)
+    """True when the database holds nothing but what migrations seed."""
+    return not any(count for label, count in row_counts().items() if label not in SEEDED)
 
 
-def restore_backup(path, *, force=False):
-    """Restore a backup into this instance; return the manifest. Refuses a non-empty database unless forced."""
+def _check_paths(archive):
+    for name in archive.namelist():
+        if name.startswith("/") or ".." in name.split("/") or "\\" in name:
+            raise BackupError(f"Unsafe path in the backup: {name}")
+
+
+def _check_migrations(manifest):
+    from django.db.migrations.loader import MigrationLoader
+
+    known = {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
+    unknown = sorted(set(manifest["migrations"]) - known)
+    if unknown:
+        raise BackupError(
+            "This backup was made by a newer version of Enlace (migrations unknown here: "
+            f"{', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}). Update Enlace first."
+        )
+
+
+def _digest_member(archive, name):
+    digest = hashlib.sha256()
+    with archive.open(name) as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_files(archive, manifest):
+    names = set(archive.namelist())
+    for name, digest in manifest["files"].items():
+        member = f"media/{name}"
+        if member not in names:
+            raise BackupError(f"The file {name} listed in the manifest is missing from the backup.")
+        try:
+            actual = _digest_member(archive, member)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise BackupError(f"The file {name} cannot be read from the backup: {error}.") from error
+        if actual != digest:
+            raise BackupError(f"The file {name} does not match its checksum: the backup is damaged.")
+
+
+def _check_data(archive, manifest):
+    """Read data.json whole and check it against the manifest; return its text."""
+    try:
+        raw = archive.read("data.json")
+    except KeyError as error:
+        raise BackupError("The backup holds no data.json: it is damaged.") from error
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise BackupError(f"data.json cannot be read from the backup: {error}.") from error
+    expected = manifest.get("data_sha256")
+    if expected and hashlib.sha256(raw).hexdigest() != expected:
+        raise BackupError("data.json does not match its checksum: the backup is damaged.")
+    try:
+        rows = json.loads(raw)
+    except ValueError as error:
+        raise BackupError(f"data.json is not complete JSON ({error}): the backup is damaged or truncated.") from None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) and "model" in row for row in rows):
+        raise BackupError("data.json is not a list of records: the backup is damaged.")
+    counts = {}
+    for row in rows:
+        label = str(row["model"]).lower()
+        try:
+            apps.get_model(label)
+        except (LookupError, ValueError):
+            raise BackupError(f"data.json holds records of an unknown kind: {row['model']}.") from None
+        counts[label] = counts.get(label, 0) + 1
+    wrong = sorted(
+        label
+        for label in set(counts) | set(manifest["counts"])
+        if counts.get(label, 0) != manifest["counts"].get(label, 0)
+    )
+    if wrong:
+        first = wrong[0]
+        raise BackupError(
+            f"data.json does not hold the records the manifest lists ({first}: "
+            f"{counts.get(first, 0)} instead of {manifest['counts'].get(first, 0)}): the backup is damaged."
+        )
+    return raw
+
+
+def validate_backup(path):
+    """Check the whole backup before anything is touched; return (manifest, data.json bytes)."""
     try:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as error:
         raise BackupError(f"{path}: not a readable zip file.") from error
     with archive:
+        _check_paths(archive)
         manifest = read_manifest(archive)
-        for name in archive.namelist():
-            if name.startswith("/") or ".." in name.split("/"):
-                raise BackupError(f"Unsafe path in the backup: {name}")
-        call_command("migrate", verbosity=0, interactive=False)
-        if not database_is_empty():
-            if not force:
-                raise BackupError(
-                    "The database is not empty: restore into an empty instance, or use --force to replace it."
-                )
-            call_command("flush", verbosity=0, interactive=False)
-        with tempfile.TemporaryDirectory() as tmp:
-            fixture = Path(tmp) / "data.exactjson"  # read by the JSON loader (core/exactjson.py)
-            fixture.write_bytes(archive.read("data.json"))
-            call_command("loaddata", str(fixture), verbosity=0)
-        media_root = Path(settings.MEDIA_ROOT)
-        if media_root.exists() and force:
-            shutil.rmtree(media_root)
-        media_root.mkdir(parents=True, exist_ok=True)
-        for name, digest in manifest["files"].items():
-            target = media_root / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(f"media/{name}") as source, open(target, "wb") as out:
+        _check_migrations(manifest)
+        _check_files(archive, manifest)
+        data = _check_data(archive, manifest)
+    return manifest, data
+
+
+def _extract_media(path, manifest, target):
+    with zipfile.ZipFile(path) as archive:
+        for name in manifest["files"]:
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(f"media/{name}") as source, open(destination, "wb") as out:
                 shutil.copyfileobj(source, out)
-            if _sha256(target) != digest:
-                raise BackupError(f"File {name} does not match its checksum in the backup.")
-    counts = row_counts()
-    mismatched = {label: (n, counts.get(label)) for label, n in manifest["counts"].items() if counts.get(label) != n}
-    if mismatched:
-        raise BackupError(f"Row counts differ after the restore: {mismatched}")
+
+
+def _swap_media(staged, media_root):
+    """Put the restored files in place of the old ones in two renames; the old ones go last."""
+    old = media_root.with_name(media_root.name + ".before-restore")
+    if old.exists():
+        shutil.rmtree(old)
+    if media_root.exists():
+        os.replace(media_root, old)
+    os.replace(staged, media_root)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def restore_backup(path, *, force=False):
+    """Restore a backup into this instance; return the manifest.
+
+    Everything is checked first (manifest, format, migrations, every checksum, the data as JSON,
+    its kinds and counts); then the database is replaced in one transaction — a failure anywhere
+    leaves it as it was — and the uploaded files are swapped in once the data is committed.
+    A freshly set-up instance (only the rows migrations seed) counts as empty; one with data
+    needs `force`.
+    """
+    manifest, data = validate_backup(path)
+    call_command("migrate", verbosity=0, interactive=False)
+    if not database_is_empty() and not force:
+        raise BackupError("The database is not empty: restore into an empty instance, or use --force to replace it.")
+    media_root = Path(settings.MEDIA_ROOT)
+    media_root.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root.parent))
+    try:
+        _extract_media(path, manifest, staged)
+        with transaction.atomic():
+            call_command("flush", verbosity=0, interactive=False)
+            with tempfile.TemporaryDirectory() as tmp:
+                fixture = Path(tmp) / "data.exactjson"  # read by the JSON loader (core/exactjson.py)
+                fixture.write_bytes(data)
+                try:
+                    call_command("loaddata", str(fixture), verbosity=0)
+                except Exception as error:  # noqa: BLE001 - any failure: roll back, say why
+                    raise BackupError(f"The data could not be loaded, nothing was changed: {error}") from error
+            counts = row_counts()
+            mismatched = {
+                label: (n, counts.get(label)) for label, n in manifest["counts"].items() if counts.get(label) != n
+            }
+            if mismatched:
+                raise BackupError(f"Row counts differ after loading, nothing was changed: {mismatched}")
+        _swap_media(staged, media_root)
+    finally:
+        if staged.exists():
+            shutil.rmtree(staged, ignore_errors=True)
     return manifest
