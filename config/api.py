@@ -2,6 +2,7 @@
 
 import importlib
 import importlib.util
+import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -9,13 +10,27 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from accounts.auth import READ_AUTH
+from core import boundedjson
 from core.access import record_refusal
 from core.apps import project_apps
 from core.versioning import EditConflict, current_as_dict
 
+
+class BoundedParser(Parser):
+    """Request bodies parsed with a nesting limit (core.boundedjson): a body 100,000 levels deep is a 400."""
+
+    def parse_body(self, request):
+        try:
+            return boundedjson.loads(request.body)
+        except boundedjson.TooDeep as error:
+            raise json.JSONDecodeError(str(error), "", 0) from None
+
+
 api = NinjaAPI(
+    parser=BoundedParser(),
     title="Enlace API",
     version="1",
     description=(

@@ -231,6 +231,8 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 
 # E-mail: printed to the console in development, SMTP in production (Django 6.1 MAILERS).
+# EMAIL_BACKEND names any backend: console, smtp (EMAIL_HOST…), filebased (EMAIL_FILE_PATH),
+# locmem, dummy (docs/deployment.md).
 _email_backend = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
@@ -245,6 +247,9 @@ if _email_backend.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", True),
         "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
     }
+elif _email_backend.endswith("filebased.EmailBackend"):
+    # One file per message in EMAIL_FILE_PATH (a folder): to read what would have been sent.
+    _email_options = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Enlace <enlace@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.apps import AppConfig, apps
 from django.conf import settings
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,11 +48,27 @@ class CoreConfig(EnlaceAppConfig):
     nav = (NavItem(_("Document settings"), "core:document_settings", "ts", order=97),)
 
     def ready(self):
+        from . import text
         from .audit import track
         from .models import DocumentSettings, Grant
 
         track(Grant)
         track(DocumentSettings)
+        text.connect(project_apps())
+        post_migrate.connect(name_the_site, dispatch_uid="enlace-site-from-site-url")
+
+
+def name_the_site(sender, using="default", **kwargs):
+    """The site's domain and name from SITE_URL (password-reset mail says "[Enlace]" and links there)."""
+    if sender.label != "core" or not apps.is_installed("django.contrib.sites"):
+        return
+    from urllib.parse import urlsplit
+
+    from django.contrib.sites.models import Site
+
+    domain = urlsplit(settings.SITE_URL).netloc or "localhost"
+    Site.objects.using(using).update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Enlace"})
+    Site.objects.clear_cache()
 
 
 def project_apps():

@@ -1,5 +1,7 @@
 """Helpers shared by the Word and Excel exports of every app."""
 
+import re
+
 # A cell starting with one of these may run as a formula in a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -13,10 +15,19 @@ def office_text(value):
     return value
 
 
+# A telephone number ("+502 2232 1000") or a signed number is data, not a formula: it stays as it is.
+PLAIN_NUMBER = re.compile(r"^[+-]?[\d ().-]+$")
+
+
 def spreadsheet_text(value):
-    """Make a value safe for a spreadsheet cell: no characters XLSX forbids, no text run as a formula."""
+    """Make a value safe for a spreadsheet cell: no characters XLSX forbids, no text run as a formula.
+
+    The one formula guard of every CSV and XLSX Enlace writes (exports, the HSDS package, the
+    plan's tree): a text starting with =, +, -, @, a tab or a carriage return gets a leading
+    apostrophe, unless it is only a number or a telephone number.
+    """
     value = office_text(value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 

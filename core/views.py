@@ -1,11 +1,13 @@
 """Pages every domain shares: health check, language switch, search, error pages, document settings."""
 
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.http import FileResponse, Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
@@ -81,9 +83,27 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
 def server_error(request):
-    # No request context: the failure may be the database the context processors read.
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    """A failure: 503 when the database does not answer, else 500; JSON for the API and /healthz.
+
+    No request context and no query: the failure may be the database the context processors read.
+    """
+    failure = sys.exc_info()[1]
+    status = 503 if isinstance(failure, DATABASE_DOWN) else 500
+    if request.path.startswith("/api/") or request.path.startswith("/healthz"):
+        detail = (
+            _("The database is unavailable; try again in a moment.")
+            if status == 503
+            else _("Something went wrong on the server; it was logged.")
+        )
+        if request.path.startswith("/healthz"):
+            return JsonResponse({"status": "error", "database": type(failure).__name__}, status=status)
+        return JsonResponse({"detail": detail}, status=status)
+    template = "503.html" if status == 503 else "500.html"
+    return HttpResponse(loader.render_to_string(template), status=status)
 
 
 def bad_request(request, exception=None):

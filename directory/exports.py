@@ -15,12 +15,11 @@ from openpyxl.styles import Font
 
 from core import access
 from core.i18n import localized
+from core.office import spreadsheet_text
 
 from .models import Address, Location, Phone
 from .queries import services_for_points
 from .taxonomies import PROFILES, SERVICE_TYPES
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns():
@@ -50,12 +49,6 @@ def columns():
 # Column widths of the XLSX, in characters, in the order of columns(); the "Last verified" column.
 WIDTHS = (30, 30, 24, 24, 16, 22, 22, 34, 10, 10, 16, 8, 8, 16, 12, 14, 38, 8)
 VERIFIED = 16
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not value.lstrip("+").replace(" ", "").isdigit():
-        return "'" + value
-    return value
 
 
 def rows_for(user, points):
@@ -124,7 +117,7 @@ def csv_response(user, points):
     writer.writerow([label for label, _tag in header])
     writer.writerow([tag for _label, tag in header])
     for row in rows_for(user, points):
-        writer.writerow([_safe(value) for value in row])
+        writer.writerow([spreadsheet_text(value) for value in row])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
@@ -147,7 +140,7 @@ def xlsx_response(user, points):
         sheet.column_dimensions[get_column_letter(index)].width = width
     date_format = excel_date_format(language_of_active())
     for row in rows_for(user, points):
-        sheet.append(row)
+        sheet.append([spreadsheet_text(value) for value in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"

@@ -45,7 +45,9 @@ def api_view(view):
 
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
-            return _json({"detail": _("Only GET is allowed here.")}, status=405)
+            response = _json({"detail": _("Only GET is allowed here.")}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
         try:
             return view(request, *args, **kwargs)
         except BadRequest as error:

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 
 import vobject
 from django.http import HttpResponse
@@ -11,9 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.office import FORMULA_START
-
-PHONE_ONLY = re.compile(r"^\+[\d ()-]+$")
+from core.office import spreadsheet_text
 
 
 def _headers():
@@ -59,13 +56,6 @@ def _values(row):
     ]
 
 
-def _safe_cell(value):
-    """Neutralise a text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not PHONE_ONLY.match(value):
-        return "'" + value
-    return value
-
-
 def _filename(ext):
     return f"enlace-contacts-{timezone.localdate().isoformat()}.{ext}"
 
@@ -75,7 +65,7 @@ def csv_response(rows):
     writer = csv.writer(buffer)
     writer.writerow(_headers())
     for row in rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows:
-        writer.writerow([_safe_cell(value) for value in _values(row)])
+        writer.writerow([spreadsheet_text(value) for value in _values(row)])
     # A byte-order mark lets spreadsheet programs read the accents right.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
@@ -101,7 +91,7 @@ def xlsx_response(rows):
         sheet.column_dimensions[get_column_letter(index)].width = width
     date_format = excel_date_format(language_of_active())
     for row in rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows:
-        values = _values(row)
+        values = [spreadsheet_text(value) for value in _values(row)]
         values[-2:] = [row.start_date, row.end_date]  # real dates, not text
         sheet.append(values)
         for cell in sheet[sheet.max_row]:

@@ -5,7 +5,6 @@ copy, review steps and call tracking need the rights core.access gives.
 """
 
 import datetime
-import json
 from typing import Annotated
 
 import pydantic
@@ -17,7 +16,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
-from core import access
+from core import access, boundedjson
 from core.api import Conflict, Error, FieldErrors, Revision
 from network.models import Country, Organization
 
@@ -658,7 +657,7 @@ def _optional_comment(request):
     if not request.body.strip():
         return None
     try:
-        return CommentIn(**json.loads(request.body))
+        return CommentIn(**boundedjson.loads(request.body))
     except (ValueError, TypeError, pydantic.ValidationError):
         raise ValidationError({"comment": _('Send a JSON object such as {"comment": "…"}.')}) from None
 

@@ -321,7 +321,7 @@ def _other_commands():
         "command restore": Point(
             "ts",
             lambda t: ["restore", "{path}"],
-            all_refused=("not a readable zip file", "not an Enlace backup"),
+            all_refused=("not a readable zip file", "not an Enlace backup", "Unsafe path in the backup"),
             stores=False,
         ),
     }

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core import boundedjson
+from core.office import spreadsheet_text
+
 from . import schema
 from .tables import TABLES, services_json
 
@@ -46,7 +49,7 @@ def _cell(value):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return spreadsheet_text(str(value))  # the published package is opened in spreadsheets too
 
 
 def csv_text(t, table):
@@ -253,8 +256,9 @@ def read_json(path):
             ]
         )
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = boundedjson.loads(path.read_text(encoding="utf-8"))
+    except boundedjson.TooDeep as error:
+        raise ImportRefused([f"{path.name}: {error}; HSDS services nest a few levels only."]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ImportRefused([f"{path.name}: not valid JSON ({error})."]) from None
     if isinstance(data, dict) and isinstance(data.get("contents"), list):

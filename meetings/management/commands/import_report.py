@@ -1,5 +1,6 @@
 """Import a report (DOCX or plain text) as a draft meeting, or only show what would be understood."""
 
+import datetime
 import json
 import os
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print what was understood as JSON.")
         parser.add_argument("--as", dest="as_email", help="E-mail of the TS member importing (needed to write).")
         parser.add_argument("--body", help="Slug of the body, when the report does not name it clearly.")
+        parser.add_argument("--date", help="The meeting's first day (YYYY-MM-DD), for a report that does not give it.")
         parser.add_argument(
             "--translation-of", type=int, help="Fill the other language of this meeting's draft report instead."
         )
@@ -34,11 +36,25 @@ class Command(BaseCommand):
     def handle(self, *args, path, dry_run=False, json=False, as_email=None, body=None, translation_of=None, **options):
         if not os.path.isfile(path):
             raise CommandError(f"{path}: no such file.")
+        start_date = None
+        if options.get("date"):
+            try:
+                start_date = datetime.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(f"--date {options['date']}: give the date as YYYY-MM-DD, e.g. 2017-11-15.") from None
         with open(path, "rb") as handle:
             try:
                 parsed = parse_file(File(handle, name=os.path.basename(path)))
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
+        if start_date is not None:
+            if parsed.start_date and parsed.start_date != start_date:
+                self.stderr.write(f"The report says {parsed.start_date.isoformat()}; --date {start_date} is used.")
+            parsed.start_date = start_date
+            pairs = zip(parsed.warnings, parsed.warning_keys, strict=True)
+            kept = [pair for pair in pairs if pair[1] != "field:start_date"]
+            parsed.warnings = [warning for warning, _key in kept]
+            parsed.warning_keys = [key for _warning, key in kept]
         target_body = None
         if body:
             target_body = Body.objects.filter(slug=body).first()

@@ -1,0 +1,48 @@
+"""Names and titles hold visible text only.
+
+A name with a right-to-left override (U+202E) shows "fdp.exe" as "exe.pdf"; a bell or an escape
+character (\\x07, \\x1b) reaches CSV files, vCards and terminals. Every one-line text field
+(`CharField`) of Enlace's own models is checked when it is saved — one check, whatever the path
+(page, API, import) — and a value holding such characters is refused with a message naming the
+field. Long texts (`TextField`) keep tabs and line breaks and are not checked here.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import pre_save
+from django.utils.translation import gettext as _
+
+# Direction overrides and isolates, C0 and C1 control characters.
+INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x1f\x7f-\x9f]")
+UNCHECKED_MODELS = {"core.auditentry"}  # the trail records what was tried, as it was
+
+
+def invisible_characters(value):
+    """The code points of `value` that a name or a title may not hold, e.g. ['U+202E']."""
+    if not isinstance(value, str):
+        return []
+    return sorted({f"U+{ord(char):04X}" for char in INVISIBLE.findall(value)})
+
+
+def check_names(sender, instance, raw=False, **kwargs):
+    if raw or sender._meta.label_lower in UNCHECKED_MODELS:
+        return
+    errors = {}
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.CharField) and not field.choices:
+            found = invisible_characters(getattr(instance, field.attname, None))
+            if found:
+                errors[field.name] = [
+                    _("%(field)s holds invisible control or direction characters (%(codes)s): remove them.")
+                    % {"field": str(field.verbose_name).capitalize(), "codes": ", ".join(found)}
+                ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def connect(app_configs):
+    for config in app_configs:
+        for model in config.get_models():
+            pre_save.connect(check_names, sender=model, dispatch_uid=f"names-{model._meta.label}")
