@@ -31,6 +31,7 @@ from .models import (
     CommitmentActor,
     CommitmentStatusChange,
     Delegate,
+    ImportJob,
     Meeting,
     MeetingDocument,
     MeetingStatus,
@@ -261,6 +262,20 @@ class StatusChangePolicy(Policy):
         if not p.is_member:
             return queryset.none()
         return queryset.filter(meeting_q(p, "commitment__meeting__"))
+
+
+@register(ImportJob)
+class ImportJobPolicy(Policy):
+    """A background import: the TS's, like the drafts it makes."""
+
+    def can(self, p, action, obj):
+        return p.is_ts
+
+    def can_create(self, p, **context):
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        return queryset if p.is_ts else queryset.none()
 
 
 @register(CalendarFeed)

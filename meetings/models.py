@@ -655,6 +655,46 @@ class CommitmentStatusChange(models.Model):
         return f"{self.commitment_id}: {self.from_status} → {self.to_status}"
 
 
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Reading the report")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Not imported")
+
+
+class ImportJob(models.Model):
+    """A big report imported in the background (`meetings.tasks.run_import`): where it stands."""
+
+    file = models.FileField(_("report"), upload_to="meetings/imports/%Y/")
+    source_name = models.CharField(_("file name"), max_length=200)
+    body = models.ForeignKey(Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    meeting = models.ForeignKey(
+        "Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("meeting")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report import")
+        verbose_name_plural = _("report imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.source_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self):
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    def get_absolute_url(self):
+        return reverse("meetings:import_job", args=[self.pk])
+
+
 class CalendarFeed(models.Model):
     """A user's secret iCalendar address for upcoming meetings; revoking it stops it for good."""
 

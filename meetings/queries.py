@@ -77,11 +77,15 @@ def shown_version(user, meeting, number=None):
     return None, versions
 
 
-def agreement_tree(version):
-    """Return a version's numbered agreements in order, each with `.children` (its sub-items in order)."""
+def agreement_tree(version, positions=None):
+    """Return a version's numbered agreements in order, each with `.children` (its sub-items in order);
+    `positions` (first, last) keeps one page of them."""
     if version is None:
         return []
-    rows = list(version.agreements.select_related("rcgm_meeting").order_by("position", "sub_position", "pk"))
+    rows = version.agreements.select_related("rcgm_meeting").order_by("position", "sub_position", "pk")
+    if positions is not None:
+        rows = rows.filter(position__gte=positions[0], position__lte=positions[1])
+    rows = list(rows)
     tops = [row for row in rows if row.parent_id is None]
     by_pk = {top.pk: top for top in tops}
     for top in tops:
@@ -92,22 +96,26 @@ def agreement_tree(version):
     return tops
 
 
-def commitments_of(user, version):
-    """Return the commitments a user may see in a report version, grouped by agreement pk."""
+def commitments_of(user, version, positions=None):
+    """Return the commitments a user may see in a report version (of one page of agreements), by agreement pk."""
     if version is None:
         return {}
-    rows = access.restrict(Commitment.objects.with_actors(), user).filter(agreement__version=version)
+    # Narrow rows: the meeting's imported text and warnings (megabytes for a big report) stay in the
+    # database instead of coming back once per commitment.
+    rows = access.restrict(Commitment.objects.for_board(), user).filter(agreement__version=version)
+    if positions is not None:
+        rows = rows.filter(agreement__position__gte=positions[0], agreement__position__lte=positions[1])
     grouped = {}
     for row in rows.order_by("position", "pk"):
         grouped.setdefault(row.agreement_id, []).append(row)
     return grouped
 
 
-def meeting_detail(user, meeting, number=None):
-    """Return what the meeting page shows, in a fixed number of queries."""
+def meeting_detail(user, meeting, number=None, positions=None):
+    """Return what the meeting page shows, in a fixed number of queries (one page of agreements if asked)."""
     version, versions = shown_version(user, meeting, number)
-    tree = agreement_tree(version)
-    grouped = commitments_of(user, version)
+    tree = agreement_tree(version, positions)
+    grouped = commitments_of(user, version, positions)
     for top in tree:
         top.commitment_list = grouped.get(top.pk, [])
         for child in top.children:
@@ -278,3 +286,46 @@ def versions_with_agreements(meeting):
     return ReportVersion.objects.filter(meeting=meeting).prefetch_related(
         Prefetch("agreements", queryset=Agreement.objects.order_by("position", "sub_position", "pk"))
     )
+
+
+REVIEW_PAGE = 100  # numbered agreements per page of the review
+
+
+def review_page(user, meeting, page_number):
+    """One page of the import review: its agreements (with sub-items and commitments), their source
+    paragraphs, and where the page stands — a fixed number of queries whatever the report's size."""
+    from django.core.paginator import Paginator
+
+    version = shown_version(user, meeting)[0]
+    tops = version.agreements.filter(parent__isnull=True).count() if version is not None else 0
+    paginator = Paginator(range(tops), REVIEW_PAGE)
+    page = paginator.get_page(page_number)
+    positions = (page.start_index(), page.end_index()) if tops else None
+    context = meeting_detail(user, meeting, positions=positions)
+    if paginator.num_pages <= 1:
+        source = meeting.source_text.splitlines()
+    else:  # the paragraphs the shown agreements were read from (and, first, the report's opening)
+        source = []
+        shown = context["agreements"]
+        if page.number == 1 and shown:
+            source = meeting.source_text.split(shown[0].source_text, 1)[0].splitlines()
+        for agreement in context["agreements"]:
+            source += [agreement.source_text] + [child.source_text for child in agreement.children]
+    warnings = meeting.warnings_to_check()
+    if paginator.num_pages > 1:  # those about the meeting, and those about the agreements shown
+        shown = {a.number for a in context["agreements"]}
+        warnings = [w for w in warnings if not _about_agreement(w) or _about_agreement(w) in shown]
+    context.update(
+        page=page,
+        paginated=paginator.num_pages > 1,
+        source_lines=[line for line in source if line.strip()],
+        warnings=warnings,
+        warnings_total=len(meeting.import_warnings),
+    )
+    return context
+
+
+def _about_agreement(warning):
+    """The number of the agreement a warning is about ("ref:12b" → "12"), or None."""
+    key = warning.get("key") or ""
+    return key[4:].rstrip("abcdefghijklmnopqrstuvwxyz") if key.startswith("ref:") else None

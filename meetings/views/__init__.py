@@ -29,6 +29,7 @@ from .reports import (
     agreement_edit,
     agreement_move,
     duplicate_choice,
+    import_job,
     import_upload,
     rcgm_pack,
     report_approve,
@@ -46,6 +47,7 @@ from .reports import (
 __all__ = [
     "delegates",
     "duplicate_choice",
+    "import_job",
     "translation_conflict",
     "meeting_convene",
     "agenda_add",

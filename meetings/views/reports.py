@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,11 +13,11 @@ from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 
-from .. import duplicates, exports, queries, services
+from .. import duplicates, exports, imports, queries, services
 from ..access import APPROVE, DECIDE
 from ..forms import AgreementForm, DecisionForm, ImportForm, PackForm, ReportTextForm, TranslationForm
 from ..importer import parse_file
-from ..models import Agreement, AgreementKind, Meeting, ReportStatus, ReportVersion
+from ..models import Agreement, AgreementKind, ImportJob, ImportStatus, Meeting, ReportStatus, ReportVersion
 
 
 def _ts_meeting(request, pk):
@@ -36,6 +36,14 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if imports.is_big(upload):  # read by the worker; the page follows its progress
+            job = imports.start(
+                upload,
+                acting_user=request.user,
+                body=form.cleaned_data.get("body"),
+                start_date=form.cleaned_data.get("start_date"),
+            )
+            return redirect(job)
         try:
             parsed = parse_file(upload)
             meeting = services.import_report(
@@ -54,16 +62,25 @@ def import_upload(request):
 
 
 @login_required
+def import_job(request, pk):
+    """Where a background import stands; the page refreshes itself until it is done, then leads to the review."""
+    job = get_object_or_404(access.restrict(ImportJob.objects.all(), request.user), pk=pk)
+    if job.status == ImportStatus.DONE and job.meeting_id and not request.htmx:
+        return redirect("meetings:review", pk=job.meeting_id)
+    if job.status == ImportStatus.DONE and job.meeting_id:
+        response = HttpResponse()
+        response["HX-Redirect"] = reverse("meetings:review", args=[job.meeting_id])
+        return response
+    template = "meetings/import_job.html#progress" if request.htmx else "meetings/import_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
 def review(request, pk):
     """The source text beside what was understood, with links to correct each part."""
     meeting = _ts_meeting(request, pk)
-    context = queries.meeting_detail(request.user, meeting)
-    context.update(
-        meeting=meeting,
-        source_lines=meeting.source_text.splitlines(),
-        translation_form=TranslationForm(),
-        draft=services.draft_of(meeting),
-    )
+    context = queries.review_page(request.user, meeting, request.GET.get("page"))
+    context.update(meeting=meeting, translation_form=TranslationForm(), draft=services.draft_of(meeting))
     return render(request, "meetings/review.html", context)
 
 
