@@ -13,7 +13,7 @@ from pydantic import field_validator
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, InputSchema
+from core.api import Conflict, Error, FieldErrors, InputSchema, unknown
 from core.models import Visibility
 from network.models import Body, Country, Organization
 
@@ -356,7 +356,7 @@ class RemovedOut(Schema):
 def _country(code, field="countries"):
     country = Country.objects.filter(code=str(code).upper()[:2]).first()
     if country is None:
-        raise ValidationError({field: _("Unknown country code: %(code)s.") % {"code": code}})
+        raise unknown(field, _("Unknown country code: %(code)s.") % {"code": code})
     return country
 
 
@@ -368,11 +368,11 @@ def _analysis_fields(data):
                 raise ValidationError({key: _("This field cannot be null.")})
             fields["lead_organization"] = Organization.objects.filter(pk=value).first()
             if fields["lead_organization"] is None:
-                raise ValidationError({key: _("Unknown organization: %(id)s.") % {"id": value}})
+                raise unknown(key, _("Unknown organization: %(id)s.") % {"id": value})
         elif key == "body":
             fields["body"] = Body.objects.filter(slug=value).first() if value else None
             if value and fields["body"] is None:
-                raise ValidationError({"body": _("Unknown body: %(slug)s.") % {"slug": value}})
+                raise unknown("body", _("Unknown body: %(slug)s.") % {"slug": value})
         elif key == "visibility" and value is None:
             raise ValidationError({key: _("This field cannot be null.")})
         elif key in ("countries", "leads"):
@@ -387,7 +387,7 @@ def _lead_users(ids):
 
     users = list(User.objects.filter(pk__in=ids, is_active=True))
     if len(users) != len(set(ids)):
-        raise ValidationError({"leads": _("Unknown account among the leads.")})
+        raise unknown("leads", _("Unknown account among the leads."))
     return users
 
 
@@ -523,7 +523,7 @@ def _question_fields(request, data):
                 raise ValidationError({key: _("This field cannot be null.")})
             fields["section"] = access.restrict(Section.objects.all(), request.user).filter(pk=value).first()
             if fields["section"] is None:
-                raise ValidationError({"section_id": _("Unknown section: %(id)s.") % {"id": value}})
+                raise unknown("section_id", _("Unknown section: %(id)s.") % {"id": value})
         elif key == "choices":
             if value is None:
                 raise ValidationError({key: _("This field cannot be null.")})
@@ -614,7 +614,7 @@ def get_matrix(
     if section_id is not None:
         section = Section.objects.filter(analysis=round_.analysis, pk=section_id).first()
         if section is None:
-            raise ValidationError({"section_id": _("Unknown section: %(id)s.") % {"id": section_id}})
+            raise unknown("section_id", _("Unknown section: %(id)s.") % {"id": section_id})
     data = queries.matrix(request.user, round_, section=section, view=view)
     return {
         "round": round_.number,

@@ -6,6 +6,7 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -15,7 +16,9 @@ from ninja.parser import Parser
 from accounts.auth import READ_AUTH
 from core import boundedjson
 from core.access import record_refusal
+from core.api import only_unknown_references
 from core.apps import project_apps
+from core.text import VISIBLE_TEXT_PATTERN
 from core.versioning import EditConflict, current_as_dict
 
 
@@ -29,7 +32,67 @@ class BoundedParser(Parser):
             raise json.JSONDecodeError(str(error), "", 0) from None
 
 
-api = NinjaAPI(
+class EnlaceAPI(NinjaAPI):
+    """The API, whose OpenAPI schema says what the server takes: every text of a request body is
+    described with the characters it may hold (core.text), so no schema-valid text is refused."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        describe_request_texts(schema)
+        return schema
+
+
+def describe_request_texts(schema):
+    """Add core.text's pattern to every free text of the request bodies (not to enums, formats or patterns)."""
+    components = schema.get("components", {}).get("schemas", {})
+    seen = set()
+
+    def visit(node):
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if ref and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            if name not in seen and name in components:
+                seen.add(name)
+                visit(components[name])
+            return
+        if node.get("type") == "string" and not ({"enum", "format", "pattern", "const"} & set(node)):
+            node["pattern"] = VISIBLE_TEXT_PATTERN
+        for key, value in node.items():
+            if key not in ("enum", "const", "default", "example", "examples"):
+                visit(value)
+
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            if "requestBody" in operation:
+                visit(operation["requestBody"])
+            for parameter in operation.get("parameters", []):
+                _no_nul(parameter.get("schema", {}))
+
+
+NO_NUL = "^[^\\u0000]*$"  # core.middleware refuses a NUL byte anywhere in a request
+
+
+def _no_nul(node):
+    """Say that a free-text query or path parameter holds no NUL byte (other characters are searched as given)."""
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" and not ({"enum", "format", "pattern", "const"} & set(node)):
+        node["pattern"] = NO_NUL
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in node.get(key, []):
+            _no_nul(option)
+    _no_nul(node.get("items"))
+
+
+api = EnlaceAPI(
     parser=BoundedParser(),
     title="Enlace API",
     version="1",
@@ -74,8 +137,10 @@ def on_edit_conflict(request, exc):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
+    """400 with field messages; 404 when the input only names records that do not exist."""
     errors = _error_dict(exc)
-    return api.create_response(request, {"detail": _detail(errors), "errors": errors}, status=400)
+    status = 404 if only_unknown_references(exc) else 400
+    return api.create_response(request, {"detail": _detail(errors), "errors": errors}, status=status)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -96,6 +161,13 @@ def on_http_error(request, exc):
         message = _("The request body is not valid JSON.")
         return api.create_response(request, {"detail": message, "errors": {"__all__": [message]}}, status=400)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    """A multipart body without a boundary, or broken: 400, not a server error."""
+    message = _("The request body is not a valid multipart form (with a boundary).")
+    return api.create_response(request, {"detail": message, "errors": {"__all__": [message]}}, status=400)
 
 
 @api.exception_handler(PermissionDenied)

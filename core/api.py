@@ -31,6 +31,19 @@ class FieldErrors(Schema):
     errors: dict[str, list[str]]
 
 
+def unknown(field, message):
+    """A reference to a record that does not exist (a country code, a theme, an id): the API answers 404."""
+    from django.core.exceptions import ValidationError
+
+    return ValidationError({field: ValidationError(message, code="unknown")})
+
+
+def only_unknown_references(error):
+    """Is every message of a ValidationError about a record that does not exist?"""
+    items = [item for errors in error.error_dict.values() for item in errors] if hasattr(error, "error_dict") else []
+    return bool(items) and all(getattr(item, "code", None) == "unknown" for item in items)
+
+
 class Conflict(Schema):
     """A save against a record changed since it was read: the saved version, to compare and resend."""
 

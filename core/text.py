@@ -1,10 +1,10 @@
 """Names and titles hold visible text only.
 
 A name with a right-to-left override (U+202E) shows "fdp.exe" as "exe.pdf"; a bell or an escape
-character (\\x07, \\x1b) reaches CSV files, vCards and terminals. Every one-line text field
-(`CharField`) of Enlace's own models is checked when it is saved — one check, whatever the path
-(page, API, import) — and a value holding such characters is refused with a message naming the
-field. Long texts (`TextField`) keep tabs and line breaks and are not checked here.
+character (\\x07, \\x1b) reaches CSV files, vCards and terminals. Every text field of Enlace's own
+models is checked when it is saved — one check, whatever the path (page, API, import) — and a
+value holding such characters is refused with a message naming the field. Tabs and line
+breaks stay allowed; an imported document's text (`source_text`) is kept as it was read.
 """
 
 import re
@@ -14,13 +14,17 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 
-# Direction overrides and isolates, C0 and C1 control characters.
-INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x1f\x7f-\x9f]")
-UNCHECKED_MODELS = {"core.auditentry"}  # the trail records what was tried, as it was
+# Direction overrides and isolates, C0 and C1 control characters (tab, line feed and carriage
+# return are ordinary in long texts and harmless in names).
+INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The same, as the API's OpenAPI schema describes every text it takes (config/api.py).
+VISIBLE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]*$"
+UNCHECKED_MODELS = {"core.auditentry", "circulation.outboundemail"}  # records of what was tried or sent
+UNCHECKED_FIELDS = {"source_text"}  # a document's text as imported, kept as it was read
 
 
 def invisible_characters(value):
-    """The code points of `value` that a name or a title may not hold, e.g. ['U+202E']."""
+    """The code points of `value` that a text may not hold, e.g. ['U+202E']."""
     if not isinstance(value, str):
         return []
     return sorted({f"U+{ord(char):04X}" for char in INVISIBLE.findall(value)})
@@ -31,13 +35,16 @@ def check_names(sender, instance, raw=False, **kwargs):
         return
     errors = {}
     for field in sender._meta.concrete_fields:
-        if isinstance(field, models.CharField) and not field.choices:
-            found = invisible_characters(getattr(instance, field.attname, None))
-            if found:
-                errors[field.name] = [
-                    _("%(field)s holds invisible control or direction characters (%(codes)s): remove them.")
-                    % {"field": str(field.verbose_name).capitalize(), "codes": ", ".join(found)}
-                ]
+        if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
+            continue
+        if field.name in UNCHECKED_FIELDS:
+            continue
+        found = invisible_characters(getattr(instance, field.attname, None))
+        if found:
+            errors[field.name] = [
+                _("%(field)s holds invisible control or direction characters (%(codes)s): remove them.")
+                % {"field": str(field.verbose_name).capitalize(), "codes": ", ".join(found)}
+            ]
     if errors:
         raise ValidationError(errors)
 

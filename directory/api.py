@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
 from core.access import require
-from core.api import Conflict, Error, FieldErrors, InputSchema, Revision
+from core.api import Conflict, Error, FieldErrors, InputSchema, Revision, unknown
 from network.models import Country
 
 from . import queries, services
@@ -175,7 +175,7 @@ def _filters(country, division, category, age, language, status):
     if country:
         found = Country.objects.filter(code=country.upper()).first()
         if found is None:
-            raise ValidationError({"country": _("Unknown country code: %(code)s.") % {"code": country}})
+            raise unknown("country", _("Unknown country code: %(code)s.") % {"code": country})
     place = Place.objects.filter(pk=division).first() if division else None
     return queries.MapFilters(
         country=found,
@@ -215,7 +215,9 @@ def get_service(request, service_id: str):
 @router.get("/directory/map", response={200: ClustersOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
 def map_clusters(
     request,
-    bbox: str = Query(..., max_length=120, description="west,south,east,north in degrees"),
+    bbox: str = Query(
+        ..., max_length=120, pattern=queries.BBOX_PATTERN, description="west,south,east,north in degrees"
+    ),
     zoom: int = Query(4, ge=0, le=20),
     country: str | None = Query(None, max_length=2),
     category: uuid.UUID | None = None,

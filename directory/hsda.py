@@ -8,8 +8,10 @@ the reader's language (`Accept-Language` or `?lang=es|en`), both languages as at
 """
 
 import copy
+import datetime
 import json
 import math
+import re
 import uuid
 
 from django.db.models import Q
@@ -17,6 +19,7 @@ from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from core import access
 from core.i18n import current_language
@@ -43,12 +46,14 @@ def _json(data, status=200):
 def api_view(view):
     """Answer GET only, with JSON errors (400 for a bad parameter, 404) and never a 500 for bad input."""
 
+    @csrf_exempt  # read-only: any other method is a 405 naming GET and HEAD, not a CSRF refusal
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             response = _json({"detail": _("Only GET is allowed here.")}, status=405)
             response["Allow"] = "GET, HEAD"
             return response
         try:
+            _check_parameters(request)
             return view(request, *args, **kwargs)
         except BadRequest as error:
             return _json({"detail": str(error)}, status=400)
@@ -89,16 +94,64 @@ def _int(request, name, default, low, high):
     return number
 
 
+UUID_PATTERN = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+_DAY = r"[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?"
+DATE_TIME_PATTERN = rf"^{_DAY}([T ]{_TIME})?$"
+
+
+def _moment(text):
+    """A date or date and time as DATE_TIME_PATTERN says; a day past the month's end rolls over (Feb 31 → Mar 2)."""
+    if not re.match(DATE_TIME_PATTERN, text):
+        return None
+    first = text[:8] + "01" + text[10:]
+    when = parse_datetime(first) if len(text) > 10 else parse_date(first)
+    return when + datetime.timedelta(days=int(text[8:10]) - 1) if when is not None else None
+
+
 def _uuid(value, name="id"):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise BadRequest(_("%(name)s must be a UUID.") % {"name": name}) from None
+    if not re.match(UUID_PATTERN, str(value)):
+        raise BadRequest(_("%(name)s must be a UUID.") % {"name": name})
+    return uuid.UUID(str(value))
+
+
+def _record_id(value):
+    """A record's id in a path: one that is not a UUID names no record (404)."""
+    if not re.match(UUID_PATTERN, str(value)):
+        raise Http404
+    return uuid.UUID(str(value))
 
 
 def _uuid_param(request, name):
     value = request.GET.get(name, "")
     return _uuid(value, name) if value else None
+
+
+BOOLEANS = ("full", "full_service", "minimal", "top_only")
+UUIDS = ("taxonomy_term_id", "taxonomy_id", "organization_id", "parent_id")
+
+
+def _check_parameters(request):
+    """Every parameter the API knows is checked the same way on every path, whether the path uses it or not."""
+    _int(request, "page", 1, 1, 10**6)
+    _int(request, "per_page", PER_PAGE, 1, MAX_PER_PAGE)
+    if "format" in request.GET:
+        _format(request)
+    for name in BOOLEANS:
+        _bool(request, name)
+    for name in UUIDS:
+        _uuid_param(request, name)
+    modified = request.GET.get("modified_after", "")
+    if modified and _moment(modified) is None:
+        raise BadRequest(_("modified_after must be a date and time (ISO 8601)."))
+    proximity = request.GET.get("proximity", "")
+    if proximity:
+        try:
+            metres = float(proximity)
+        except ValueError:
+            raise BadRequest(_("proximity must be a number of metres.")) from None
+        if not 0 < metres <= 5_000_000:
+            raise BadRequest(_("proximity must be between 1 and 5,000,000 metres."))
 
 
 def _search_words(request):
@@ -211,7 +264,7 @@ def services(request):
         rows = rows.filter(provider_id=organization)
     modified = request.GET.get("modified_after", "")
     if modified:
-        when = parse_datetime(modified) or (parse_date(modified) if len(modified) == 10 else None)
+        when = _moment(modified)
         if when is None:
             raise BadRequest(_("modified_after must be a date and time (ISO 8601)."))
         rows = (
@@ -234,7 +287,7 @@ def services(request):
 @api_view
 def service(request, pk):
     """One fully nested service."""
-    obj = _services(request).filter(pk=_uuid(pk)).first()
+    obj = _services(request).filter(pk=_record_id(pk)).first()
     if obj is None:
         raise Http404
     return _json(_render_services(request, full=True)([obj])[0])
@@ -254,7 +307,7 @@ def taxonomies(request):
 
 @api_view
 def taxonomy(request, pk):
-    obj = Taxonomy.objects.filter(pk=_uuid(pk)).first()
+    obj = Taxonomy.objects.filter(pk=_record_id(pk)).first()
     if obj is None:
         raise Http404
     return _json(taxonomy_json(obj, _lang(request)))
@@ -282,7 +335,7 @@ def taxonomy_terms(request):
 
 @api_view
 def taxonomy_term(request, pk):
-    obj = TaxonomyTerm.objects.select_related("taxonomy").filter(pk=_uuid(pk)).first()
+    obj = TaxonomyTerm.objects.select_related("taxonomy").filter(pk=_record_id(pk)).first()
     if obj is None:
         raise Http404
     return _json(term_json(obj, _lang(request)))
@@ -328,7 +381,7 @@ def organizations(request):
 
 @api_view
 def organization(request, pk):
-    obj = Provider.objects.filter(pk=_uuid(pk)).first()
+    obj = Provider.objects.filter(pk=_record_id(pk)).first()
     if obj is None:
         raise Http404
     return _json(_render_organizations(request, True, _bool(request, "full_service"))([obj])[0])
@@ -390,19 +443,17 @@ def _proximity(request, rows):
     """`postcode` names one of our municipalities (its code); `proximity` is metres from its centroid."""
     postcode = request.GET.get("postcode", "")[:40]
     proximity = request.GET.get("proximity", "")
-    if not postcode:
-        if proximity:
-            raise BadRequest(_("proximity needs a postcode."))
-        return rows
-    place = Place.objects.filter(kind=PlaceKind.MUNICIPALITY, code=postcode).first()
-    if place is None:
-        return rows.none()
     try:
         metres = float(proximity) if proximity else 25000.0
     except ValueError:
         raise BadRequest(_("proximity must be a number of metres.")) from None
     if not 0 < metres <= 5_000_000:
         raise BadRequest(_("proximity must be between 1 and 5,000,000 metres."))
+    if not postcode:  # a distance from nowhere filters nothing
+        return rows
+    place = Place.objects.filter(kind=PlaceKind.MUNICIPALITY, code=postcode).first()
+    if place is None:
+        return rows.none()
     km = metres / 1000
     lat_col, lon_col = ("latitude", "longitude") if not _public(request) else ("public_latitude", "public_longitude")
     dlat = km / 111.0
@@ -421,7 +472,7 @@ def _proximity(request, rows):
 
 @api_view
 def service_at_location(request, pk):
-    obj = ServiceAtLocation.objects.filter(pk=_uuid(pk), service__in=_services(request)).first()
+    obj = ServiceAtLocation.objects.filter(pk=_record_id(pk), service__in=_services(request)).first()
     if obj is None:
         raise Http404
     return _json(_render_links(request, True)([obj])[0])
@@ -467,6 +518,8 @@ def openapi(request):
         "license": {"name": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     }
     document["servers"] = [{"url": request.build_absolute_uri(reverse("directory:hsds_root")).rstrip("/")}]
+    _strict_parameters(document)
+    _document_ndjson(document)
     for spec in document["paths"].values():
         for operation in spec.values():
             if isinstance(operation, dict) and "responses" in operation:
@@ -479,6 +532,48 @@ def openapi(request):
     if content and "schema" in content:
         content["schema"] = {"anyOf": [content["schema"], MINIMAL_PAGE]}
     return _json(document)
+
+
+OPTIONAL_UUID = UUID_PATTERN.replace("^", "^(", 1).replace("$", ")?$")  # empty: no filter
+NO_NUL = "^[^\\u0000]*$"
+PARAMETER_SCHEMAS = {  # what the server takes, said as strictly as it checks it
+    "page": {"type": "integer", "minimum": 1, "maximum": 10**6},
+    "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    "format": {"type": "string", "enum": ["json", "ndjson"]},
+    "taxonomy_term_id": {"type": "string", "pattern": OPTIONAL_UUID},
+    "taxonomy_id": {"type": "string", "pattern": OPTIONAL_UUID},
+    "organization_id": {"type": "string", "pattern": OPTIONAL_UUID},
+    "parent_id": {"type": "string", "pattern": OPTIONAL_UUID},
+    "search": {"type": "string", "pattern": NO_NUL},  # a NUL byte is refused before any view (core.middleware)
+    "postcode": {"type": "string", "pattern": NO_NUL},
+    "modified_after": {"type": "string", "pattern": DATE_TIME_PATTERN.replace("^", "^(", 1)[:-1] + ")?$"},
+    "proximity": {"type": "number", "exclusiveMinimum": 0, "maximum": 5_000_000},
+}
+
+
+def _strict_parameters(document):
+    """Tighten the specification's parameters to what this server checks (page from 1, UUIDs, …)."""
+    parameters = list(document.get("components", {}).get("parameters", {}).values())
+    for spec in document["paths"].values():
+        for operation in spec.values():
+            if isinstance(operation, dict):
+                parameters += [p for p in operation.get("parameters", []) if "$ref" not in p]
+    for parameter in parameters:
+        schema = PARAMETER_SCHEMAS.get(parameter.get("name"))
+        if schema is not None and parameter.get("in") == "query":
+            parameter["schema"] = dict(schema)
+
+
+def _document_ndjson(document):
+    """`format=ndjson` answers newline-delimited JSON: say so on every operation that takes `format`."""
+    for spec in document["paths"].values():
+        for operation in spec.values():
+            if not isinstance(operation, dict):
+                continue
+            names = {p.get("name") or p.get("$ref", "").rsplit("/", 1)[-1] for p in operation.get("parameters", [])}
+            ok = operation.get("responses", {}).get("200", {})
+            if "format" in names and "content" in ok:
+                ok["content"].setdefault("application/x-ndjson", {"schema": {"type": "string"}})
 
 
 MINIMAL_PAGE = {

@@ -5,6 +5,7 @@ sits at its municipality's centroid), network members the exact ones.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -90,6 +91,10 @@ def columns(user):
     return "public_mx", "public_my", "public_latitude", "public_longitude"
 
 
+NUMBER = r"-?[0-9]{1,4}(\.[0-9]+)?"  # the map sends toFixed(5); a world wrapped by panning goes past 999
+BBOX_PATTERN = rf"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"  # west,south,east,north
+
+
 @dataclass(frozen=True)
 class BBox:
     west: float
@@ -99,17 +104,15 @@ class BBox:
 
     @classmethod
     def parse(cls, text):
-        """Parse 'west,south,east,north' (degrees); None when absent or malformed."""
-        try:
-            west, south, east, north = (float(part) for part in (text or "").split(","))
-        except ValueError:
+        """Parse 'west,south,east,north' (degrees, as BBOX_PATTERN says); None when absent or malformed.
+
+        Values beyond the globe are brought back onto it, and a box given upside down is turned over.
+        """
+        if not re.match(BBOX_PATTERN, text or ""):
             return None
-        if not all(math.isfinite(v) for v in (west, south, east, north)):
-            return None
-        west, east = max(-180.0, min(180.0, west)), max(-180.0, min(180.0, east))
-        south, north = max(-90.0, min(90.0, south)), max(-90.0, min(90.0, north))
-        if west > east or south > north:
-            return None
+        west, south, east, north = (float(part) for part in text.split(","))
+        west, east = sorted((max(-180.0, min(180.0, west)), max(-180.0, min(180.0, east))))
+        south, north = sorted((max(-90.0, min(90.0, south)), max(-90.0, min(90.0, north))))
         return cls(west, south, east, north)
 
     def pixels(self):

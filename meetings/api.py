@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, InputSchema
+from core.api import Conflict, Error, FieldErrors, InputSchema, unknown
 from network.models import Body, Country
 
 from . import queries, services
@@ -256,11 +256,18 @@ class MeetingFilter(Schema):
 
 class CommitmentFilter(Schema):
     status: str | None = Field(
-        "open", max_length=12, description="open (default), overdue, pending, in_progress, done, dropped or empty"
+        "open",
+        pattern="^(open|overdue|pending|in_progress|done|dropped)?$",
+        description="open (default), overdue, pending, in_progress, done, dropped or empty",
     )
-    actor: str | None = Field(None, max_length=40, description="ts, ppt, country:MX or org:<id>")
+    actor: str | None = Field(
+        None,
+        max_length=40,
+        pattern="^(ts|ppt|country:[A-Za-z]{2}|org:[0-9]{1,18})?$",
+        description="ts, ppt, country:MX or org:<id>",
+    )
     body: str | None = Field(None, max_length=60, description="Body slug")
-    meeting: int | None = None
+    meeting: int | None = Field(None, ge=1, le=2**63 - 1)
     ours: bool = Field(
         False, description="Only commitments whose actor is the caller's country, organization, TS or PPT"
     )
@@ -272,7 +279,7 @@ def _body(slug):
         return None
     body = Body.objects.filter(slug=slug).first()
     if body is None:
-        raise ValidationError({"body": _("Unknown body: %(slug)s.") % {"slug": slug}})
+        raise unknown("body", _("Unknown body: %(slug)s.") % {"slug": slug})
     return body
 
 
@@ -282,7 +289,7 @@ STATUS_FILTERS = {"open", "overdue", "", *CommitmentStatus.values}
 # ---- endpoints -----------------------------------------------------------------------------
 
 
-@router.get("/meetings", response={200: list[MeetingOut], 400: FieldErrors, 401: Error}, openapi_extra=READ_SECURITY)
+@router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
 @paginate
 def list_meetings(request, filters: Query[MeetingFilter]):
     """Meetings the caller may see (drafts for the TS only)."""
@@ -372,15 +379,13 @@ def record_decision(request, agreement_id: int, payload: DecisionIn):
     if payload.rcgm_meeting_id is not None:
         rcgm_meeting = Meeting.objects.filter(pk=payload.rcgm_meeting_id).select_related("body").first()
         if rcgm_meeting is None:
-            raise ValidationError({"rcgm_meeting_id": _("Unknown meeting: %(id)s.") % {"id": payload.rcgm_meeting_id}})
+            raise unknown("rcgm_meeting_id", _("Unknown meeting: %(id)s.") % {"id": payload.rcgm_meeting_id})
     return services.record_rcgm_decision(
         agreement, acting_user=request.user, decision=payload.decision, rcgm_meeting=rcgm_meeting, note=payload.note
     )
 
 
-@router.get(
-    "/commitments", response={200: list[CommitmentOut], 400: FieldErrors, 401: Error}, openapi_extra=READ_SECURITY
-)
+@router.get("/commitments", response={200: list[CommitmentOut], **READ_ERRORS}, openapi_extra=READ_SECURITY)
 @paginate
 def list_commitments(request, filters: Query[CommitmentFilter]):
     """The follow-up board: commitments the caller may see, overdue first (network members only)."""
@@ -391,7 +396,7 @@ def list_commitments(request, filters: Query[CommitmentFilter]):
     if filters.meeting is not None:
         meeting = access.restrict(Meeting.objects.all(), request.user).filter(pk=filters.meeting).first()
         if meeting is None:
-            raise ValidationError({"meeting": _("Unknown meeting: %(id)s.") % {"id": filters.meeting}})
+            raise unknown("meeting", _("Unknown meeting: %(id)s.") % {"id": filters.meeting})
     if filters.actor and queries.actor_filter(filters.actor) is None:
         raise ValidationError({"actor": _("Write ts, ppt, country:<code> or org:<id>.")})
     return queries.board(
@@ -486,7 +491,7 @@ def register_delegate(request, meeting_id: int, payload: MeetingDelegateIn):
     meeting = _visible_meeting(request, meeting_id)
     country = Country.objects.filter(code=payload.country.upper()).first()
     if country is None:
-        raise ValidationError({"country": _("Unknown country code: %(code)s.") % {"code": payload.country}})
+        raise unknown("country", _("Unknown country code: %(code)s.") % {"code": payload.country})
     access.require_create(request.user, Delegate, meeting=meeting, country=country)
     fields = payload.dict(exclude={"country"})
     delegate = services.register_delegate(meeting, country, acting_user=request.user, **fields)

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision
+from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision, unknown
 
 from . import queries, services
 from .access import VIEW_CONTACT
@@ -176,7 +176,7 @@ def _country(code):
         return None
     country = Country.objects.filter(code=str(code).upper()).first()
     if country is None:
-        raise ValidationError({"country": _("Unknown country code: %(code)s.") % {"code": code}})
+        raise unknown("country", _("Unknown country code: %(code)s.") % {"code": code})
     return country
 
 
@@ -185,7 +185,7 @@ def _body(slug):
         return None
     body = Body.objects.filter(slug=slug).first()
     if body is None:
-        raise ValidationError({"body": _("Unknown body: %(slug)s.") % {"slug": slug}})
+        raise unknown("body", _("Unknown body: %(slug)s.") % {"slug": slug})
     return body
 
 
@@ -194,7 +194,7 @@ def _organization(pk, field="organization"):
         return None
     org = Organization.objects.filter(pk=pk).first()
     if org is None:
-        raise ValidationError({field: _("Unknown organization: %(id)s.") % {"id": pk}})
+        raise unknown(field, _("Unknown organization: %(id)s.") % {"id": pk})
     return org
 
 
@@ -341,11 +341,11 @@ def _body_fields(data: dict):
         if key == "conference_id":
             fields["conference"] = Conference.objects.filter(pk=value).first()
             if fields["conference"] is None:
-                raise ValidationError({"conference_id": _("Unknown conference: %(id)s.") % {"id": value}})
+                raise unknown("conference_id", _("Unknown conference: %(id)s.") % {"id": value})
         elif key == "parent_id":
             fields["parent"] = Body.objects.filter(pk=value).first() if value is not None else None
             if value is not None and fields["parent"] is None:
-                raise ValidationError({"parent_id": _("Unknown body: %(slug)s.") % {"slug": value}})
+                raise unknown("parent_id", _("Unknown body: %(slug)s.") % {"slug": value})
         elif value is None:
             raise ValidationError({key: _("This field cannot be null.")})
         else:

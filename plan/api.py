@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision
+from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision, unknown
 from core.models import Visibility
 from network.models import Country
 
@@ -387,7 +387,7 @@ def _country(code, field="country"):
         return None
     country = Country.objects.filter(code=code.upper()).first()
     if country is None:
-        raise ValidationError({field: _("Unknown country code: %(code)s.") % {"code": code}})
+        raise unknown(field, _("Unknown country code: %(code)s.") % {"code": code})
     return country
 
 

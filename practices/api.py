@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access, boundedjson
-from core.api import Conflict, Error, FieldErrors, Revision
+from core.api import Conflict, Error, FieldErrors, InputSchema, Revision, unknown
 from network.models import Country, Organization
 
 from . import compile as compile_module
@@ -309,25 +309,25 @@ def _resource_file_url(record, view):
 def _countries(codes, field="countries"):
     codes = [str(code).upper()[:2] for code in codes or []]
     found = {c.code.code: c for c in Country.objects.filter(code__in=codes)}
-    unknown = [code for code in codes if code not in found]
-    if unknown:
-        raise ValidationError({field: _("Unknown country code: %(code)s.") % {"code": ", ".join(unknown)}})
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise unknown(field, _("Unknown country code: %(code)s.") % {"code": ", ".join(missing)})
     return [found[code] for code in codes]
 
 
 def _themes(slugs):
     found = {t.slug: t for t in Theme.objects.filter(slug__in=list(slugs or []))}
-    unknown = [slug for slug in slugs or [] if slug not in found]
-    if unknown:
-        raise ValidationError({"themes": _("Unknown theme: %(slug)s.") % {"slug": ", ".join(unknown)}})
+    missing = [slug for slug in slugs or [] if slug not in found]
+    if missing:
+        raise unknown("themes", _("Unknown theme: %(slug)s.") % {"slug": ", ".join(missing)})
     return [found[slug] for slug in slugs]
 
 
 def _organizations(ids, field):
     found = Organization.objects.in_bulk(list(ids or []))
-    unknown = [str(pk) for pk in ids or [] if pk not in found]
-    if unknown:
-        raise ValidationError({field: _("Unknown organization: %(id)s.") % {"id": ", ".join(unknown)}})
+    missing = [str(pk) for pk in ids or [] if pk not in found]
+    if missing:
+        raise unknown(field, _("Unknown organization: %(id)s.") % {"id": ", ".join(missing)})
     return [found[pk] for pk in ids]
 
 
@@ -336,19 +336,19 @@ def _axis(number):
         return None
     axis = Axis.objects.filter(number=number).first()
     if axis is None:
-        raise ValidationError({"axis": _("Unknown plan axis: %(number)s.") % {"number": number}})
+        raise unknown("axis", _("Unknown plan axis: %(number)s.") % {"number": number})
     return axis
 
 
 def _resources(user, ids):
     found = Resource.objects.select_related("published_version").in_bulk(list(ids or []))
-    unknown = [str(pk) for pk in ids or [] if pk not in found or not access.can(user, access.VIEW, found[pk])]
-    if unknown:
-        raise ValidationError({"resources": _("Unknown resource: %(id)s.") % {"id": ", ".join(unknown)}})
+    missing = [str(pk) for pk in ids or [] if pk not in found or not access.can(user, access.VIEW, found[pk])]
+    if missing:
+        raise unknown("resources", _("Unknown resource: %(id)s.") % {"id": ", ".join(missing)})
     return [found[pk] for pk in ids]
 
 
-class PracticeIn(Schema):
+class PracticeIn(InputSchema):
     title_es: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
     summary_es: str = Field("", max_length=3000)
@@ -417,7 +417,7 @@ def _practice_fields(request, data: dict):
     return fields
 
 
-class ResourceIn(Schema):
+class ResourceIn(InputSchema):
     kind: ResourceKind
     title_es: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
@@ -467,11 +467,11 @@ def _resource_fields(data: dict):
     return fields
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     comment: str = Field("", max_length=5000)
 
 
-class CallIn(Schema):
+class CallIn(InputSchema):
     title_es: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
     description_es: str = Field("", max_length=5000)
@@ -564,6 +564,9 @@ def list_axes(request):
 # ---- practices -------------------------------------------------------------------------------
 
 
+VIEW_PARAM = Query(None, pattern="^(published|working)?$", description="published or working")
+
+
 def _view_param(view):
     if view not in (None, "", queries.PUBLISHED, queries.WORKING):
         raise ValidationError({"view": _("Use 'published' or 'working'.")})
@@ -571,7 +574,11 @@ def _view_param(view):
 
 
 @router.get("/practices/{practice_id}", response={200: PracticeOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
-def get_practice(request, practice_id: int, view: str | None = Query(None, max_length=10)):
+def get_practice(
+    request,
+    practice_id: int,
+    view: str | None = VIEW_PARAM,
+):
     """A practice: its published version, or the working copy for its contributors and reviewers."""
     record = queries.get_visible(request.user, Practice, practice_id)
     content, shown = queries.shown(request.user, record, _view_param(view))
@@ -736,7 +743,11 @@ def comment_practice(request, practice_id: int, payload: CommentIn):
 
 
 @router.get("/resources/{resource_id}", response={200: ResourceOut, **READ_ERRORS}, openapi_extra=READ_SECURITY)
-def get_resource(request, resource_id: int, view: str | None = Query(None, max_length=10)):
+def get_resource(
+    request,
+    resource_id: int,
+    view: str | None = VIEW_PARAM,
+):
     """A resource: its published version, or the working copy for its contributors and reviewers."""
     record = queries.get_visible(request.user, Resource, resource_id)
     content, shown = queries.shown(request.user, record, _view_param(view))
@@ -854,7 +865,7 @@ DOCX_RESPONSE = {
     response={400: FieldErrors, 401: Error, 404: Error},
     openapi_extra={**READ_SECURITY, **DOCX_RESPONSE},
 )
-def call_compilation(request, call_id: int, lang: str = Query("es", max_length=5, description="es or en")):
+def call_compilation(request, call_id: int, lang: str = Query("es", pattern="^(es|en)$", description="es or en")):
     """The call's answers that the caller may see, compiled as one DOCX (cover, contents, a chapter each)."""
     if lang not in ("es", "en"):
         raise ValidationError({"lang": _("Use 'es' or 'en'.")})

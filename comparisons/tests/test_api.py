@@ -98,9 +98,17 @@ class FrameworkThroughTheApiTest(TestCase):
             ({"leads": [999999]}, "leads"),
             ({"colour": "blue"}, "colour"),
         ]
+        missing_records = (
+            {"countries": ["ZZ"]},
+            {"lead_organization_id": 999999},
+            {"body": "nowhere"},
+            {"leads": [999999]},
+        )
         for changes, field in cases:
             response = self.create(**changes)
-            self.assertEqual(response.status_code, 400, (changes, response.content))
+            # Naming a record that does not exist is a 404; a wrong value a 400. Both name the field.
+            expected = 404 if changes in missing_records else 400
+            self.assertEqual(response.status_code, expected, (changes, response.content))
             self.assertIn(field, response.json()["errors"], changes)
         self.assertFalse(Analysis.objects.exists())
 

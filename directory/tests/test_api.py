@@ -35,7 +35,7 @@ class DirectoryApiTest(TestCase):
             {item["name_es"] for item in data["items"]},
             {"Atención a niñez retornada", "Albergue para niñez no acompañada", "Espacio amigable para la niñez"},
         )
-        self.assertEqual(client.get("/api/v1/directory/services?country=ZZ").status_code, 400)
+        self.assertEqual(client.get("/api/v1/directory/services?country=ZZ").status_code, 404)
         self.assertEqual(client.get("/api/v1/directory/services?age=500").status_code, 400)
         self.assertEqual(client.get("/api/v1/directory/map?bbox=nonsense").status_code, 400)
 

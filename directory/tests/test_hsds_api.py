@@ -75,11 +75,15 @@ class HsdsApiTest(TestCase):
             "/api/hsds/services?taxonomy_term_id=nope",
             "/api/hsds/services?full=maybe",
             "/api/hsds/services?modified_after=yesterday",
-            "/api/hsds/services/not-a-uuid",
-            "/api/hsds/service_at_locations?proximity=10",
+            "/api/hsds/services?modified_after=2020-13-01",
+            "/api/hsds/service_at_locations?postcode=0101&proximity=-5",
         ):
             self.assertIn("detail", self.get(url, status=400))
+        # An id that is not a UUID names no record; neither does an unknown UUID.
+        self.get("/api/hsds/services/not-a-uuid", status=404)
         self.get("/api/hsds/services/11111111-2222-4333-8444-555555555555", status=404)
+        # A distance from no postcode filters nothing (it is not an error).
+        self.get("/api/hsds/service_at_locations?proximity=10", status=200)
 
     def test_the_public_never_gets_an_unpublished_service_or_contacts(self):
         draft = services.create_service(

@@ -4,6 +4,7 @@ an audit entry; nobody else can, and a meeting whose report is approved stays on
 from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import AuditAction, AuditEntry
 from core.testing import signed_in
@@ -52,7 +53,10 @@ class UnpublishAndDeleteTest(TestCase):
 
     def test_a_published_meeting_or_an_approved_report_is_not_deleted(self):
         published = import_seed(self.n, approve=False)
-        with self.assertRaisesMessage(Exception, "Unpublish the meeting before deleting it"):
+        with (
+            translation.override("en"),
+            self.assertRaisesMessage(Exception, "Unpublish the meeting before deleting it"),
+        ):
             services.delete_meeting(published, acting_user=self.n.ts)
         approved = services.unpublish_meeting(import_seed(self.n), acting_user=self.n.ts)
         response = signed_in(self.n.ts).post(

@@ -112,10 +112,10 @@ class BadInputTest(TestCase):
         response = self.post(
             self.n.ts, "/api/v1/organizations", {"kind": "national_institution", "name_es": "X", "country": "ZZ"}
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 404)  # no such country: a record that does not exist
         self.assertIn("ZZ", response.json()["errors"]["country"][0])
         response = api_client(self.n.ts).get("/api/v1/appointments?country=ZZ")
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 404)
 
     def test_a_bad_phone_names_the_field_and_writes_nothing(self):
         response = self.post(self.n.gt_officer, "/api/v1/people", self.new_person(phone_office="call me"))

@@ -54,19 +54,19 @@ class ApiWritesTest(TemporaryMedia, TestCase):
         review = api_client(self.n.partner).get(f"/api/v1/practices/{practice_id}/review").json()
         self.assertEqual([event["action"] for event in review], ["submit"])
 
-    def test_unknown_codes_and_wrong_values_are_400s_that_name_the_field(self):
-        for changes, field in (
-            ({"countries": ["ZZ"]}, "countries"),
-            ({"themes": ["nope"]}, "themes"),
-            ({"axis": 42}, "axis"),
-            ({"implementing_institutions": [999999]}, "implementing_institutions"),
-            ({"title_es": "", "title_en": ""}, "title_es"),
-            ({"start_year": 2020, "end_year": 2010}, "end_year"),
-            ({"submitting_organization_id": None, "submitting_country": "HN"}, "submitting_country"),
+    def test_unknown_codes_are_404s_and_wrong_values_400s_that_name_the_field(self):
+        for changes, field, status in (
+            ({"countries": ["ZZ"]}, "countries", 404),
+            ({"themes": ["nope"]}, "themes", 404),
+            ({"axis": 42}, "axis", 404),
+            ({"implementing_institutions": [999999]}, "implementing_institutions", 404),
+            ({"title_es": "", "title_en": ""}, "title_es", 400),
+            ({"start_year": 2020, "end_year": 2010}, "end_year", 400),
+            ({"submitting_organization_id": None, "submitting_country": "HN"}, "submitting_country", 400),
         ):
             with self.subTest(field=field):
                 response = post(self.n.gt_officer, "/api/v1/practices", self.new_practice(**changes))
-                self.assertEqual(response.status_code, 400, response.content)
+                self.assertEqual(response.status_code, status, response.content)
                 self.assertIn(field, response.json()["errors"])
         self.assertFalse(Practice.objects.exists())
 
