@@ -7,6 +7,7 @@ alternate, Honduras's and Mexico's principals, a partner (UNICEF) member, the cu
 
 import datetime
 import secrets
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.test import Client
@@ -218,3 +219,26 @@ def sign_in_browser(page, email, totp_secret=None, password=PASSWORD):
         page.fill("input[name=code]", totp_code(totp_secret))
         page.click("main button[type=submit]")
     page.wait_for_url("**/")
+
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def serious_axe_violations(page):
+    """axe-core (WCAG 2.1 A and AA) on the page as it is now: its serious and critical violations, one line each.
+
+    The page's context needs `bypass_csp=True` so that axe can be injected; skips when axe-core is not installed.
+    """
+    import pytest
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (needs npm: `npm ci`); accessibility checks skipped")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    assert result["passes"], f"axe checked nothing on {page.url}"
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}) {[node['target'] for node in violation['nodes'][:3]]}"
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]

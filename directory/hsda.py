@@ -101,12 +101,20 @@ DATE_TIME_PATTERN = rf"^{_DAY}([T ]{_TIME})?$"
 
 
 def _moment(text):
-    """A date or date and time as DATE_TIME_PATTERN says; a day past the month's end rolls over (Feb 31 → Mar 2)."""
+    """A date or date and time as DATE_TIME_PATTERN says, in UTC.
+
+    A day past the month's end rolls over (Feb 31 → Mar 2)."""
     if not re.match(DATE_TIME_PATTERN, text):
         return None
     first = text[:8] + "01" + text[10:]
     when = parse_datetime(first) if len(text) > 10 else parse_date(first)
-    return when + datetime.timedelta(days=int(text[8:10]) - 1) if when is not None else None
+    if when is None:
+        return None
+    when += datetime.timedelta(days=int(text[8:10]) - 1)
+    if isinstance(when, datetime.datetime) and when.tzinfo is not None:
+        # PostgreSQL takes offsets up to ±15:59 only; ISO 8601 allows ±23:59.
+        when = when.astimezone(datetime.UTC)
+    return when
 
 
 def _uuid(value, name="id"):

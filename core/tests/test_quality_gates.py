@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 
+from core.testing import AXE, serious_axe_violations
+
 pytestmark = [pytest.mark.gate, pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MEMBER = ("guatemala@enlace.example", "Demo-Enlace-2026")
 KB = 1024
 BUDGETS = {"default": (75 * KB, 300 * KB), "map": (250 * KB, None)}
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +106,7 @@ def test_every_main_page_is_within_its_weight_budget(production_server, browser,
 
 def test_every_main_page_passes_axe_in_both_languages(production_server, browser, main_pages):
     if not AXE.exists():
-        message = "axe-core is not installed (needs npm: `npm ci`); accessibility checks skipped"
-        pytest.skip(message)
+        pytest.skip("axe-core is not installed (needs npm: `npm ci`); accessibility checks skipped")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     url = production_server.url
     failures = []
@@ -127,15 +126,7 @@ def test_every_main_page_passes_axe_in_both_languages(production_server, browser
                 page.wait_for_load_state("networkidle")
                 assert page.locator("html").get_attribute("lang") == language
                 page.screenshot(path=str(SCREENSHOTS / f"{language}-{info['app']}-{info['name']}.png"), full_page=True)
-                page.add_script_tag(path=str(AXE))
-                result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-                assert result["passes"], f"axe checked nothing on {info['path']}"
-                for violation in result["violations"]:
-                    if violation["impact"] in ("serious", "critical"):
-                        targets = [node["target"] for node in violation["nodes"][:3]]
-                        failures.append(
-                            f"{language} {info['path']}: {violation['id']} ({violation['impact']}) {targets}"
-                        )
+                failures += [f"{language} {line}" for line in serious_axe_violations(page)]
         context.close()
     assert not failures, "accessibility violations:\n" + "\n".join(failures)
 

@@ -1,5 +1,7 @@
 """The HSDS API answers every path of Open Referral's openapi.json, paginated, valid against the schemas."""
 
+from urllib.parse import quote
+
 from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
@@ -84,6 +86,12 @@ class HsdsApiTest(TestCase):
         self.get("/api/hsds/services/11111111-2222-4333-8444-555555555555", status=404)
         # A distance from no postcode filters nothing (it is not an error).
         self.get("/api/hsds/service_at_locations?proximity=10", status=200)
+
+    def test_any_iso_offset_is_understood_on_every_database(self):
+        # ISO 8601 allows offsets up to ±23:59; PostgreSQL only takes ±15:59 unless the time is put in UTC first.
+        for moment in ("1678-11-08T13:38+21:51", "2999-12-31T23:59-23:59", "2020-02-31"):
+            data = self.get(f"/api/hsds/services?modified_after={quote(moment)}")
+            self.assertEqual(data["total_items"], 0 if moment.startswith("2999") else 3, moment)
 
     def test_the_public_never_gets_an_unpublished_service_or_contacts(self):
         draft = services.create_service(

@@ -4,7 +4,7 @@ their country's commitment done."""
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import sign_in_browser
+from core.testing import serious_axe_violations, sign_in_browser
 from meetings.models import Meeting
 
 from .helpers import DATA, build_rcm, commitment, import_seed
@@ -99,7 +99,7 @@ def test_honduras_and_guatemala_each_update_their_row_of_the_shared_commitment(n
 def test_the_ts_imports_a_report_already_in_enlace_and_adds_it_as_the_other_language(new_page):
     n = build_rcm()
     english = import_seed(n, publish=False, approve=False, spanish=False)
-    page = new_page(locale="en")
+    page = new_page(locale="en", bypass_csp=True)  # bypass_csp only lets the test inject axe
     sign_in_browser(page, "ts@example.org", n.ts_totp_secret)
     page.goto("/meetings/import/")
     page.set_input_files("input[name=file]", str(DATA / "seed_report_es.txt"))
@@ -108,8 +108,10 @@ def test_the_ts_imports_a_report_already_in_enlace_and_adds_it_as_the_other_lang
     notice = page.locator("section.duplicate")
     expect(notice).to_contain_text("This report seems to be already in Enlace")
     assert page.locator("main form[action$='/publish/']").count() == 0  # nothing to publish twice by accident
+    assert serious_axe_violations(page) == []
     page.click("button:has-text('Add it as the other language of that meeting')")
     page.wait_for_load_state()
     assert page.url.endswith(f"/meetings/{english.pk}/review/")
     expect(page.locator("main")).to_contain_text("added as the other language")
+    assert serious_axe_violations(page) == []  # the message is announced without breaking the list
     assert Meeting.objects.count() == 1
