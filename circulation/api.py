@@ -8,7 +8,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from accounts.auth import WRITE_AUTH
-from core import access
+from core import access, fulfilment
 from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision
 
 from . import queries, services
@@ -160,6 +160,18 @@ class NotificationOut(Schema):
 # ---- input -------------------------------------------------------------------------------
 
 
+def _fulfils_pattern(schema):
+    schema["pattern"] = fulfilment.reference_pattern()
+
+
+FULFILS = Field(
+    None,
+    max_length=100,
+    description='The record it fulfils, e.g. "meetings.commitment:3"',
+    json_schema_extra=_fulfils_pattern,
+)
+
+
 class CircularIn(InputSchema):
     kind: CircularKind = CircularKind.INFORMATION_NOTE
     title_es: str = Field("", max_length=300)
@@ -170,7 +182,7 @@ class CircularIn(InputSchema):
     countries: list[str] = Field(default_factory=list, max_length=50, description="ISO 3166 alpha-2 codes")
     organizations: list[Id] = Field(default_factory=list, max_length=100)
     people: list[Id] = Field(default_factory=list, max_length=200)
-    fulfils: str | None = Field(None, max_length=100, description='e.g. "meetings.commitment:3"')
+    fulfils: str | None = FULFILS
 
 
 class CircularPatch(InputSchema):
@@ -183,7 +195,7 @@ class CircularPatch(InputSchema):
     countries: list[str] | None = Field(None, max_length=50)
     organizations: list[Id] | None = Field(None, max_length=100)
     people: list[Id] | None = Field(None, max_length=200)
-    fulfils: str | None = Field(None, max_length=100)
+    fulfils: str | None = FULFILS
     revision: Revision
 
 
@@ -310,7 +322,7 @@ def create_reply(
     request,
     circular_id: int,
     text: Form[str] = "",
-    recipient_id: Form[int | None] = None,
+    recipient_id: Form[Id | None] = None,
     files: File[list[UploadedFile]] = None,
 ):
     """Reply on behalf of your country or organization (multipart: text, recipient_id, files)."""

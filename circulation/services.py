@@ -4,6 +4,7 @@ Views and API endpoints call these; they never save circulation records themselv
 """
 
 import datetime
+import re
 import secrets
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,7 @@ from core import access, fulfilment
 from core.audit import acting_as
 from core.i18n import localized
 from core.models import DocumentSettings
+from core.refusals import UNKNOWN, refusal
 from core.uploads import check_upload
 from core.versioning import expect
 from network.models import Country, Organization, Person
@@ -74,22 +76,20 @@ def target_reference(obj):
 
 def resolve_target(reference, user):
     """Return the record named by "app_label.model:pk", or raise ValidationError on `fulfils`."""
-    reference = (reference or "").strip()
-    if not reference:
+    if not (reference or "").strip():
         return None
+    match = re.fullmatch(r"([a-z_0-9]+)\.([a-z_0-9]+):([0-9]{1,18})", reference)
+    if match is None:
+        raise ValidationError({"fulfils": _("Name the record as app.model:number, e.g. meetings.commitment:3.")})
+    app_label, model, pk = match[1], match[2], int(match[3])
     try:
-        label, pk = reference.rsplit(":", 1)
-        app_label, model = label.split(".", 1)
-        ct = ContentType.objects.get_by_natural_key(app_label, model.lower())
-        pk = int(pk)
-    except (ValueError, ContentType.DoesNotExist):
-        raise ValidationError(
-            {"fulfils": _("Name the record as app.model:number, e.g. meetings.commitment:3.")}
-        ) from None
+        ct = ContentType.objects.get_by_natural_key(app_label, model)
+    except ContentType.DoesNotExist:
+        raise refusal(UNKNOWN, _("There is no such record: %(ref)s.") % {"ref": reference}, "fulfils") from None
     model_class = ct.model_class()
     obj = model_class._default_manager.filter(pk=pk).first() if model_class is not None else None
     if obj is None:
-        raise ValidationError({"fulfils": _("There is no such record: %(ref)s.") % {"ref": reference}})
+        raise refusal(UNKNOWN, _("There is no such record: %(ref)s.") % {"ref": reference}, "fulfils")
     if not fulfilment.can_be_fulfilled(obj):
         raise ValidationError({"fulfils": _("A circular cannot fulfil this kind of record.")})
     try:
@@ -97,7 +97,7 @@ def resolve_target(reference, user):
     except LookupError:
         visible = False
     if not visible:
-        raise ValidationError({"fulfils": _("There is no such record: %(ref)s.") % {"ref": reference}})
+        raise refusal(UNKNOWN, _("There is no such record: %(ref)s.") % {"ref": reference}, "fulfils")
     return obj
 
 
@@ -660,7 +660,7 @@ def countries_by_code(codes):
     found = {c.code.code: c for c in Country.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise ValidationError({"countries": _("Unknown country code: %(codes)s.") % {"codes": ", ".join(unknown)}})
+        raise refusal(UNKNOWN, _("Unknown country code: %(codes)s.") % {"codes": ", ".join(unknown)}, "countries")
     return [found[code] for code in codes]
 
 
@@ -669,7 +669,7 @@ def organizations_by_id(ids):
     found = Organization.objects.in_bulk(ids)
     unknown = [str(pk) for pk in ids if pk not in found]
     if unknown:
-        raise ValidationError({"organizations": _("Unknown organization: %(id)s.") % {"id": ", ".join(unknown)}})
+        raise refusal(UNKNOWN, _("Unknown organization: %(id)s.") % {"id": ", ".join(unknown)}, "organizations")
     return [found[pk] for pk in ids]
 
 
@@ -678,7 +678,7 @@ def people_by_id(ids, user):
     found = access.restrict(Person.objects.all(), user).in_bulk(ids)
     unknown = [str(pk) for pk in ids if pk not in found]
     if unknown:
-        raise ValidationError({"people": _("Unknown person: %(id)s.") % {"id": ", ".join(unknown)}})
+        raise refusal(UNKNOWN, _("Unknown person: %(id)s.") % {"id": ", ".join(unknown)}, "people")
     return [found[pk] for pk in ids]
 
 

@@ -13,7 +13,7 @@ from pydantic import field_validator
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, InputSchema, unknown
+from core.api import Conflict, Error, FieldErrors, InputSchema, PatchSchema, filled_text, unknown
 from core.models import Visibility
 from network.models import Body, Country, Organization
 
@@ -254,14 +254,15 @@ class AnalysisIn(InputSchema):
     leads: list[int] = Field(default_factory=list, max_length=50, description="Accounts (user ids) that lead it")
 
 
-class AnalysisPatch(InputSchema):
+class AnalysisPatch(PatchSchema):
+    nullable = frozenset({"introduction_es", "introduction_en", "body", "leads"})
     title_es: str | None = Field(None, max_length=300)
     title_en: str | None = Field(None, max_length=300)
     introduction_es: str | None = Field(None, max_length=20000)
     introduction_en: str | None = Field(None, max_length=20000)
     lead_organization_id: int | None = None
     body: str | None = Field(None, max_length=60)
-    countries: list[str] | None = Field(None, max_length=40)
+    countries: list[str] | None = Field(None, min_length=1, max_length=40)
     visibility: Visibility | None = None
     leads: list[int] | None = Field(None, max_length=50, description="Replace the people who lead it (TS only)")
 
@@ -272,7 +273,7 @@ class SectionIn(InputSchema):
     order: int | None = Field(None, ge=0, le=32767)
 
 
-class SectionPatch(InputSchema):
+class SectionPatch(PatchSchema):
     title_es: str | None = Field(None, max_length=300)
     title_en: str | None = Field(None, max_length=300)
     order: int | None = Field(None, ge=0, le=32767)
@@ -290,7 +291,8 @@ class QuestionIn(InputSchema):
     order: int | None = Field(None, ge=0, le=32767)
 
 
-class QuestionPatch(InputSchema):
+class QuestionPatch(PatchSchema):
+    nullable = frozenset({"order"})
     section_id: int | None = None
     text_es: str | None = Field(None, max_length=500)
     text_en: str | None = Field(None, max_length=500)
@@ -338,7 +340,7 @@ class AnswerIn(InputSchema):
 
 
 class ReturnIn(InputSchema):
-    comment: str = Field(..., max_length=5000)
+    comment: str = filled_text(5000)
 
 
 class ValidateIn(InputSchema):

@@ -16,8 +16,9 @@ from ninja.parser import Parser
 from accounts.auth import READ_AUTH
 from core import boundedjson
 from core.access import record_refusal
-from core.api import only_unknown_references
+from core.api import without_null
 from core.apps import project_apps
+from core.refusals import status_of
 from core.text import VISIBLE_TEXT_PATTERN
 from core.versioning import EditConflict, current_as_dict
 
@@ -73,8 +74,16 @@ def describe_request_texts(schema):
                 continue
             if "requestBody" in operation:
                 visit(operation["requestBody"])
+                _no_null_in_forms(operation["requestBody"])
             for parameter in operation.get("parameters", []):
                 _no_nul(parameter.get("schema", {}))
+
+
+def _no_null_in_forms(body):
+    """A form field cannot be null: a multipart field is sent or left out."""
+    form = body.get("content", {}).get("multipart/form-data", {}).get("schema", {})
+    for field in form.get("properties", {}).values():
+        without_null(field)
 
 
 NO_NUL = "^[^\\u0000]*$"  # core.middleware refuses a NUL byte anywhere in a request
@@ -137,9 +146,9 @@ def on_edit_conflict(request, exc):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    """400 with field messages; 404 when the input only names records that do not exist."""
+    """400 with field messages; 404, 403 or 409 when every message says so (core.refusals)."""
     errors = _error_dict(exc)
-    status = 404 if only_unknown_references(exc) else 400
+    status = status_of(exc)
     return api.create_response(request, {"detail": _detail(errors), "errors": errors}, status=status)
 
 

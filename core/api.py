@@ -1,11 +1,14 @@
 """What every domain's API shares: pagination bounds and error schemas."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from django.utils.translation import gettext
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict, model_validator
+
+from core.refusals import UNKNOWN, refusal
+from core.text import VISIBLE_TEXT_PATTERN
 
 MAX_OFFSET = 1_000_000
 MAX_ID = 2**63 - 1
@@ -33,15 +36,18 @@ class FieldErrors(Schema):
 
 def unknown(field, message):
     """A reference to a record that does not exist (a country code, a theme, an id): the API answers 404."""
-    from django.core.exceptions import ValidationError
-
-    return ValidationError({field: ValidationError(message, code="unknown")})
+    return refusal(UNKNOWN, message, field)
 
 
-def only_unknown_references(error):
-    """Is every message of a ValidationError about a record that does not exist?"""
-    items = [item for errors in error.error_dict.values() for item in errors] if hasattr(error, "error_dict") else []
-    return bool(items) and all(getattr(item, "code", None) == "unknown" for item in items)
+_OUT = VISIBLE_TEXT_PATTERN[3:-3]  # the characters no text may hold (core.text)
+# Text that must say something: what VISIBLE_TEXT_PATTERN allows, with at least one character that is not a space.
+FILLED_TEXT_PATTERN = f"^[^{_OUT}]*[^\\s{_OUT}][^{_OUT}]*$"
+
+
+def filled_text(max_length, **options):
+    """A required text that the server refuses when blank (a comment, a reason): the schema says so too."""
+    extra = {"pattern": FILLED_TEXT_PATTERN}
+    return Field(..., min_length=1, max_length=max_length, json_schema_extra=extra, **options)
 
 
 class Conflict(Schema):
@@ -56,10 +62,23 @@ class Conflict(Schema):
 Revision = Annotated[int, Field(ge=1, le=2**31 - 1, description="The revision you read; 409 if it changed since")]
 
 
-class InputSchema(Schema):
-    """Base of request bodies: a JSON object with known fields only."""
+def _document_rules(schema, model):
+    """Say in the schema what the server checks across fields: at least one of `one_filled` is given
+    (a title in Spanish or in English); in a PATCH, null only where `nullable` says."""
+    if model.one_filled:
+        schema["anyOf"] = [{"required": [name], "properties": {name: {"minLength": 1}}} for name in model.one_filled]
+    if issubclass(model, PatchSchema):
+        _null_only_where_nullable(schema, model)
 
-    model_config = ConfigDict(extra="forbid")
+
+class InputSchema(Schema):
+    """Base of request bodies: a JSON object with known fields only.
+
+    `one_filled` names fields of which the server needs at least one not empty (documented as `anyOf`).
+    """
+
+    one_filled: ClassVar[tuple[str, ...]] = ()
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_rules)
 
     @model_validator(mode="before")
     @classmethod
@@ -68,4 +87,43 @@ class InputSchema(Schema):
         # empty object; a request body must be a JSON object.
         if data is None or isinstance(data, (list, tuple, str, bytes, int, float, bool)):
             raise ValueError(gettext("The request body must be a JSON object."))
+        return data
+
+
+def without_null(field):
+    """Take null out of a documented field's options (`anyOf: [X, null]` becomes X)."""
+    options = field.get("anyOf")
+    if options and any(option.get("type") == "null" for option in options):
+        rest = [option for option in field.pop("anyOf") if option.get("type") != "null"]
+        field.update(rest[0] if len(rest) == 1 else {"anyOf": rest})
+
+
+def _null_only_where_nullable(schema, model):
+    """The documented PATCH body: null is offered only for the fields `model.nullable` names."""
+    for name, field in schema.get("properties", {}).items():
+        if name in model.nullable:
+            continue
+        without_null(field)
+        if "default" in field and field["default"] is None:
+            del field["default"]
+
+
+class PatchSchema(InputSchema):
+    """Base of PATCH bodies: only the fields sent change.
+
+    `null` empties a field only where `nullable` names it (an end date, a parent); elsewhere it is refused —
+    leave the field out to keep its value.
+    """
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def refuse_null(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = sorted(key for key, value in data.items() if value is None and key in cls.model_fields)
+            nulls = [key for key in nulls if key not in cls.nullable]
+            if nulls:
+                message = gettext("%(fields)s cannot be null: leave a field out to keep its value.")
+                raise ValueError(message % {"fields": ", ".join(nulls)})
         return data

@@ -13,6 +13,13 @@ def register_fulfiller(model, func):
     _fulfillers[model] = func
 
 
+def reference_pattern():
+    """What `resolve_target` takes, as one regular expression (JSON Schema and Python alike): nothing, or
+    "app_label.model:id" for a kind of record that can be fulfilled."""
+    labels = sorted(f"{model._meta.app_label}\\.{model._meta.model_name}" for model in _fulfillers)
+    return rf"^\s*$|^({'|'.join(labels)}):[0-9]{{1,18}}$"
+
+
 def can_be_fulfilled(record):
     return type(record) in _fulfillers
 

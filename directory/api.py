@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
 from core.access import require
-from core.api import Conflict, Error, FieldErrors, InputSchema, Revision, unknown
+from core.api import Conflict, Error, FieldErrors, PatchSchema, Revision, unknown
 from network.models import Country
 
 from . import queries, services
@@ -113,7 +113,8 @@ class ServiceOut(Schema):
         return [link.location for link in obj.service_at_locations.all()]
 
 
-class ServicePatch(InputSchema):
+class ServicePatch(PatchSchema):
+    nullable = frozenset({"minimum_age", "maximum_age", "categories", "languages"})
     name_es: str | None = Field(None, max_length=300)
     name_en: str | None = Field(None, max_length=300)
     description_es: str | None = Field(None, max_length=10000)

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, InputSchema, unknown
+from core.api import Conflict, Error, FieldErrors, InputSchema, PatchSchema, unknown
 from network.models import Body, Country
 
 from . import queries, services
@@ -202,7 +202,7 @@ class AgreementIn(InputSchema):
     parent_id: int | None = Field(None, description="Make it a sub-item of this agreement")
 
 
-class AgreementPatch(InputSchema):
+class AgreementPatch(PatchSchema):
     revision: int = Field(..., ge=1, description="The revision you read; a newer one on the server is a conflict")
     kind: AgreementKind | None = None
     text_es: str | None = Field(None, max_length=20000)

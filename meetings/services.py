@@ -20,6 +20,7 @@ from accounts.models import hash_secret
 from core import access, audit
 from core.audit import acting_as
 from core.models import AuditAction, Visibility
+from core.refusals import STATE, UNKNOWN, refusal
 from core.uploads import check_upload
 from core.versioning import expect
 from network.models import Body, Country, Organization
@@ -519,7 +520,7 @@ def actors_from_codes(codes):
             )
             actors.append((ActorKind.ORGANIZATION, None, org)) if org else unknown.append(code)
     if unknown:
-        raise ValidationError({"actors": _("Unknown actors: %(codes)s.") % {"codes": ", ".join(unknown)}})
+        raise refusal(UNKNOWN, _("Unknown actors: %(codes)s.") % {"codes": ", ".join(unknown)}, "actors")
     return actors
 
 
@@ -649,7 +650,7 @@ def _followup_targets(commitment, acting_user, actor):
         actor_id = getattr(actor, "pk", actor)
         row = next((row for row in rows if str(row.pk) == str(actor_id) or row.code == str(actor_id)), None)
         if row is None:
-            raise ValidationError({"actor": _("This actor is not one of the commitment's actors.")})
+            raise refusal(UNKNOWN, _("This actor is not one of the commitment's actors."), "actor")
         access.require(acting_user, UPDATE_STATUS, row)
         return [row]
     targets = [row for row in rows if access.can(acting_user, UPDATE_STATUS, row)]
@@ -689,7 +690,7 @@ def change_commitment_status(
             expect(rows[0], revision)
         rows = [row for row in rows if status != row.status or note or evidence_link or evidence_file]
         if not rows:
-            raise ValidationError({"status": _("The commitment already has this status.")})
+            raise refusal(STATE, _("The commitment already has this status."), "status")
         # One entry in the history: for the actor whose row changed, or for all of them at once (the TS).
         everyone = actor is None and len(rows) > 1 and len(rows) == commitment.actors.count()
         change = _status_change(commitment, None if everyone else rows[0], status, acting_user, note, evidence_link)
@@ -749,7 +750,7 @@ def _roll_up(commitment, *, evidence_link="", evidence_file=None):
 def _change_own_status(commitment, status, acting_user, note, evidence_link, evidence_file, revision):
     commitment = expect(Commitment.objects.select_for_update().get(pk=commitment.pk), revision)
     if status == commitment.status and not (note or evidence_link or evidence_file):
-        raise ValidationError({"status": _("The commitment already has this status.")})
+        raise refusal(STATE, _("The commitment already has this status."), "status")
     change = _status_change(commitment, None, status, acting_user, note, evidence_link)
     if evidence_file is not None:
         change.evidence_file = evidence_file
@@ -1098,13 +1099,13 @@ def convene_meeting(meeting, *, acting_user, reply_deadline=None):
     access.require(acting_user, access.CHANGE, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.convocation_id:
-        raise ValidationError(_("This meeting already has its convocation circular."))
+        raise refusal(STATE, _("This meeting already has its convocation circular."))
     if meeting.status != MeetingStatus.PUBLISHED or meeting.visibility == Visibility.TS:
         raise ValidationError(
             _("Publish the meeting for network members before convening it: the countries must be able to open it.")
         )
     if meeting.has_started():
-        raise ValidationError(_("This meeting has already started; it can no longer be convened."))
+        raise refusal(STATE, _("This meeting has already started; it can no longer be convened."))
     title_es, body_es = _convocation_texts(meeting, "es")
     title_en, body_en = _convocation_texts(meeting, "en")
     circular = circulation_services.create_circular(
@@ -1181,7 +1182,7 @@ def register_delegate(meeting, country, *, acting_user, person=None, **fields):
     cleaned = _clean_delegate(fields)
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("convocation").get(pk=meeting.pk)
     if meeting.has_started():
-        raise ValidationError(_("This meeting has already started: delegations can no longer be registered."))
+        raise refusal(STATE, _("This meeting has already started: delegations can no longer be registered."))
     if person is None and cleaned["email"]:
         person = Person.objects.filter(email__iexact=cleaned["email"]).first()
     with acting_as(acting_user):

@@ -11,7 +11,8 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision, unknown
+from core.api import Conflict, Error, FieldErrors, Id, InputSchema, PatchSchema, Revision, unknown
+from core.models import Visibility
 
 from . import queries, services
 from .access import VIEW_CONTACT
@@ -208,7 +209,8 @@ class AppointmentIn(InputSchema):
     end_date: datetime.date | None = None
 
 
-class AppointmentPatch(InputSchema):
+class AppointmentPatch(PatchSchema):
+    nullable = frozenset({"body", "country", "start_date", "end_date"})
     organization_id: Id | None = None
     role: AppointmentRole | None = None
     body: str | None = Field(None, max_length=60)
@@ -248,11 +250,12 @@ class PersonIn(InputSchema):
     phone_office: str = Field("", max_length=40)
     phone_mobile: str = Field("", max_length=40)
     languages: list[str] = Field(default_factory=list, max_length=10)
-    visibility: str | None = Field(None, max_length=10)
+    visibility: Visibility | None = None
     appointment: AppointmentIn | None = None
 
 
-class PersonPatch(InputSchema):
+class PersonPatch(PatchSchema):
+    nullable = frozenset({"visibility"})
     given_names: str | None = Field(None, min_length=1, max_length=150)
     family_names: str | None = Field(None, min_length=1, max_length=150)
     honorific: str | None = Field(None, max_length=30)
@@ -260,7 +263,7 @@ class PersonPatch(InputSchema):
     phone_office: str | None = Field(None, max_length=40)
     phone_mobile: str | None = Field(None, max_length=40)
     languages: list[str] | None = Field(None, max_length=10)
-    visibility: str | None = Field(None, max_length=10)
+    visibility: Visibility | None = None
     revision: Revision
 
 
@@ -285,7 +288,8 @@ class OrganizationIn(InputSchema):
     website: str = Field("", max_length=200)
 
 
-class OrganizationPatch(InputSchema):
+class OrganizationPatch(PatchSchema):
+    nullable = frozenset({"country", "parent_id"})
     kind: OrganizationKind | None = None
     name_es: str | None = Field(None, max_length=300)
     name_en: str | None = Field(None, max_length=300)
@@ -323,7 +327,8 @@ class BodyIn(InputSchema):
     order: int = Field(0, ge=0, le=32767)
 
 
-class BodyPatch(InputSchema):
+class BodyPatch(PatchSchema):
+    nullable = frozenset({"parent_id"})
     kind: BodyKind | None = None
     name_es: str | None = Field(None, max_length=300)
     name_en: str | None = Field(None, max_length=300)

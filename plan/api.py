@@ -17,8 +17,9 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision, unknown
+from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision, filled_text, unknown
 from core.models import Visibility
+from core.refusals import UNKNOWN, refusal
 from network.models import Country
 
 from . import queries, services
@@ -364,11 +365,11 @@ class PlanApproveIn(InputSchema):
 
 
 class PlanReturnIn(InputSchema):
-    comment: str = Field(..., max_length=services.MAX_COMMENT)
+    comment: str = filled_text(services.MAX_COMMENT)
 
 
 class PlanReopenIn(InputSchema):
-    reason: str = Field(..., max_length=services.MAX_COMMENT)
+    reason: str = filled_text(services.MAX_COMMENT)
 
 
 class PlanValueIn(InputSchema):
@@ -404,12 +405,8 @@ def _check_year(plan, year, user, field="year"):
     if year is None:
         return queries.default_year(plan, user)
     if not plan.covers(year):
-        raise ValidationError(
-            {
-                field: _("%(year)s is outside the plan (%(start)s–%(end)s).")
-                % {"year": year, "start": plan.start_year, "end": plan.end_year}
-            }
-        )
+        message = _("%(year)s is outside the plan (%(start)s–%(end)s).")
+        raise unknown(field, message % {"year": year, "start": plan.start_year, "end": plan.end_year})
     return year
 
 
@@ -692,7 +689,8 @@ def save_lines(request, report_id: Id, payload: PlanLinesIn):
         activity = line.activity
         node_id = activity if isinstance(activity, int) else by_code.get(activity.strip())
         if node_id is None or node_id not in ids:
-            errors[f"lines.{index}.activity"] = [_("Unknown activity: %(activity)s.") % {"activity": activity}]
+            message = _("Unknown activity: %(activity)s.") % {"activity": activity}
+            errors[f"lines.{index}.activity"] = [refusal(UNKNOWN, message)]
         elif node_id in entries:
             errors[f"lines.{index}.activity"] = [_("This activity is given twice.")]
         else:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.office import office_text
+from core.refusals import STATE, UNKNOWN, refusal
 from core.uploads import check_upload
 
 from .access import FILL, REOPEN, REVIEW, keeps
@@ -48,12 +49,8 @@ def activities_for(plan, country_id, year=None):
 
 def _check_year(plan, year):
     if not isinstance(year, int) or isinstance(year, bool) or not plan.covers(year):
-        raise ValidationError(
-            {
-                "year": _("%(year)s is outside the plan (%(start)s–%(end)s).")
-                % {"year": year, "start": plan.start_year, "end": plan.end_year}
-            }
-        )
+        message = _("%(year)s is outside the plan (%(start)s–%(end)s).")
+        raise refusal(UNKNOWN, message % {"year": year, "start": plan.start_year, "end": plan.end_year}, "year")
 
 
 def _check_country(country):
@@ -75,12 +72,8 @@ def get_or_start_report(plan, year, country, *, acting_user, is_demo=False):
         return existing
     access.require_create(acting_user, FollowUpReport, plan=plan, country=country_id)
     if not activities_for(plan, country_id, year):
-        raise ValidationError(
-            {
-                "year": _("No activity of this report's scope runs in %(year)s: there is nothing to report.")
-                % {"year": year}
-            }
-        )
+        message = _("No activity of this report's scope runs in %(year)s: there is nothing to report.")
+        raise refusal(STATE, message % {"year": year}, "year")
     with acting_as(acting_user):
         report = FollowUpReport.objects.create(plan=plan, year=year, country=country, is_demo=is_demo)
         add_missing_lines(report, acting_user=acting_user)
@@ -105,15 +98,13 @@ def _lock(report):
 
 
 def _check_fillable(report, acting_user):
-    """Refuse outsiders (403); tell the report's own people why it cannot change now (400)."""
+    """Refuse outsiders (403); tell the report's own people why it cannot change now (409 in the API)."""
     if access.can(acting_user, FILL, report):
         return
     if not keeps(access.principal_for(acting_user), report.country_id):
         access.refuse(acting_user, FILL, report)
-    raise ValidationError(
-        _("This report is %(status)s: it can change again only if the TS returns or reopens it.")
-        % {"status": report.get_status_display().lower()}
-    )
+    message = _("This report is %(status)s: it can change again only if the TS returns or reopens it.")
+    raise refusal(STATE, message % {"status": report.get_status_display().lower()})
 
 
 def clean_line_values(status, progress, narrative):
@@ -274,22 +265,18 @@ def submit_report(report, *, acting_user):
     have = set(report.lines.values_list("node_id", flat=True))
     added = [node.code for node in activities_for(report.plan, report.country_id, report.year) if node.pk not in have]
     if added:
-        raise ValidationError(
-            _(
-                "Activities were added to the plan since this report was started (%(list)s): open the report again "
-                "and report on them before submitting."
-            )
-            % {"list": ", ".join(added)}
+        message = _(
+            "Activities were added to the plan since this report was started (%(list)s): open the report again "
+            "and report on them before submitting."
         )
+        raise refusal(STATE, message % {"list": ", ".join(added)})
     lines = list(report.lines.select_related("node"))
     if not lines:
-        raise ValidationError(_("This report has no activities to report on."))
+        raise refusal(STATE, _("This report has no activities to report on."))
     missing = [line.node.code for line in lines if line.status != LineStatus.NOT_APPLICABLE and line.progress is None]
     if missing:
-        raise ValidationError(
-            _("Give the progress of every activity before submitting; missing: %(list)s.")
-            % {"list": ", ".join(missing)}
-        )
+        message = _("Give the progress of every activity before submitting; missing: %(list)s.")
+        raise refusal(STATE, message % {"list": ", ".join(missing)})
     with acting_as(acting_user):
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = timezone.now()
@@ -304,8 +291,8 @@ def _review(report, acting_user, action):
     if not access.can(acting_user, action, report):
         if access.principal_for(acting_user).is_ts:
             if action == REVIEW:
-                raise ValidationError(_("Only a submitted report can be approved or returned."))
-            raise ValidationError(_("Only an approved report can be reopened."))
+                raise refusal(STATE, _("Only a submitted report can be approved or returned."))
+            raise refusal(STATE, _("Only an approved report can be reopened."))
         access.refuse(acting_user, action, report)
     return report
 
@@ -374,11 +361,8 @@ def add_indicator_value(indicator, *, acting_user, kind, year, value, country=No
     if kind not in ValueKind.values:
         errors["kind"] = _("Choose target or actual.")
     if not isinstance(year, int) or isinstance(year, bool) or not plan.covers(year):
-        errors["year"] = _("%(year)s is outside the plan (%(start)s–%(end)s).") % {
-            "year": year,
-            "start": plan.start_year,
-            "end": plan.end_year,
-        }
+        message = _("%(year)s is outside the plan (%(start)s–%(end)s).")
+        errors["year"] = refusal(UNKNOWN, message % {"year": year, "start": plan.start_year, "end": plan.end_year})
     try:
         number = decimal.Decimal(str(value).strip()) if not isinstance(value, bool) and value is not None else None
     except decimal.InvalidOperation:

@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access, boundedjson
-from core.api import Conflict, Error, FieldErrors, InputSchema, Revision, unknown
+from core.api import Conflict, Error, FieldErrors, InputSchema, PatchSchema, Revision, filled_text, unknown
 from network.models import Country, Organization
 
 from . import compile as compile_module
@@ -349,6 +349,7 @@ def _resources(user, ids):
 
 
 class PracticeIn(InputSchema):
+    one_filled = ("title_es", "title_en")
     title_es: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
     summary_es: str = Field("", max_length=3000)
@@ -384,6 +385,8 @@ class PracticeIn(InputSchema):
 class PracticePatch(PracticeIn):
     """Only the fields sent are changed; `revision` is the one you read (409 if it changed since)."""
 
+    one_filled = ()
+
     revision: Revision
 
 
@@ -418,6 +421,7 @@ def _practice_fields(request, data: dict):
 
 
 class ResourceIn(InputSchema):
+    one_filled = ("title_es", "title_en")
     kind: ResourceKind
     title_es: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
@@ -436,7 +440,11 @@ class ResourceIn(InputSchema):
     submitting_country: str | None = Field(None, max_length=2)
 
 
-class ResourcePatch(ResourceIn):
+class ResourcePatch(ResourceIn, PatchSchema):
+    one_filled = ()
+    nullable = frozenset(
+        {"year", "provider_id", "starts_on", "ends_on", "axis", "submitting_organization_id", "submitting_country"}
+    )
     kind: ResourceKind | None = None
     revision: Revision
 
@@ -469,6 +477,10 @@ def _resource_fields(data: dict):
 
 class CommentIn(InputSchema):
     comment: str = Field("", max_length=5000)
+
+
+class RequiredCommentIn(InputSchema):
+    comment: str = filled_text(5000)
 
 
 class CallIn(InputSchema):
@@ -715,7 +727,7 @@ def start_practice_review(request, practice_id: int):
 
 
 @router.post("/practices/{practice_id}/return", response={200: PracticeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def return_practice(request, practice_id: int, payload: CommentIn):
+def return_practice(request, practice_id: int, payload: RequiredCommentIn):
     """Return a practice to its author with a comment saying what to fix."""
     return _practice_step_out(request, _practice_steps["return"](request, practice_id, payload))
 
@@ -727,13 +739,13 @@ def publish_practice(request, practice_id: int):
 
 
 @router.post("/practices/{practice_id}/withdraw", response={200: PracticeOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def withdraw_practice(request, practice_id: int, payload: CommentIn):
+def withdraw_practice(request, practice_id: int, payload: RequiredCommentIn):
     """Take a practice out of publication (TS); its versions are kept."""
     return _practice_step_out(request, _practice_steps["withdraw"](request, practice_id, payload))
 
 
 @router.post("/practices/{practice_id}/comments", response={201: EventOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
-def comment_practice(request, practice_id: int, payload: CommentIn):
+def comment_practice(request, practice_id: int, payload: RequiredCommentIn):
     """Write a comment in the review (reviewers to the author, the author back)."""
     record = queries.get_visible(request.user, Practice, practice_id)
     return Status(201, _event_out(services.comment(record, payload.comment, acting_user=request.user)))

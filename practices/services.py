@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.models import Grant, GrantPermission
+from core.refusals import NOT_YOURS, refusals
 from core.uploads import IMAGES, OOXML, check_upload
 from core.versioning import expect
 from network.models import OFFICER_ROLES, Appointment, Country, Organization
@@ -110,7 +111,7 @@ def _check_submitter(user, record):
     if record.submitting_country_id and record.submitting_country_id not in p.officer_countries:
         errors["submitting_country"] = _("You may submit only for the country you are a liaison officer of.")
     if errors:
-        raise ValidationError(errors)
+        raise refusals(NOT_YOURS, errors)
 
 
 def _check_links(user, m2m):

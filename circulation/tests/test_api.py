@@ -59,7 +59,7 @@ class CircularApiTest(TestCase):
         self.assertEqual(past.status_code, 400)
         self.assertIn("reply_deadline", past.json()["errors"])
         unknown = post_json(ts, "/api/v1/circulars", {"title_en": "x", "countries": ["ZZ"]})
-        self.assertEqual(unknown.status_code, 400)
+        self.assertEqual(unknown.status_code, 404)  # no such country
         self.assertIn("ZZ", unknown.json()["errors"]["countries"][0])
         bad_target = post_json(ts, "/api/v1/circulars", {"title_en": "x", "fulfils": "network.country:1"})
         self.assertEqual(bad_target.status_code, 400)

@@ -64,7 +64,7 @@ class MeetingsApiTest(TestCase):
             {"actors": ["BZ", "NOBODY"], "action_en": "host"},
             content_type="application/json",
         )
-        self.assertEqual(bad.status_code, 400)
+        self.assertEqual(bad.status_code, 404)  # an actor that does not exist
         self.assertIn("NOBODY", bad.json()["errors"]["actors"][0])
         bad_due = api.post(
             f"/api/v1/agreements/{agreement_id}/commitments",

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.testing import serious_axe_violations, sign_in_browser
-from meetings.models import Meeting
+from meetings.models import ImportJob, Meeting
 
 from .helpers import DATA, build_rcm, commitment, import_seed
 
@@ -115,3 +115,15 @@ def test_the_ts_imports_a_report_already_in_enlace_and_adds_it_as_the_other_lang
     expect(page.locator("main")).to_contain_text("added as the other language")
     assert serious_axe_violations(page) == []  # the message is announced without breaking the list
     assert Meeting.objects.count() == 1
+
+
+def test_the_ts_follows_a_big_import_and_its_progress_page_is_accessible(new_page):
+    n = build_rcm()
+    job = ImportJob.objects.create(
+        source_name="big.docx", file="meetings/imports/big.docx", created_by=n.ts, status="running", progress=40
+    )
+    page = new_page(locale="es", bypass_csp=True)  # bypass_csp only lets the test inject axe
+    sign_in_browser(page, "ts@example.org", n.ts_totp_secret)
+    page.goto(job.get_absolute_url())
+    expect(page.locator("progress")).to_have_attribute("value", "40")
+    assert serious_axe_violations(page) == []

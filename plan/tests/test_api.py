@@ -114,7 +114,7 @@ class PlanApiTest(TestCase):
 
         # Locked: changing it needs a recorded reopening by the TS.
         locked = send(officer, "patch", f"{url}/lines", {"lines": [{"activity": "1.1.1", "status": "completed"}]})
-        self.assertEqual(locked.status_code, 400)
+        self.assertEqual(locked.status_code, 409)  # the report's state refuses it
         self.assertIn("approved", locked.json()["detail"])
         self.assertEqual(send(officer, "post", f"{url}/reopen", {"reason": "We want to"}).status_code, 403)
         reopened = send(ts, "post", f"{url}/reopen", {"reason": "Honduras sent corrected figures"})
@@ -157,7 +157,7 @@ class PlanApiTest(TestCase):
         states = {state["country"]: state for state in matrix.json()["reports"]}
         self.assertEqual(states["HN"]["status"], "approved")
         self.assertIsNone(states["MX"]["report_id"])  # the public does not open Mexico's draft
-        self.assertEqual(self.client.get(f"{self.plan_url}/nodes?year=2030").status_code, 400)
+        self.assertEqual(self.client.get(f"{self.plan_url}/nodes?year=2030").status_code, 404)
 
     def test_honduras_cannot_open_or_change_mexico_s_draft(self):
         draft = fill_report(self.p.plan, 2018, self.n.mx, self.n.mx_officer, {self.p.national_a: ("in_progress", 10)})
@@ -218,13 +218,15 @@ class PlanApiTest(TestCase):
             ([{"activity": "1.1.1", "status": "in_progress"}], "1.1.1: progress"),
             ([{"activity": "1.1.1", "status": "completed", "progress": 50}], "1.1.1: progress"),
             ([{"activity": "1.1.1", "status": "finished", "progress": 50}], "lines.0.status"),
-            ([{"activity": "9.9", "status": "completed"}], "lines.0.activity"),
+            ([{"activity": "9.9", "status": "completed"}], "lines.0.activity"),  # 404: no such activity
             ([{"activity": "1.2.1", "status": "completed"}], f"line-{self.p.regional_a.pk}"),
             ([{"activity": "1.1.1", "status": "completed", "colour": "red"}], "lines.0.colour"),
         ]
         for lines, field in cases:
             response = send(officer, "patch", url, {"lines": lines})
-            self.assertEqual(response.status_code, 400, (lines, response.content))
+            self.assertEqual(
+                response.status_code, 404 if lines[0]["activity"] == "9.9" else 400, (lines, response.content)
+            )
             self.assertIn(field, response.json()["errors"], lines)
         self.assertEqual(
             set(FollowUpLine.objects.filter(report_id=report_id).values_list("status", flat=True)), {"not_started"}
@@ -234,13 +236,13 @@ class PlanApiTest(TestCase):
         )
         # Submitting with lines left empty is refused too, naming them.
         refused = send(officer, "post", f"/api/v1/plan-reports/{report_id}/submit")
-        self.assertEqual(refused.status_code, 400)
+        self.assertEqual(refused.status_code, 409)  # the report's lines are not complete yet
         self.assertIn("1.1.1", refused.json()["detail"])
         self.assertEqual(FollowUpReport.objects.get(pk=report_id).status, ReportStatus.DRAFT)
 
     def test_a_year_outside_the_plan_is_refused(self):
         response = self.start(self.n.hn_officer, year=2030)
-        self.assertEqual(response.status_code, 400, response.content)
+        self.assertEqual(response.status_code, 404, response.content)  # the plan has no such year
         self.assertIn("year", response.json()["errors"])
         self.assertIn("2017–2022", response.json()["errors"]["year"][0])
         absurd = self.start(self.n.hn_officer, year=99999)
@@ -279,7 +281,7 @@ class PlanApiTest(TestCase):
         )
         self.assertEqual(send(officer, "post", url, {"kind": "target", "year": 2018, "value": 1}).status_code, 403)
         outside = send(ts, "post", url, {"kind": "target", "year": 2031, "value": 1})
-        self.assertEqual(outside.status_code, 400)
+        self.assertEqual(outside.status_code, 404)
         self.assertIn("year", outside.json()["errors"])
         self.assertEqual(IndicatorValue.objects.count(), 3)
 

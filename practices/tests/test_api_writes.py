@@ -62,7 +62,8 @@ class ApiWritesTest(TemporaryMedia, TestCase):
             ({"implementing_institutions": [999999]}, "implementing_institutions", 404),
             ({"title_es": "", "title_en": ""}, "title_es", 400),
             ({"start_year": 2020, "end_year": 2010}, "end_year", 400),
-            ({"submitting_organization_id": None, "submitting_country": "HN"}, "submitting_country", 400),
+            # Guatemala's officer speaking for Honduras: not theirs to speak for.
+            ({"submitting_organization_id": None, "submitting_country": "HN"}, "submitting_country", 403),
         ):
             with self.subTest(field=field):
                 response = post(self.n.gt_officer, "/api/v1/practices", self.new_practice(**changes))

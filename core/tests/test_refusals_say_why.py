@@ -1,0 +1,79 @@
+"""A refusal's status says why, and the API's schema refuses what the server refuses.
+
+- 400: the input itself is wrong; 404: it names a record that does not exist; 403: it speaks for a party
+  the user does not act for; 409: the record's present state does not allow it (core.refusals).
+- A PATCH body documents null only for the fields that can be emptied; null elsewhere is refused, naming
+  the field; a form field is never documented as null; a text the server refuses blank is documented so.
+"""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.test import SimpleTestCase, TestCase
+
+from core import refusals
+from core.testing import api_client, build_network
+from network.models import Organization
+
+
+class StatusOfTest(SimpleTestCase):
+    def test_a_refusal_of_one_kind_has_its_status_and_a_mixed_or_plain_one_is_400(self):
+        self.assertEqual(refusals.status_of(refusals.refusal(refusals.STATE, "started")), 409)
+        self.assertEqual(refusals.status_of(refusals.refusal(refusals.UNKNOWN, "no such year", "year")), 404)
+        self.assertEqual(refusals.status_of(refusals.refusals(refusals.NOT_YOURS, {"a": "x", "b": "y"})), 403)
+        mixed = ValidationError(
+            {"year": ValidationError("no such year", code=refusals.UNKNOWN), "title": ValidationError("empty")}
+        )
+        self.assertEqual(refusals.status_of(mixed), 400)
+        self.assertEqual(refusals.status_of(ValidationError("plain")), 400)
+        self.assertEqual(refusals.status_of(ValidationError({"title": "empty"})), 400)
+
+
+class PatchNullTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_network()
+
+    def patch(self, url, body):
+        return api_client(self.n.ts).patch(
+            url, data=json.dumps(body), content_type="application/json", headers={"Accept-Language": "en"}
+        )
+
+    def test_null_on_a_field_that_cannot_be_emptied_is_refused_naming_it_and_nothing_changes(self):
+        org = self.n.sbs
+        response = self.patch(f"/api/v1/organizations/{org.pk}", {"kind": None, "name_es": "Otro", "revision": 1})
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertIn("kind", response.json()["detail"])
+        self.assertIn("leave a field out", response.json()["detail"])
+        org.refresh_from_db()
+        self.assertNotEqual(org.name_es, "Otro")
+
+    def test_null_empties_a_field_that_can_be_emptied(self):
+        org = self.n.sbs
+        parent = Organization.objects.exclude(pk=org.pk).filter(country=org.country).first() or self.n.unicef
+        Organization.objects.filter(pk=org.pk).update(parent=parent)
+        org.refresh_from_db()
+        response = self.patch(f"/api/v1/organizations/{org.pk}", {"parent_id": None, "revision": org.revision})
+        self.assertEqual(response.status_code, 200, response.content)
+        org.refresh_from_db()
+        self.assertIsNone(org.parent_id)
+
+    def test_the_schema_offers_null_only_where_the_server_takes_it(self):
+        schemas = self.client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+        organization = schemas["OrganizationPatch"]["properties"]
+        self.assertNotIn("anyOf", organization["kind"])
+        self.assertNotIn("anyOf", organization["name_es"])
+        self.assertIn({"type": "null"}, organization["parent_id"]["anyOf"])
+        self.assertNotIn("anyOf", schemas["AgreementPatch"]["properties"]["kind"])
+        self.assertIn({"type": "null"}, schemas["AppointmentPatch"]["properties"]["end_date"]["anyOf"])
+
+    def test_form_fields_are_never_documented_as_null_and_blank_comments_are_documented_as_refused(self):
+        schema = self.client.get("/api/v1/openapi.json").json()
+        form = schema["paths"]["/api/v1/circulars/{circular_id}/replies"]["post"]["requestBody"]["content"]
+        recipient = form["multipart/form-data"]["schema"]["properties"]["recipient_id"]
+        self.assertEqual(recipient["type"], "integer")
+        self.assertNotIn("recipient_id", form["multipart/form-data"]["schema"].get("required", []))
+        comment = schema["components"]["schemas"]["RequiredCommentIn"]["properties"]["comment"]
+        self.assertEqual(comment["minLength"], 1)
+        self.assertRegex("a reason", comment["pattern"])  # Python's re reads \\uXXXX escapes as JSON Schema does
+        self.assertNotRegex("   ", comment["pattern"])
