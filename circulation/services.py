@@ -20,7 +20,7 @@ from core import access, fulfilment
 from core.audit import acting_as
 from core.i18n import localized
 from core.models import DocumentSettings
-from core.refusals import UNKNOWN, refusal
+from core.refusals import STATE, UNKNOWN, refusal
 from core.uploads import check_upload
 from core.versioning import expect
 from network.models import Country, Organization, Person
@@ -169,7 +169,7 @@ def update_circular(circular, *, acting_user, countries=None, organizations=None
     with acting_as(acting_user):
         circular = Circular.objects.select_for_update().get(pk=circular.pk)
         if not circular.is_draft:
-            raise ValidationError(_("This circular was already sent; it can no longer be changed."))
+            raise refusal(STATE, _("This circular was already sent; it can no longer be changed."))
         expect(circular, revision)
         _assign(circular, fields, CIRCULAR_FIELDS)
         if fulfils_given:
@@ -278,7 +278,7 @@ def _number(circular, sent_at):
         except IntegrityError:
             continue
         return circular
-    raise ValidationError(_("No reference number could be given to the circular; send it again."))
+    raise refusal(STATE, _("No reference number could be given to the circular; send it again."))
 
 
 @transaction.atomic
@@ -288,7 +288,7 @@ def send_circular(circular, *, acting_user):
     with acting_as(acting_user):
         circular = Circular.objects.select_for_update().get(pk=circular.pk)
         if not circular.is_draft:
-            raise ValidationError(_("This circular was already sent."))
+            raise refusal(STATE, _("This circular was already sent."))
         errors = {}
         if not (circular.body_es.strip() or circular.body_en.strip() or circular.attachments.exists()):
             errors["body_es"] = _("Write the text (in Spanish or English) or attach a document before sending.")
@@ -607,7 +607,7 @@ def retry_email(email, *, acting_user):
     """Queue a failed, unconfirmed or cancelled e-mail again (the TS accepts it may arrive twice)."""
     _outbox_action(email, acting_user, EmailState.QUEUED)
     if not outbox.retry_now(email):
-        raise ValidationError(_("Only a failed, unconfirmed or cancelled e-mail can be queued again."))
+        raise refusal(STATE, _("Only a failed, unconfirmed or cancelled e-mail can be queued again."))
 
 
 @transaction.atomic
@@ -615,14 +615,14 @@ def confirm_email_sent(email, *, acting_user):
     """Close an unconfirmed or failed e-mail as delivered (the TS checked it arrived)."""
     _outbox_action(email, acting_user, EmailState.SENT)
     if not outbox.settle(email, EmailState.SENT):
-        raise ValidationError(_("This e-mail is not waiting for a decision."))
+        raise refusal(STATE, _("This e-mail is not waiting for a decision."))
 
 
 @transaction.atomic
 def cancel_email(email, *, acting_user):
     _outbox_action(email, acting_user, EmailState.CANCELLED)
     if not outbox.settle(email, EmailState.CANCELLED):
-        raise ValidationError(_("This e-mail is not waiting for a decision."))
+        raise refusal(STATE, _("This e-mail is not waiting for a decision."))
 
 
 # ---- the activity feed's secret address -----------------------------------------------------

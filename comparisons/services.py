@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.models import Grant, GrantPermission
+from core.refusals import STATE, refusal, refusals
 from core.versioning import EditConflict
 
 from .access import ANSWER, LEAD, MANAGE_LEADS, REVIEW, answers_for
@@ -126,8 +127,8 @@ def set_leads(analysis, users, *, acting_user):
     users = list(dict.fromkeys(users))
     inactive = [user for user in users if not user.is_active]
     if inactive:
-        raise ValidationError(
-            {"leads": _("These accounts are closed: %(names)s.") % {"names": ", ".join(map(str, inactive))}}
+        raise refusals(
+            STATE, {"leads": _("These accounts are closed: %(names)s.") % {"names": ", ".join(map(str, inactive))}}
         )
     with acting_as(acting_user):
         current = Grant.objects.filter(
@@ -185,14 +186,15 @@ def _set_countries(analysis, countries):
             c for c in leaving if c.answers.filter(carried_over=False).exists() or c.status != ColumnStatus.DRAFT
         ]
         if answered:
-            raise ValidationError(
+            raise refusals(
+                STATE,
                 {
                     "countries": _(
                         "%(countries)s already answered in the open round: they stay in the analysis. "
                         "Their answers would be lost."
                     )
                     % {"countries": ", ".join(sorted(str(c.country.name) for c in answered))}
-                }
+                },
             )
         for column in leaving:
             column.answers.all().delete()  # only copies carried over: the originals stay in the earlier round
@@ -300,7 +302,7 @@ def update_question(question, *, acting_user, **fields):
     with acting_as(acting_user):
         question = Question.objects.select_for_update().get(pk=question.pk)
         if question.retired_from is not None:
-            raise ValidationError(_("This question was removed from the framework; its past answers stay as they are."))
+            raise refusal(STATE, _("This question was removed from the framework; its past answers stay as they are."))
         if "section" in fields:
             _check_section(question.analysis, fields["section"])
         answer_type = fields.get("answer_type", question.answer_type)
@@ -308,14 +310,15 @@ def update_question(question, *, acting_user, **fields):
             fields["choices"] = _clean_choices(answer_type, fields.get("choices", question.choices))
         answers = Answer.objects.filter(question=question)
         if answer_type != question.answer_type and answers.exists():
-            raise ValidationError(
+            raise refusals(
+                STATE,
                 {
                     "answer_type": _(
                         "Countries have answered this question (%(count)s answers): its answer type cannot change. "
                         "Remove it and add a new question instead; the answers stay in their rounds."
                     )
                     % {"count": answers.count()}
-                }
+                },
             )
         if answer_type in (AnswerType.SINGLE, AnswerType.MULTIPLE) and "choices" in fields:
             kept = {choice.get("key") for choice in fields["choices"] if isinstance(choice, dict)}
@@ -326,11 +329,12 @@ def update_question(question, *, acting_user, **fields):
             dropped = sorted(used - kept)
             if dropped:
                 labels = ", ".join(question.choice_label(key) for key in dropped)
-                raise ValidationError(
+                raise refusals(
+                    STATE,
                     {
                         "choices": _("Countries chose %(choices)s: these choices must stay (their wording may change).")
                         % {"choices": labels}
-                    }
+                    },
                 )
         _assign(question, _texts(fields), QUESTION_FIELDS)
         question.full_clean()
@@ -353,7 +357,7 @@ def remove_question(question, *, acting_user):
     with acting_as(acting_user):
         question = Question.objects.select_for_update().get(pk=question.pk)
         if question.retired_from is not None:
-            raise ValidationError(_("This question was already removed from the framework."))
+            raise refusal(STATE, _("This question was already removed from the framework."))
         answers = Answer.objects.filter(question=question)
         if not answers.exists():
             question.delete()
@@ -390,13 +394,13 @@ def start_round(analysis, *, acting_user, label_es="", label_en="", due_date=Non
     access.require_create(acting_user, Round, analysis=analysis)
     analysis = Analysis.objects.select_for_update().get(pk=analysis.pk)
     if open_round(analysis) is not None:
-        raise ValidationError(_("A round is still open: close it before starting the next one."))
+        raise refusal(STATE, _("A round is still open: close it before starting the next one."))
     if due_date is not None and due_date < timezone.localdate():
         raise ValidationError({"due_date": _("The due date has already passed: choose today or a later date.")})
     previous = analysis.rounds.order_by("-number").first()
     number = previous.number + 1 if previous else 1
     if not Question.objects.filter(analysis=analysis).in_round(number).exists():
-        raise ValidationError(_("The framework has no question yet: add questions before starting a round."))
+        raise refusal(STATE, _("The framework has no question yet: add questions before starting a round."))
     with acting_as(acting_user):
         new_round = Round(
             analysis=analysis,
@@ -443,7 +447,7 @@ def close_round(round_, *, acting_user):
     with acting_as(acting_user):
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         if round_.status == RoundStatus.CLOSED:
-            raise ValidationError(_("This round is already closed."))
+            raise refusal(STATE, _("This round is already closed."))
         round_.status = RoundStatus.CLOSED
         round_.closed_at = timezone.now()
         round_.save()
@@ -533,10 +537,11 @@ def _check_column_open(column, acting_user):
     if not answers_for(access.principal_for(acting_user), column):
         access.refuse(acting_user, ANSWER, column)
     if not column.round.is_open:
-        raise ValidationError(_("This round is closed: its answers can no longer change."))
-    raise ValidationError(
+        raise refusal(STATE, _("This round is closed: its answers can no longer change."))
+    raise refusal(
+        STATE,
         _("This column is %(status)s: it can change again only if the lead returns it.")
-        % {"status": column.get_status_display().lower()}
+        % {"status": column.get_status_display().lower()},
     )
 
 
@@ -733,8 +738,8 @@ def _review(column, acting_user):
     if not access.can(acting_user, REVIEW, column):
         if access.can(acting_user, LEAD, column.round.analysis):
             if not column.round.is_open:
-                raise ValidationError(_("This round is closed: its columns can no longer be reviewed."))
-            raise ValidationError(_("This column has not been submitted yet."))
+                raise refusal(STATE, _("This round is closed: its columns can no longer be reviewed."))
+            raise refusal(STATE, _("This column has not been submitted yet."))
         access.refuse(acting_user, REVIEW, column)
     return column
 
@@ -767,7 +772,7 @@ def validate_column(column, *, acting_user, comment=""):
     comment = (comment or "").strip()[:5000]
     column = _review(column, acting_user)
     if column.status != ColumnStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted column can be validated."))
+        raise refusal(STATE, _("Only a submitted column can be validated."))
     with acting_as(acting_user):
         column.status = ColumnStatus.VALIDATED
         column.reviewed_at = timezone.now()

@@ -44,6 +44,16 @@ _OUT = VISIBLE_TEXT_PATTERN[3:-3]  # the characters no text may hold (core.text)
 FILLED_TEXT_PATTERN = f"^[^{_OUT}]*[^\\s{_OUT}][^{_OUT}]*$"
 
 
+# A web address (http or https), or nothing.
+LINK_PATTERN = f"^(https?://[^{_OUT}]*)?$"
+# A web address Django's URLValidator takes (a subset: host names with a top-level domain, IPv4), or nothing.
+_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_HOST = f"(({_LABEL}\\.)+[A-Za-z]{{2,63}}|{_OCTET}(\\.{_OCTET}){{3}}|[lL][oO][cC][aA][lL][hH][oO][sS][tT])"
+_SCHEME = "([hH][tT][tT][pP]|[fF][tT][pP])[sS]?"
+WEB_ADDRESS_PATTERN = f"^({_SCHEME}://{_HOST}(:[0-9]{{1,5}})?([/?#][A-Za-z0-9._~%/?#=&+:@!$'()*,;-]*)?)?$"
+
+
 def filled_text(max_length, **options):
     """A required text that the server refuses when blank (a comment, a reason): the schema says so too."""
     extra = {"pattern": FILLED_TEXT_PATTERN}
@@ -62,23 +72,49 @@ class Conflict(Schema):
 Revision = Annotated[int, Field(ge=1, le=2**31 - 1, description="The revision you read; 409 if it changed since")]
 
 
+def _is_date(annotation):
+    import datetime
+    import typing
+
+    options = typing.get_args(annotation) or (annotation,)
+    return any(isinstance(option, type) and issubclass(option, datetime.date) for option in options)
+
+
 def _document_rules(schema, model):
     """Say in the schema what the server checks across fields: at least one of `one_filled` is given
     (a title in Spanish or in English); in a PATCH, null only where `nullable` says."""
-    if model.one_filled:
+    if model.one_filled and issubclass(model, PatchSchema):
+        # A PATCH may leave them out (the saved ones stay), but may not send them all empty.
+        empty = {name: {"maxLength": 0} for name in model.one_filled}
+        schema["not"] = {"required": list(model.one_filled), "properties": empty}
+    elif model.one_filled:
         schema["anyOf"] = [{"required": [name], "properties": {name: {"minLength": 1}}} for name in model.one_filled]
     if issubclass(model, PatchSchema):
         _null_only_where_nullable(schema, model)
+    schema.update(model.schema_rules)
 
 
 class InputSchema(Schema):
     """Base of request bodies: a JSON object with known fields only.
 
-    `one_filled` names fields of which the server needs at least one not empty (documented as `anyOf`).
+    `one_filled` names fields of which the server needs at least one not empty (documented as `anyOf`);
+    `schema_rules` adds other rules across fields that the server checks.
     """
 
     one_filled: ClassVar[tuple[str, ...]] = ()
+    schema_rules: ClassVar[dict[str, Any]] = {}  # other rules across fields, in JSON Schema
     model_config = ConfigDict(extra="forbid", json_schema_extra=_document_rules)
+
+    @model_validator(mode="before")
+    @classmethod
+    def dates_as_text(cls, data: Any) -> Any:
+        # Pydantic would read a number as a date (seconds since 1970); the schema says a date is text.
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                value = data.get(field.alias or name)
+                if isinstance(value, (int, float)) and _is_date(field.annotation):
+                    raise ValueError(gettext("%(field)s: give a date as YYYY-MM-DD.") % {"field": name})
+        return data
 
     @model_validator(mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.access import require
 from core.audit import acting_as
+from core.refusals import STATE, UNKNOWN, refusal
 from core.versioning import expect
 
 from . import indexing
@@ -71,7 +72,7 @@ def _terms(ids):
     ids = [str(i.pk if isinstance(i, TaxonomyTerm) else i) for i in ids]
     found = list(TaxonomyTerm.objects.filter(pk__in=ids))
     if len(found) != len(set(ids)):
-        raise ValidationError({"terms": _("Unknown category.")})
+        raise refusal(UNKNOWN, _("Unknown category."), "terms")
     return found
 
 
@@ -276,7 +277,7 @@ def approve_edit(edit, *, acting_user):
     edit = ServiceEdit.objects.select_for_update().select_related("service").get(pk=edit.pk)
     require(acting_user, APPROVE, edit.service)
     if edit.status != EditStatus.PENDING:
-        raise ValidationError(_("This change was already decided."))
+        raise refusal(STATE, _("This change was already decided."))
     with acting_as(acting_user):
         _apply(Service.objects.select_for_update().get(pk=edit.service_id), edit.changes)
         edit.status = EditStatus.APPROVED
@@ -292,7 +293,7 @@ def reject_edit(edit, *, acting_user, note=""):
     edit = ServiceEdit.objects.select_for_update().select_related("service").get(pk=edit.pk)
     require(acting_user, APPROVE, edit.service)
     if edit.status != EditStatus.PENDING:
-        raise ValidationError(_("This change was already decided."))
+        raise refusal(STATE, _("This change was already decided."))
     with acting_as(acting_user):
         edit.status = EditStatus.REJECTED
         edit.decided_by = acting_user

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, InputSchema, PatchSchema, unknown
+from core.api import LINK_PATTERN, Conflict, Error, FieldErrors, InputSchema, PatchSchema, unknown
 from network.models import Body, Country
 
 from . import queries, services
@@ -226,7 +226,7 @@ class CommitmentIn(InputSchema):
 class StatusChangeIn(InputSchema):
     status: CommitmentStatus
     note: str = Field("", max_length=4000)
-    evidence_link: str = Field("", max_length=500)
+    evidence_link: str = Field("", max_length=500, json_schema_extra={"pattern": LINK_PATTERN})
     actor: str | None = Field(
         None,
         max_length=40,

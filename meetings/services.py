@@ -182,7 +182,7 @@ def unpublish_meeting(meeting, *, acting_user):
     with acting_as(acting_user):
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if not meeting.is_published:
-            raise ValidationError(_("This meeting is not published."))
+            raise refusal(STATE, _("This meeting is not published."))
         meeting.status = MeetingStatus.DRAFT
         meeting.save()
     return meeting
@@ -198,11 +198,11 @@ def delete_meeting(meeting, *, acting_user):
     access.require(acting_user, access.DELETE, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_published:
-        raise ValidationError(_("Unpublish the meeting before deleting it."))
+        raise refusal(STATE, _("Unpublish the meeting before deleting it."))
     if meeting.reports.exclude(status=ReportStatus.DRAFT).exists():
-        raise ValidationError(_("This meeting has an approved report: it is part of the record and cannot be deleted."))
+        raise refusal(STATE, _("This meeting has an approved report: it is part of the record and cannot be deleted."))
     if meeting.rcgm_decisions.exists():
-        raise ValidationError(_("Other reports name this meeting as the RCGM meeting that decided them."))
+        raise refusal(STATE, _("Other reports name this meeting as the RCGM meeting that decided them."))
     with acting_as(acting_user):
         # Commitments protect their agreements: remove them first, each with its audit entry.
         for commitment in meeting.commitments.all():
@@ -266,7 +266,7 @@ def start_report(meeting, *, acting_user):
     if existing is not None:
         return existing
     if meeting.reports.exists():
-        raise ValidationError(_("This report was approved: start a correction to change it."))
+        raise refusal(STATE, _("This report was approved: start a correction to change it."))
     with acting_as(acting_user):
         return ReportVersion.objects.create(meeting=meeting, number=1, created_by=acting_user)
 
@@ -276,10 +276,10 @@ def start_correction(meeting, *, acting_user, note=""):
     """Open a new draft version copying the approved one; the approved version stays as it was."""
     access.require(acting_user, access.CHANGE, meeting)
     if draft_of(meeting) is not None:
-        raise ValidationError(_("A correction is already being drafted."))
+        raise refusal(STATE, _("A correction is already being drafted."))
     approved = meeting.reports.filter(status=ReportStatus.APPROVED).first()
     if approved is None:
-        raise ValidationError(_("There is no approved report to correct."))
+        raise refusal(STATE, _("There is no approved report to correct."))
     with acting_as(acting_user):
         version = ReportVersion(meeting=meeting, number=approved.number + 1, created_by=acting_user)
         for name in ("participants_es", "participants_en", "submission_es", "submission_en"):
@@ -337,7 +337,7 @@ def approve_report(version, *, acting_user):
     access.require(acting_user, APPROVE, version)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
     if not version.agreements.exists():
-        raise ValidationError(_("A report needs at least one agreement before it is approved."))
+        raise refusal(STATE, _("A report needs at least one agreement before it is approved."))
     with acting_as(acting_user):
         for previous in version.meeting.reports.filter(status=ReportStatus.APPROVED):
             previous.status = ReportStatus.SUPERSEDED
@@ -465,7 +465,7 @@ def delete_agreement(agreement, *, acting_user, revision=None):
     if revision is not None and int(revision) != agreement.revision:
         raise EditConflict(agreement)
     if Commitment.objects.filter(agreement__in=[agreement, *agreement.items.all()]).exists():
-        raise ValidationError(_("Commitments come from this agreement: delete or move them first."))
+        raise refusal(STATE, _("Commitments come from this agreement: delete or move them first."))
     version = agreement.version
     with acting_as(acting_user):
         agreement.delete()
@@ -940,7 +940,7 @@ def add_translation(meeting, parsed, *, acting_user):
     access.require(acting_user, access.CHANGE, meeting)
     version = draft_of(meeting)
     if version is None:
-        raise ValidationError(_("Start a correction first: an approved report cannot change."))
+        raise refusal(STATE, _("Start a correction first: an approved report cannot change."))
     lang = parsed.language
     warnings, conflicts = [], []
     with acting_as(acting_user):

@@ -17,6 +17,7 @@ from core.models import Visibility
 from . import queries, services
 from .access import VIEW_CONTACT
 from .models import (
+    TERM_START_MIN,
     Appointment,
     AppointmentProposal,
     AppointmentRole,
@@ -28,6 +29,7 @@ from .models import (
     OrganizationKind,
     Person,
     PPTPeriod,
+    last_term_start_year,
 )
 
 router = Router(tags=["network"])
@@ -199,13 +201,22 @@ def _organization(pk, field="organization"):
     return org
 
 
+def _term_start(schema):
+    """The years a term may start in (network.models.check_term_dates), as the date's pattern."""
+    years = "|".join(str(year) for year in range(TERM_START_MIN.year, last_term_start_year() + 1))
+    schema["pattern"] = f"^({years})-"
+
+
+TERM_START = Field(None, json_schema_extra=_term_start, description="From 1990 to the end of next year")
+
+
 class AppointmentIn(InputSchema):
     organization_id: Id
     role: AppointmentRole
     body: str | None = Field(None, max_length=60, description="The body's slug")
     country: str | None = Field(None, max_length=2, description="ISO 3166 alpha-2 code")
     position: str = Field("", max_length=200)
-    start_date: datetime.date | None = None
+    start_date: datetime.date | None = TERM_START
     end_date: datetime.date | None = None
 
 
@@ -216,7 +227,7 @@ class AppointmentPatch(PatchSchema):
     body: str | None = Field(None, max_length=60)
     country: str | None = Field(None, max_length=2)
     position: str | None = Field(None, max_length=200)
-    start_date: datetime.date | None = None
+    start_date: datetime.date | None = TERM_START
     end_date: datetime.date | None = None
 
 

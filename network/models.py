@@ -436,15 +436,18 @@ class Appointment(models.Model):
 
 
 # A term may be entered ahead of time, but not so far ahead that it only hides someone's access.
-TERM_START_MAX_AHEAD = datetime.timedelta(days=366)
 TERM_START_MIN = datetime.date(1990, 1, 1)
+
+
+def last_term_start_year():
+    return timezone.localdate().year + 1
 
 
 def check_term_dates(start, end):
     """Return errors by field for a term's dates: no start far ahead or long ago, no end before start."""
     errors = {}
-    if start and start > timezone.localdate() + TERM_START_MAX_AHEAD:
-        errors["start_date"] = _("A term cannot start more than a year from today.")
+    if start and start.year > last_term_start_year():
+        errors["start_date"] = _("A term cannot start after the end of next year.")
     elif start and start < TERM_START_MIN:
         errors["start_date"] = _("A term cannot start before 1990.")
     if start and end and end < start:

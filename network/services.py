@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import acting_as
+from core.refusals import STATE, refusal
 from core.versioning import expect
 
 from .access import ASSIGN_TERM, CHANGE_VISIBILITY
@@ -64,7 +65,7 @@ def _check_no_duplicate_appointment(appointment):
     if appointment.pk:
         same = same.exclude(pk=appointment.pk)
     if appointment.is_current and same.exists():
-        raise ValidationError(_("This person already holds this role in this institution."))
+        raise refusal(STATE, _("This person already holds this role in this institution."))
 
 
 def _check_no_duplicate_name(person, organization):
@@ -199,7 +200,7 @@ def _propose_appointment(person, fields, *, acting_user):
         person=person, organization=draft.organization, role=draft.role, decided_at=None
     )
     if pending.exists():
-        raise ValidationError(_("This term has already been proposed to this person; it awaits their answer."))
+        raise refusal(STATE, _("This term has already been proposed to this person; it awaits their answer."))
     with acting_as(acting_user):
         proposal = AppointmentProposal(person=person, proposed_by=acting_user)
         for name in AppointmentProposal.TERM_FIELDS:
@@ -230,7 +231,7 @@ def decide_proposal(proposal, *, acting_user, accept):
     access.require(acting_user, access.CHANGE, proposal)
     proposal = AppointmentProposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_pending:
-        raise ValidationError(_("This proposal has already been answered."))
+        raise refusal(STATE, _("This proposal has already been answered."))
     with acting_as(acting_user):
         proposal.decided_at = timezone.now()
         proposal.decided_by = acting_user

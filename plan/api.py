@@ -373,9 +373,15 @@ class PlanReopenIn(InputSchema):
 
 
 class PlanValueIn(InputSchema):
+    # Targets are regional: a country only with an actual value.
+    schema_rules = {
+        "anyOf": [{"properties": {"kind": {"const": "actual"}}}, {"properties": {"country": {"type": "null"}}}]
+    }
+
     kind: ValueKind
     year: int = Year
-    value: float = Field(..., gt=-MAX_VALUE, lt=MAX_VALUE)
+    # At most 12 digits before the decimal point once rounded to cents (plan.services.add_indicator_value).
+    value: float = Field(..., gt=-(MAX_VALUE - 1), lt=MAX_VALUE - 1)
     country: str | None = Field(None, pattern=COUNTRY_PATTERN, description="ISO 3166 alpha-2 code; null: regional")
     note: str = Field("", max_length=500)
 

@@ -17,7 +17,17 @@ from ninja.files import UploadedFile
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access, boundedjson
-from core.api import Conflict, Error, FieldErrors, InputSchema, PatchSchema, Revision, filled_text, unknown
+from core.api import (
+    WEB_ADDRESS_PATTERN,
+    Conflict,
+    Error,
+    FieldErrors,
+    InputSchema,
+    PatchSchema,
+    Revision,
+    filled_text,
+    unknown,
+)
 from network.models import Country, Organization
 
 from . import compile as compile_module
@@ -382,10 +392,12 @@ class PracticeIn(InputSchema):
     call_id: Id | None = None
 
 
-class PracticePatch(PracticeIn):
+class PracticePatch(PracticeIn, PatchSchema):
     """Only the fields sent are changed; `revision` is the one you read (409 if it changed since)."""
 
-    one_filled = ()
+    nullable = frozenset(
+        {"axis", "start_year", "end_year", "submitting_organization_id", "submitting_country", "call_id"}
+    )
 
     revision: Revision
 
@@ -429,7 +441,7 @@ class ResourceIn(InputSchema):
     description_en: str = Field("", max_length=10000)
     language: Language = Language.SPANISH
     year: int | None = Field(None, ge=1950, le=2100)
-    url: str = Field("", max_length=500)
+    url: str = Field("", max_length=500, json_schema_extra={"pattern": WEB_ADDRESS_PATTERN})
     provider_id: Id | None = None
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
@@ -441,7 +453,6 @@ class ResourceIn(InputSchema):
 
 
 class ResourcePatch(ResourceIn, PatchSchema):
-    one_filled = ()
     nullable = frozenset(
         {"year", "provider_id", "starts_on", "ends_on", "axis", "submitting_organization_id", "submitting_country"}
     )

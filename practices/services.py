@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.models import Grant, GrantPermission
-from core.refusals import NOT_YOURS, refusals
+from core.refusals import NOT_YOURS, STATE, refusals
 from core.uploads import IMAGES, OOXML, check_upload
 from core.versioning import expect
 from network.models import OFFICER_ROLES, Appointment, Country, Organization
@@ -374,7 +374,7 @@ def _check_complete(record):
     elif not (record.file or record.url):
         errors["url"] = _("Give a link or attach the file.")
     if errors:
-        raise ValidationError(errors)
+        raise refusals(STATE, errors)  # the record as saved is not complete yet
 
 
 @transaction.atomic

@@ -124,7 +124,7 @@ class RemovedQuestionsKeepTheirAnswersTest(TestCase):
             data=json.dumps({"answer_type": "multiple"}),
             content_type="application/json",
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 409)  # answers exist: the question's state refuses it
         self.assertIn("answer_type", response.json()["errors"])
         response = client.delete(f"/api/v1/comparisons/questions/{self.a.means.pk}")
         self.assertEqual(response.json()["outcome"], "retired")

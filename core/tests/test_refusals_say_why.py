@@ -77,3 +77,67 @@ class PatchNullTest(TestCase):
         self.assertEqual(comment["minLength"], 1)
         self.assertRegex("a reason", comment["pattern"])  # Python's re reads \\uXXXX escapes as JSON Schema does
         self.assertNotRegex("   ", comment["pattern"])
+
+
+class TermDatesTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_network()
+
+    def test_the_years_a_term_may_start_in_are_documented_and_checked_alike(self):
+        import datetime
+        import re
+
+        from network.models import check_term_dates
+
+        schema = self.client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+        pattern = schema["AppointmentPatch"]["properties"]["start_date"]["pattern"]
+        this_year = datetime.date.today().year
+        for year, allowed in ((1989, False), (1990, True), (this_year + 1, True), (this_year + 2, False)):
+            start = datetime.date(year, 12, 31)
+            self.assertEqual(bool(re.match(pattern, start.isoformat())), allowed, year)
+            self.assertEqual("start_date" not in check_term_dates(start, None), allowed, year)
+
+
+class PatternsAgreeWithTheServerTest(SimpleTestCase):
+    def test_every_web_address_the_schema_allows_is_one_django_takes(self):
+        from django.core.validators import URLValidator
+        from hypothesis import given, settings
+        from hypothesis import strategies as st
+
+        from core.api import WEB_ADDRESS_PATTERN
+
+        validate = URLValidator()
+
+        @settings(max_examples=300, deadline=None, database=None)
+        @given(st.from_regex(WEB_ADDRESS_PATTERN, fullmatch=True).filter(bool))
+        def check(address):
+            validate(address)
+
+        check()
+
+    def test_a_number_is_not_a_date(self):
+        from django.utils import translation
+
+        from practices.api import ResourcePatch
+
+        with self.assertRaises(Exception) as caught, translation.override("en"):
+            ResourcePatch.model_validate({"revision": 1, "ends_on": 0})
+        self.assertIn("YYYY-MM-DD", str(caught.exception))
+        self.assertEqual(
+            str(ResourcePatch.model_validate({"revision": 1, "ends_on": "2020-01-31"}).ends_on), "2020-01-31"
+        )
+
+
+class PositiveExceptionsTest(SimpleTestCase):
+    def test_only_uploads_and_bodies_with_an_end_after_a_start_may_refuse_a_schema_valid_request(self):
+        from core.tests.test_quality_gates import positive_exceptions
+
+        schema = self.client.get("/api/v1/openapi.json").json()
+        exceptions = set(positive_exceptions(schema))
+        operations = sum(len(methods) for methods in schema["paths"].values())
+        self.assertIn("POST /api/v1/practices/{practice_id}/files", exceptions)  # an upload
+        self.assertIn("PATCH /api/v1/appointments/{appointment_id}", exceptions)  # start_date / end_date
+        self.assertIn("POST /api/v1/people", exceptions)  # its appointment has both dates
+        self.assertNotIn("POST /api/v1/circulars", exceptions)
+        self.assertLessEqual(len(exceptions), operations // 10)

@@ -106,10 +106,13 @@ class Checker:
 
     def __init__(self):
         self.errors = []
+        self.rows = {}  # every error, by the row it is about
 
     def add(self, where, field, message):
+        text = f"{field}: {message}" if field else message
+        self.rows.setdefault(where, []).append(text)
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(f"{where}, {field}: {message}" if field else f"{where}: {message}")
+            self.errors.append(f"{where}, {text}")
 
     def value(self, table, where, column, text):
         """Return the typed value of a cell, or record an error and return None."""
@@ -255,7 +258,7 @@ def load(raw, *, lang="es", dry_run=False):
     """Check raw tables and write them; return counts per table. Raise ImportRefused when invalid."""
     typed, c = check(raw, lang=lang)
     if c.errors:
-        raise ImportRefused(c.errors)
+        raise ImportRefused(c.errors, c.rows)
 
     # References: within the package, or already in the database.
     known = {table: set(rows) for table, rows in typed.items()}
@@ -279,7 +282,7 @@ def load(raw, *, lang="es", dry_run=False):
             if value not in present:
                 c.add(where, column, f"{value} is not in {target} (neither in this package nor in Enlace).")
     if c.errors:
-        raise ImportRefused(c.errors)
+        raise ImportRefused(c.errors, c.rows)
 
     # Our fields from attributes; taxonomy terms of services.
     attrs = {}
@@ -490,7 +493,7 @@ def load(raw, *, lang="es", dry_run=False):
                 if isinstance(value, str) and len(value) > limit:
                     c.add(where, field, f"longer than {limit} characters.")
     if c.errors:
-        raise ImportRefused(c.errors)
+        raise ImportRefused(c.errors, c.rows)
     counts = {table: len(items) for table, items in objects.items()}
     if dry_run:
         return counts

@@ -34,8 +34,9 @@ PACKAGE_NAME = "enlace-directory"
 class ImportRefused(Exception):
     """The input is not acceptable; `errors` say where and why. Nothing was written."""
 
-    def __init__(self, errors):
+    def __init__(self, errors, rows=None):
         self.errors = list(errors)
+        self.rows = rows or {}  # the rows at fault: {where: [messages]} (see hsds.lenient)
         super().__init__("\n".join(self.errors))
 
 

@@ -68,7 +68,7 @@ class ImportRefusesBadInputTest(TestCase):
 
     def refused(self, path):
         with self.assertRaises(CommandError) as caught:
-            call_command("import_hsds", str(path), stdout=io.StringIO())
+            call_command("import_hsds", str(path), "--strict", stdout=io.StringIO())
         self.assertEqual(Service.objects.count(), 0)
         self.assertEqual(Location.objects.count(), 0)
         return str(caught.exception)

@@ -66,10 +66,10 @@ class TakeoverChainTest(TestCase):
             "/api/v1/appointments",
             {"person_id": target.pk, "organization_id": institution.pk, "role": "contact_point"},
         )
-        # An officer may only *propose* a term to someone they do not keep (202, or 400 when their
+        # An officer may only *propose* a term to someone they do not keep (202, or 409 when their
         # country already proposed it); others are refused.
         self.assertIn(
-            step1.status_code, (202, 400, 401, 403, 404), f"{role}: {step1.status_code} {step1.content[:200]}"
+            step1.status_code, (202, 409, 401, 403, 404), f"{role}: {step1.status_code} {step1.content[:200]}"
         )
         step2 = self.api(user, "patch", f"/api/v1/people/{target.pk}", {"email": ATTACKER_EMAIL})
         self.assertIn(step2.status_code, (401, 403, 404), f"{role}: {step2.status_code} {step2.content[:200]}")
@@ -289,7 +289,7 @@ class ProposedTermsTest(TestCase):
         response = api_client(self.n.ts).post(f"/api/v1/appointment-proposals/{second.pk}/accept")
         self.assertEqual(response.json()["status"], "accepted")
         again = api_client(self.n.ts).post(f"/api/v1/appointment-proposals/{second.pk}/accept")
-        self.assertEqual(again.status_code, 400)
+        self.assertEqual(again.status_code, 409)  # already answered
 
     def test_the_api_says_202_and_lists_it_for_both_sides(self):
         response = api_client(self.n.gt_officer).post(
