@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import WRITE_AUTH
 from core import access, fulfilment
-from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision
+from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision, on_or_after_today
 
 from . import queries, services
 from .models import (
@@ -173,12 +173,14 @@ FULFILS = Field(
 
 
 class CircularIn(InputSchema):
+    one_filled = ("title_es", "title_en")
+    blank_is_empty = True
     kind: CircularKind = CircularKind.INFORMATION_NOTE
     title_es: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
     body_es: str = Field("", max_length=50000)
     body_en: str = Field("", max_length=50000)
-    reply_deadline: datetime.date | None = None
+    reply_deadline: datetime.date | None = Field(None, json_schema_extra=on_or_after_today)
     countries: list[str] = Field(default_factory=list, max_length=50, description="ISO 3166 alpha-2 codes")
     organizations: list[Id] = Field(default_factory=list, max_length=100)
     people: list[Id] = Field(default_factory=list, max_length=200)
@@ -191,7 +193,7 @@ class CircularPatch(InputSchema):
     title_en: str | None = Field(None, max_length=300)
     body_es: str | None = Field(None, max_length=50000)
     body_en: str | None = Field(None, max_length=50000)
-    reply_deadline: datetime.date | None = None
+    reply_deadline: datetime.date | None = Field(None, json_schema_extra=on_or_after_today)
     countries: list[str] | None = Field(None, max_length=50)
     organizations: list[Id] | None = Field(None, max_length=100)
     people: list[Id] | None = Field(None, max_length=200)

@@ -85,13 +85,15 @@ def resolve_target(reference, user):
     try:
         ct = ContentType.objects.get_by_natural_key(app_label, model)
     except ContentType.DoesNotExist:
-        raise refusal(UNKNOWN, _("There is no such record: %(ref)s.") % {"ref": reference}, "fulfils") from None
+        raise ValidationError(
+            {"fulfils": _("Name the record as app.model:number, e.g. meetings.commitment:3.")}
+        ) from None
     model_class = ct.model_class()
-    obj = model_class._default_manager.filter(pk=pk).first() if model_class is not None else None
+    if model_class is None or not fulfilment.can_be_fulfilled(model_class):
+        raise ValidationError({"fulfils": _("A circular cannot fulfil this kind of record.")})
+    obj = model_class._default_manager.filter(pk=pk).first()
     if obj is None:
         raise refusal(UNKNOWN, _("There is no such record: %(ref)s.") % {"ref": reference}, "fulfils")
-    if not fulfilment.can_be_fulfilled(obj):
-        raise ValidationError({"fulfils": _("A circular cannot fulfil this kind of record.")})
     try:
         visible = access.can(user, access.VIEW, obj)
     except LookupError:

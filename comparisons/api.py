@@ -13,7 +13,7 @@ from pydantic import field_validator
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, InputSchema, PatchSchema, filled_text, unknown
+from core.api import Conflict, Error, FieldErrors, InputSchema, PatchSchema, filled_text, on_or_after_today, unknown
 from core.models import Visibility
 from network.models import Body, Country, Organization
 
@@ -307,7 +307,7 @@ class QuestionPatch(PatchSchema):
 class RoundIn(InputSchema):
     label_es: str = Field("", max_length=100)
     label_en: str = Field("", max_length=100)
-    due_date: datetime.date | None = None
+    due_date: datetime.date | None = Field(None, json_schema_extra=on_or_after_today)
 
 
 class AnswerIn(InputSchema):

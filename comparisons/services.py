@@ -718,7 +718,7 @@ def submit_column(column, *, acting_user):
             % {"list": ", ".join(carried)}
         )
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError([ValidationError(message, code=STATE) for message in errors])  # the column as saved
     with acting_as(acting_user):
         column.status = ColumnStatus.SUBMITTED
         column.submitted_at = timezone.now()

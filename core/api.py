@@ -54,6 +54,31 @@ _SCHEME = "([hH][tT][tT][pP]|[fF][tT][pP])[sS]?"
 WEB_ADDRESS_PATTERN = f"^({_SCHEME}://{_HOST}(:[0-9]{{1,5}})?([/?#][A-Za-z0-9._~%/?#=&+:@!$'()*,;-]*)?)?$"
 
 
+def _at_least(digits):
+    """A regular expression for strings of len(digits) digits that are at least `digits`."""
+    if not digits:
+        return ""
+    first, rest = int(digits[0]), digits[1:]
+    options = [f"{first}{_at_least(rest)}"]
+    if first < 9:
+        options.append(f"[{first + 1}-9]" + (f"[0-9]{{{len(rest)}}}" if rest else ""))
+    return "(" + "|".join(options) + ")"
+
+
+def on_or_after_today(schema):
+    """`json_schema_extra` for a date the server refuses in the past (a deadline): today or later, as a pattern."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    month_day = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    options = [f"{_at_least(str(today.year + 1))}-{month_day}"]
+    if today.month < 12:
+        options.append(f"{today.year}-{_at_least(f'{today.month + 1:02d}')}-(0[1-9]|[12][0-9]|3[01])")
+    options.append(f"{today.year}-{today.month:02d}-{_at_least(f'{today.day:02d}')}")
+    schema["pattern"] = "^(" + "|".join(options) + ")$"
+    schema["description"] = schema.get("description") or "Today or later"
+
+
 def filled_text(max_length, **options):
     """A required text that the server refuses when blank (a comment, a reason): the schema says so too."""
     extra = {"pattern": FILLED_TEXT_PATTERN}
@@ -88,7 +113,8 @@ def _document_rules(schema, model):
         empty = {name: {"maxLength": 0} for name in model.one_filled}
         schema["not"] = {"required": list(model.one_filled), "properties": empty}
     elif model.one_filled:
-        schema["anyOf"] = [{"required": [name], "properties": {name: {"minLength": 1}}} for name in model.one_filled]
+        filled = {"pattern": FILLED_TEXT_PATTERN} if model.blank_is_empty else {"minLength": 1}
+        schema["anyOf"] = [{"required": [name], "properties": {name: filled}} for name in model.one_filled]
     if issubclass(model, PatchSchema):
         _null_only_where_nullable(schema, model)
     schema.update(model.schema_rules)
@@ -102,6 +128,7 @@ class InputSchema(Schema):
     """
 
     one_filled: ClassVar[tuple[str, ...]] = ()
+    blank_is_empty: ClassVar[bool] = False  # the server strips `one_filled` texts before checking them
     schema_rules: ClassVar[dict[str, Any]] = {}  # other rules across fields, in JSON Schema
     model_config = ConfigDict(extra="forbid", json_schema_extra=_document_rules)
 

@@ -20,8 +20,9 @@ def reference_pattern():
     return rf"^\s*$|^({'|'.join(labels)}):[0-9]{{1,18}}$"
 
 
-def can_be_fulfilled(record):
-    return type(record) in _fulfillers
+def can_be_fulfilled(record_or_model):
+    model = record_or_model if isinstance(record_or_model, type) else type(record_or_model)
+    return model in _fulfillers
 
 
 def fulfil(record, *, by, acting_user):

@@ -24,6 +24,7 @@ from .models import (
     Body,
     BodyKind,
     Country,
+    Language,
     Membership,
     Organization,
     OrganizationKind,
@@ -260,7 +261,7 @@ class PersonIn(InputSchema):
     email: str = Field("", max_length=254)
     phone_office: str = Field("", max_length=40)
     phone_mobile: str = Field("", max_length=40)
-    languages: list[str] = Field(default_factory=list, max_length=10)
+    languages: list[Language] = Field(default_factory=list, max_length=10)
     visibility: Visibility | None = None
     appointment: AppointmentIn | None = None
 
@@ -273,7 +274,7 @@ class PersonPatch(PatchSchema):
     email: str | None = Field(None, max_length=254)
     phone_office: str | None = Field(None, max_length=40)
     phone_mobile: str | None = Field(None, max_length=40)
-    languages: list[str] | None = Field(None, max_length=10)
+    languages: list[Language] | None = Field(None, max_length=10)
     visibility: Visibility | None = None
     revision: Revision
 

@@ -26,6 +26,7 @@ from core.api import (
     PatchSchema,
     Revision,
     filled_text,
+    on_or_after_today,
     unknown,
 )
 from network.models import Country, Organization
@@ -501,7 +502,7 @@ class CallIn(InputSchema):
     description_en: str = Field("", max_length=5000)
     theme: str = Field(..., max_length=60)
     countries: list[str] = Field(..., max_length=40)
-    deadline: datetime.date
+    deadline: datetime.date = Field(..., json_schema_extra=on_or_after_today)
 
 
 class SearchFilters(Schema):

@@ -100,5 +100,5 @@ class FulfilmentTest(TestCase):
             },
             headers={"accept-language": "en"},
         )
-        self.assertContains(response, "There is no such record: meetings.nothing:1")
+        self.assertContains(response, "app.model:number")
         self.assertFalse(Circular.objects.exists())

@@ -130,7 +130,7 @@ class PatternsAgreeWithTheServerTest(SimpleTestCase):
 
 
 class PositiveExceptionsTest(SimpleTestCase):
-    def test_only_uploads_and_bodies_with_an_end_after_a_start_may_refuse_a_schema_valid_request(self):
+    def test_only_uploads_ordered_pairs_and_phones_may_refuse_a_schema_valid_request(self):
         from core.tests.test_quality_gates import positive_exceptions
 
         schema = self.client.get("/api/v1/openapi.json").json()
@@ -140,4 +140,23 @@ class PositiveExceptionsTest(SimpleTestCase):
         self.assertIn("PATCH /api/v1/appointments/{appointment_id}", exceptions)  # start_date / end_date
         self.assertIn("POST /api/v1/people", exceptions)  # its appointment has both dates
         self.assertNotIn("POST /api/v1/circulars", exceptions)
-        self.assertLessEqual(len(exceptions), operations // 10)
+        self.assertIn("PATCH /api/v1/directory/services/{service_id}", exceptions)  # minimum and maximum age
+        self.assertLessEqual(len(exceptions), operations // 8)
+
+
+class DeadlinePatternTest(SimpleTestCase):
+    def test_the_schema_takes_today_and_later_and_refuses_the_past_as_the_server_does(self):
+        import datetime
+        import re
+
+        from django.utils import timezone
+
+        from core.api import on_or_after_today
+
+        schema = {}
+        on_or_after_today(schema)
+        today = timezone.localdate()
+        for days, allowed in ((-400, False), (-31, False), (-1, False), (0, True), (1, True), (40, True), (800, True)):
+            day = today + datetime.timedelta(days=days)
+            self.assertEqual(bool(re.match(schema["pattern"], day.isoformat())), allowed, day)
+        self.assertTrue(re.match(schema["pattern"], "9999-12-31"))
