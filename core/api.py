@@ -1,5 +1,8 @@
-"""What every domain's API shares: pagination bounds and error schemas."""
+"""What every domain's API shares: pagination bounds, error schemas, and the base request schemas that
+document what the server checks (patterns, null in a PATCH, rules across fields)."""
 
+import datetime
+import typing
 from typing import Annotated, Any, ClassVar
 
 from django.utils.translation import gettext
@@ -98,9 +101,6 @@ Revision = Annotated[int, Field(ge=1, le=2**31 - 1, description="The revision yo
 
 
 def _is_date(annotation):
-    import datetime
-    import typing
-
     options = typing.get_args(annotation) or (annotation,)
     return any(isinstance(option, type) and issubclass(option, datetime.date) for option in options)
 

@@ -10,6 +10,7 @@ The import itself stays one transaction: what is written is consistent, and a se
 package updates the same records (HSDS ids).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .importer import FLOATS, load
@@ -25,10 +26,7 @@ class ImportReport:
     skipped: list = field(default_factory=list)  # (table, where, reason)
 
     def by_table(self, items):
-        tally = {}
-        for table, _where, _reason in items:
-            tally[table] = tally.get(table, 0) + 1
-        return tally
+        return Counter(table for table, _where, _reason in items)
 
 
 def _impossible(text, column):
