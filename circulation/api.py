@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import WRITE_AUTH
 from core import access, fulfilment
-from core.api import Conflict, Error, FieldErrors, Id, InputSchema, Revision, on_or_after_today
+from core.api import FILLED_TEXT_PATTERN, Conflict, Error, FieldErrors, Id, InputSchema, Revision, on_or_after_today
 
 from . import queries, services
 from .models import (
@@ -319,7 +319,22 @@ def list_replies(request, circular_id: Id):
     return list(rows)
 
 
-@router.post("/circulars/{circular_id}/replies", response={201: ReplyOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+# A reply says something: a text that is not blank, or at least one document (at most MAX_FILES).
+REPLY_SAYS_SOMETHING = {
+    "properties": {"files": {"maxItems": services.MAX_FILES}},
+    "anyOf": [
+        {"required": ["text"], "properties": {"text": {"pattern": FILLED_TEXT_PATTERN}}},
+        {"required": ["files"], "properties": {"files": {"minItems": 1}}},
+    ],
+}
+
+
+@router.post(
+    "/circulars/{circular_id}/replies",
+    response={201: ReplyOut, **WRITE_ERRORS},
+    auth=WRITE_AUTH,
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": REPLY_SAYS_SOMETHING}}}},
+)
 def create_reply(
     request,
     circular_id: int,

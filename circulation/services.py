@@ -211,7 +211,7 @@ def add_attachment(circular, file, *, acting_user):
     """Attach a document to a draft, after the upload checks."""
     access.require(acting_user, access.CHANGE, circular)
     if circular.attachments.count() >= MAX_FILES:
-        raise ValidationError({"file": _("A circular holds at most %(max)s files.") % {"max": MAX_FILES}})
+        raise refusal(STATE, _("A circular holds at most %(max)s files.") % {"max": MAX_FILES}, "file")
     try:
         checked = _store_file(file)
     except ValidationError as error:

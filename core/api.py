@@ -56,6 +56,20 @@ _HOST = f"(({_LABEL}\\.)+[A-Za-z]{{2,63}}|{_OCTET}(\\.{_OCTET}){{3}}|[lL][oO][cC
 _SCHEME = "([hH][tT][tT][pP]|[fF][tT][pP])[sS]?"
 WEB_ADDRESS_PATTERN = f"^({_SCHEME}://{_HOST}(:[0-9]{{1,5}})?([/?#][A-Za-z0-9._~%/?#=&+:@!$'()*,;-]*)?)?$"
 
+# An e-mail address Django's EmailValidator takes (a subset: a dot-atom before @, a host name with a
+# top-level domain after it), or nothing.
+_ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+EMAIL_PATTERN = f"^({_ATOM}(\\.{_ATOM})*@({_LABEL}\\.)+[A-Za-z]{{2,63}})?$"
+
+
+def email_address(default):
+    """An e-mail address field: the schema's pattern is what the server's check takes."""
+    return Field(
+        default,
+        max_length=254,
+        json_schema_extra={"pattern": EMAIL_PATTERN, "description": "An e-mail address, or empty"},
+    )
+
 
 def _at_least(digits):
     """A regular expression for strings of len(digits) digits that are at least `digits`."""
@@ -86,6 +100,16 @@ def filled_text(max_length, **options):
     """A required text that the server refuses when blank (a comment, a reason): the schema says so too."""
     extra = {"pattern": FILLED_TEXT_PATTERN}
     return Field(..., min_length=1, max_length=max_length, json_schema_extra=extra, **options)
+
+
+# Phone numbers are checked against the country's numbering plan (django-phonenumber-field): no pattern can say
+# which numbers exist, so the schema names the rule with a format of its own.
+PHONE_DESCRIPTION = "A phone number in international form (+ and the country code, e.g. +502 2345 6789), or empty"
+
+
+def phone_number(default):
+    """A phone number field, `format: phone` in the schema (what the server checks, in words)."""
+    return Field(default, max_length=40, json_schema_extra={"format": "phone"}, description=PHONE_DESCRIPTION)
 
 
 class Conflict(Schema):

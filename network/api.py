@@ -11,7 +11,18 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import Conflict, Error, FieldErrors, Id, InputSchema, PatchSchema, Revision, unknown
+from core.api import (
+    Conflict,
+    Error,
+    FieldErrors,
+    Id,
+    InputSchema,
+    PatchSchema,
+    Revision,
+    email_address,
+    phone_number,
+    unknown,
+)
 from core.models import Visibility
 
 from . import queries, services
@@ -258,9 +269,9 @@ class PersonIn(InputSchema):
     given_names: str = Field(..., min_length=1, max_length=150)
     family_names: str = Field(..., min_length=1, max_length=150)
     honorific: str = Field("", max_length=30)
-    email: str = Field("", max_length=254)
-    phone_office: str = Field("", max_length=40)
-    phone_mobile: str = Field("", max_length=40)
+    email: str = email_address("")
+    phone_office: str = phone_number("")
+    phone_mobile: str = phone_number("")
     languages: list[Language] = Field(default_factory=list, max_length=10)
     visibility: Visibility | None = None
     appointment: AppointmentIn | None = None
@@ -271,9 +282,9 @@ class PersonPatch(PatchSchema):
     given_names: str | None = Field(None, min_length=1, max_length=150)
     family_names: str | None = Field(None, min_length=1, max_length=150)
     honorific: str | None = Field(None, max_length=30)
-    email: str | None = Field(None, max_length=254)
-    phone_office: str | None = Field(None, max_length=40)
-    phone_mobile: str | None = Field(None, max_length=40)
+    email: str | None = email_address(None)
+    phone_office: str | None = phone_number(None)
+    phone_mobile: str | None = phone_number(None)
     languages: list[Language] | None = Field(None, max_length=10)
     visibility: Visibility | None = None
     revision: Revision

@@ -25,6 +25,7 @@ from core.api import (
     InputSchema,
     PatchSchema,
     Revision,
+    email_address,
     filled_text,
     on_or_after_today,
     unknown,
@@ -386,7 +387,7 @@ class PracticeIn(InputSchema):
     end_year: int | None = Field(None, ge=1950, le=2100)
     original_language: Language = Language.SPANISH
     contact_name: str = Field("", max_length=200)
-    contact_email: str = Field("", max_length=254)
+    contact_email: str = email_address("")
     contact_phone: str = Field("", max_length=40)
     submitting_organization_id: Id | None = None
     submitting_country: str | None = Field(None, max_length=2)
