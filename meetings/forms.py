@@ -12,6 +12,7 @@ from core.uploads import SafeFileField
 from network.models import Body, Country, Organization
 
 from . import queries
+from .importer.reading import ACCEPTED as REPORT_KINDS
 from .models import (
     AgreementKind,
     CommitmentStatus,
@@ -118,7 +119,7 @@ class MeetingForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = SafeFileField(label=_("Report (DOCX or plain text)"), kinds={"docx", "txt"})
+    file = SafeFileField(label=_("Report (Word, PDF or plain text)"), kinds=REPORT_KINDS)
     body = forms.ModelChoiceField(
         label=_("Body"),
         queryset=Body.objects.all(),
@@ -132,7 +133,7 @@ class ImportForm(forms.Form):
 
 
 class TranslationForm(forms.Form):
-    file = SafeFileField(label=_("The same report in the other language"), kinds={"docx", "txt"})
+    file = SafeFileField(label=_("The same report in the other language"), kinds=REPORT_KINDS)
 
 
 class AgreementForm(forms.Form):

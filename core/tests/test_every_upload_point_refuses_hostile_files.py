@@ -178,9 +178,14 @@ class Point:
 def _report_ok(lang):
     def ok(test):
         from meetings.tests.helpers import seed_text
+        from meetings.tests.report_files import pdf_with_pages
 
         text = seed_text(lang)
-        return {"ok-plain.txt": text.encode(), "ok-real.docx": docx_bytes(text.splitlines())}
+        return {
+            "ok-plain.txt": text.encode(),
+            "ok-real.docx": docx_bytes(text.splitlines()),
+            "ok-minimal.pdf": pdf_with_pages(text),
+        }
 
     return ok
 
@@ -223,6 +228,13 @@ def _meetings_points():
         "command import_report": Point(
             "ts",
             lambda t: ["import_report", "{path}", "--as", t.n.ts.email],
+            ACCEPTED,
+            ok=_report_ok("en"),
+            stores=False,
+        ),
+        "command import_reports": Point(
+            "ts",
+            lambda t: ["import_reports", "{path}", "--as", t.n.ts.email],
             ACCEPTED,
             ok=_report_ok("en"),
             stores=False,

@@ -13,6 +13,7 @@ Patterns (each needs an actor the directory knows):
 import re
 from dataclasses import dataclass
 
+from . import lexicon
 from .dates import find_due
 from .lexicon import PREPOSITIONS, RELATIVES
 from .text import fold, sentences, strip_end
@@ -26,10 +27,16 @@ OFFER = re.compile(
     r"\b(?:offer|offers|offered|commitment|undertaking|willingness|readiness)\s+to\s+(?P<verb>[a-z]+)"
     r"|\b(?:ofrecimiento|oferta|compromiso|disposicion|disponibilidad)\s+(?:de|para|a)\s+"
     r"(?P<verbo>\w+(?:ar|er|ir)(?:la|lo|las|los|se)?)\b"
-    r"|\bse\s+(?:ofrecio|comprometio)\s+a\s+(?P<verbo2>\w+(?:ar|er|ir))\b"
+    r"|\bse\s+(?:ofrecio|ofrecieron|ofrece|ofrecen|comprometio|comprometieron|compromete|comprometen)\s+a\s+"
+    r"(?P<verbo2>\w+(?:ar|er|ir))\b"
+    r"|\b(?:committed|commit|commits|undertook|undertake|undertakes|volunteered|offered)\s+to\s+(?P<verb2>[a-z]+)"
 )
-OFFER_OF = re.compile(r"\b(?:offer|ofrecimiento|oferta|compromiso)\s+(?:of|by|from|de|del)\s+")
-OFFER_OF_TO = re.compile(r"\s+(?:to|de|para|a)\s+(?P<verb>\w+)")
+OFFER_OF = re.compile(
+    r"\b(?:offer|willingness|readiness|ofrecimiento|oferta|compromiso|disposicion|disponibilidad)\s+"
+    r"(?:of|by|from|de|del)\s+"
+)
+OFFER_OF_TO = re.compile(r"\s+(?:to|de|para|a|por)\s+(?P<verb>\w+)")
+THANKED = re.compile(r"^\s*(?:to\s+)?(?:thank|thanks|agradecer|agradece|agradecio)\s+(?:a\s+|al\s+(?=\w))?")
 POSSESSIVE_TAIL = re.compile(r"(?:\s+(?:for|por)\s+(?:its|their|his|her|su|sus)(?:\s+\w+)?|['’]s)\s*$")
 PROPOSAL = re.compile(
     r"\b(?:proposal|offer|initiative|propuesta|ofrecimiento|oferta|iniciativa)\b"
@@ -41,9 +48,21 @@ REQUEST = re.compile(
     r"\b(?:request|requests|requested|ask|asks|asked|instruct|instructs|entrust|entrusts|invite|invites|invited|"
     r"urge|urges|encourage|encourages|call on|calls on|calls upon)\s+"
     r"|\b(?:solicitar|solicita|solicito|pedir|pide|instruir|instruye|encomendar|encomienda|encargar|encarga|"
-    r"invitar|invita|exhortar|exhorta|alentar|alienta)\s+a\s+"
+    r"invitar|invita|exhortar|exhorta|alentar|alienta|comisionar|comisiona|designar|designa|mandatar|mandata)\s+a\s+"
+    r"|\b(?:commission|commissions|mandate|mandates|designate|designates)\s+"
 )
-REQUEST_TO = re.compile(r"\s+(?:(?:to|que|a)\s+|(?=(?:la|el|los|las)\s))")
+REQUEST_TO = re.compile(r"\s+(?:(?:to|que|a|para(?:\s+que)?)\s+|(?=(?:la|el|los|las)\s))")
+# "request that the PPT establish …", "solicitar que la ST elabore …": the actors, then what they are to do.
+REQUEST_THAT = re.compile(
+    r"\b(?:request|requests|requested|recommend|recommends|ask|asks|propose|proposes|"
+    r"solicitar|solicita|solicito|pedir|pide|recomendar|recomienda|proponer|propone)\s+(?:that|que)\s+"
+)
+# An agreement that commits without naming who: "Asumir el compromiso de enviar …", "To commit to …":
+# the countries present take it on.
+IMPLIED = re.compile(
+    r"^(?:to\s+)?(?:(?:commit|undertake)\s+(?:themselves\s+)?to|assume\s+the\s+commitment\s+to|"
+    r"asumir\s+el\s+compromiso\s+de|comprometerse\s+a)\s+(?P<verb>\w+)"
+)
 EVENT = re.compile(
     r"\b(?:approval of|approve|approves|to hold|the holding of|holding of|the organization of|aprobacion de|"
     r"aprobar|aprueba|realizacion de|celebracion de|organizacion de|realizar|celebrar|organizar)\s+"
@@ -98,6 +117,14 @@ def future_to_infinitive(word, clitic=None):
     return infinitive + (clitic.lower() if clitic else "")
 
 
+def sentences_until(text, start):
+    """The text from `start` to the end of its sentence."""
+    for s_start, s_end in sentences(text):
+        if s_start <= start < s_end:
+            return text[start:s_end]
+    return text[start:]
+
+
 @dataclass
 class Candidate:
     anchor: int  # where the commitment's verb or keyword is, in the sentence
@@ -130,13 +157,24 @@ class Extractor:
                 best = (actors, start)
         return best
 
-    def extract(self, text, ref, kind, warnings):
-        """Return [(actors, action, due)] found in `text` (an agreement's or sub-item's own text)."""
+    def extract(self, text, ref, kind, warnings, present=(), year=None):
+        """Return [(actors, action, due)] found in `text` (an agreement's or sub-item's own text).
+
+        `present` are the actors of the meeting (its delegations), who take on what an agreement
+        commits to without naming anyone; `year` is the meeting's, for a due time without one.
+        """
         folded = fold(text)
         spans = sentences(text)
         found = []
         for s_start, s_end in spans:
             found.extend(self._in_sentence(text[s_start:s_end], folded[s_start:s_end], ref, warnings))
+        implied = IMPLIED.match(lexicon.CONNECTORS.sub("", folded.strip()))
+        if not found and implied and present:
+            offset = len(folded) - len(lexicon.CONNECTORS.sub("", folded.strip()))
+            start = offset + implied.start("verb")
+            cand = Candidate(start, 0, start, list(present), pattern="implied")
+            cand.action = strip_end(sentences_until(text, start))
+            found.append(cand)
         if not found and kind in EVENT_KINDS:
             for s_start, s_end in spans:
                 found = self._event(text[s_start:s_end], folded[s_start:s_end])
@@ -146,7 +184,7 @@ class Extractor:
         for cand in found:
             action = self._resolve_anaphora(text, folded, cand.action)
             if action:
-                results.append((cand.actors, action, find_due(fold(action))))
+                results.append((cand.actors, action, find_due(fold(action), year)))
         return results
 
     def _in_sentence(self, sentence, f, ref, warnings):
@@ -236,11 +274,17 @@ class Extractor:
     def _offers(self, sentence, f):
         found = []
         for m in OFFER.finditer(f):
-            verb_group = next(g for g in ("verb", "verbo", "verbo2") if m.group(g))
+            verb_group = next(g for g in ("verb", "verbo", "verbo2", "verb2") if m.group(g))
             if m.group(verb_group) in NOT_VERBS:
                 continue
             before = POSSESSIVE_TAIL.sub("", f[: m.start()]).rstrip()
             actors, actor_start = self.actor_suffix(before)
+            if not actors and POSSESSIVE_TAIL.search(f[: m.start()]):
+                # "To thank Costa Rica for hosting the meeting and for its offer to…": whoever is thanked.
+                thanked = THANKED.match(f)
+                if thanked:
+                    actors, _length = self.directory.actor_list_prefix(f[thanked.end() :])
+                    actor_start = thanked.end()
             if not actors:
                 continue
             cand = Candidate(m.start(), actor_start, m.start(verb_group), actors, pattern="offer")
@@ -277,6 +321,14 @@ class Extractor:
 
     def _requests(self, sentence, f):
         found = []
+        for m in REQUEST_THAT.finditer(f):
+            actors, length = self.directory.actor_list_prefix(f[m.end() :])
+            action = strip_end(sentence[m.end() + length :]) if actors else ""
+            if action:
+                cand = Candidate(m.start(), m.end(), m.end() + length, actors, pattern="request")
+                cand.end = len(sentence)
+                cand.action = action
+                found.append(cand)
         for m in REQUEST.finditer(f):
             actors, length = self.directory.actor_list_prefix(f[m.end() :])
             if not actors:

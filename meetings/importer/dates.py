@@ -115,15 +115,14 @@ QUARTERS = {
     "ultimo": 4,
 }
 QUARTER_WORD = "(?:" + "|".join(sorted(QUARTERS, key=len, reverse=True)) + ")"
-DUE_QUARTER = re.compile(
-    rf"\b({QUARTER_WORD})\s+(?:quarter|trimestre)\s+(?:of\s+|de\s+|del\s+)?(?:(?:the\s+)?year\s+|ano\s+)?{YEAR}\b"
-)
+OF_YEAR = rf"(?:\s+(?:of\s+|de\s+|del\s+)?(?:(?:the\s+)?year\s+|(?:el\s+)?ano\s+)?{YEAR}\b)?"
+DUE_QUARTER = re.compile(rf"\b({QUARTER_WORD})\s+(?:quarter|trimestre){OF_YEAR}")
 DUE_Q = re.compile(rf"\bq([1-4])\s*(?:of\s+|de\s+|del\s+)?{YEAR}\b|\b{YEAR}-q([1-4])\b")
-DUE_HALF = re.compile(
-    rf"\b(first|second|primer|segundo)\s+(?:half|semester|semestre)\s+(?:of\s+|de\s+|del\s+)?(?:(?:the\s+)?year\s+|ano\s+)?{YEAR}\b"
-)
+DUE_HALF = re.compile(rf"\b(first|second|primer|segundo)\s+(?:half|semester|semestre){OF_YEAR}")
 DUE_MONTH = re.compile(
-    rf"\b(?:in|by|during|before|en|durante|para|antes\s+de)\s+(?:the\s+end\s+of\s+|finales\s+de\s+)?({MONTH})\s+(?:of\s+|de\s+|del\s+)?{YEAR}\b"
+    rf"\b(?:in|by|during|before|no later than|en|durante|para|antes\s+de|a\s+mas\s+tardar\s+en)\s+"
+    rf"(?:the\s+end\s+of\s+|finales\s+de\s+|fines\s+de\s+)?(?:the\s+month\s+of\s+|el\s+mes\s+de\s+)?"
+    rf"({MONTH})(?:\s+(?:of\s+|de\s+|del\s+)?{YEAR}\b)?"
 )
 DUE_YEAR = re.compile(
     rf"\b(?:in|for|during|by|before the end of|by the end of|throughout|en|para|durante|antes de finalizar|"
@@ -131,28 +130,32 @@ DUE_YEAR = re.compile(
 )
 
 
-def find_due(folded):
-    """Return the due time mentioned in an action: 'YYYY-Qn', an ISO date, 'YYYY', or None."""
+def find_due(folded, year=None):
+    """Return the due time mentioned in an action: 'YYYY-Qn', an ISO date, 'YYYY', or None.
+
+    A quarter, half-year or month written without its year ("in the first semester") falls in
+    `year` (the meeting's) when it is given, and is not read otherwise.
+    """
     match = DUE_QUARTER.search(folded)
-    if match:
-        return f"{match.group(2)}-Q{QUARTERS[match.group(1)]}"
+    if match and (match.group(2) or year):
+        return f"{match.group(2) or year}-Q{QUARTERS[match.group(1)]}"
     match = DUE_Q.search(folded)
     if match:
         if match.group(1):
             return f"{match.group(2)}-Q{match.group(1)}"
         return f"{match.group(3)}-Q{match.group(4)}"
     match = DUE_HALF.search(folded)
-    if match:
-        year = int(match.group(2))
+    if match and (match.group(2) or year):
+        half_year = int(match.group(2) or year)
         first = match.group(1) in ("first", "primer")
-        return (datetime.date(year, 6, 30) if first else datetime.date(year, 12, 31)).isoformat()
+        return (datetime.date(half_year, 6, 30) if first else datetime.date(half_year, 12, 31)).isoformat()
     found = find_meeting_dates(folded)
     if found:
         return found[1].isoformat()
     match = DUE_MONTH.search(folded)
-    if match:
-        year, month = int(match.group(2)), MONTHS[match.group(1)]
-        return datetime.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    if match and (match.group(2) or year):
+        month_year, month = int(match.group(2) or year), MONTHS[match.group(1)]
+        return datetime.date(month_year, month, calendar.monthrange(month_year, month)[1]).isoformat()
     match = DUE_YEAR.search(folded)
     if match:
         return match.group(1)

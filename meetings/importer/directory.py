@@ -31,6 +31,8 @@ MEMBER_ALIASES = [
     "cada uno de los paises",
     "cada uno de los paises miembros",
     "paises miembros",
+    "los paises",
+    "the countries",
     "todos los paises",
     "todos los paises miembros",
     "estados miembros",
@@ -54,6 +56,7 @@ COUNTRY_ALIASES = {
 SUFFIX = (
     r"(?:\s+(?:of the rcm|de la crm|of the regional conference on migration"
     r"|de la conferencia regional sobre migracion))?"
+    r"(?:\s*\([\w.\s-]{1,15}\))?"  # a name followed by its acronym: "Organización … (OIM)"
 )
 PREFIX = (
     r"(?:(?:the\s+)?(?:delegations?|governments?)\s+of\s+(?:the\s+)?"
@@ -132,7 +135,7 @@ class Directory:
         return directory
 
     def _add(self, alias, actors, keep=False):
-        alias = re.sub(r"\s+", " ", alias.strip())
+        alias = re.sub(r"[\s-]+", " ", alias.strip())
         if not alias:
             return
         if keep and alias in self.aliases:
@@ -141,15 +144,21 @@ class Directory:
 
     def _compile(self):
         names = sorted(self.aliases, key=len, reverse=True)
-        alternatives = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in names) or r"(?!x)x"
+        # A space in a name may be written as a hyphen, and a hyphen as a space: "Pro-Tempore", "Pro Tempore".
+        alternatives = "|".join(_flexible(name) for name in names) or r"(?!x)x"
         self.actor_re = re.compile(rf"(?<![\w]){PREFIX}{ARTICLE}(?P<alias>{alternatives}){SUFFIX}(?![\w])")
         world_names = sorted(self.world_names, key=len, reverse=True)
         self.country_re = re.compile(
             r"(?<![\w])(?P<name>" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in world_names) + r")(?![\w])"
         )
 
+    def country_actor(self, code):
+        """The actor of a country of the directory, by ISO code (None if it is not in the directory)."""
+        pk = self.country_pks.get(code)
+        return Actor(code, "country", pk) if pk is not None else None
+
     def _lookup(self, matched):
-        return self.aliases.get(re.sub(r"\s+", " ", matched))
+        return self.aliases.get(re.sub(r"[\s-]+", " ", matched))
 
     # ---- actors ---------------------------------------------------------------------------
 
@@ -220,8 +229,12 @@ class Directory:
                 codes.append(code)
         return codes
 
-    def find_body(self, lines):
-        """Return (slug, pk, kind) of the body named in the title lines, or None."""
+    def find_body(self, lines, kind_words=True):
+        """Return (slug, pk, kind) of the body named in the title lines, or None.
+
+        With `kind_words`, a word only one kind of body uses counts too ("Viceministros"): for title
+        lines, not for a sentence that may only cite that body ("…the XXI Vice-Ministerial Declaration").
+        """
         best = None
         for line in lines:
             norm = _norm(line)
@@ -233,7 +246,9 @@ class Directory:
                     if name_norm and name_norm in norm:
                         score = max(score, len(name_norm) + 1000)
                     name_words = set(name_norm.split()) - STOPWORDS
-                    if name_words and words:
+                    # Words scattered over a line name a body only when its name is long enough to be
+                    # unmistakable; a short one ("Vice-Ministerial Meeting") must be written out.
+                    if len(name_words) >= 4 and words:
                         overlap = len(name_words & words) / len(name_words)
                         if overlap >= 0.8:
                             score = max(score, int(overlap * len(name_norm)))
@@ -242,10 +257,23 @@ class Directory:
                         score = max(score, len(acronym))
                 if score and (best is None or score > best[0]):
                     best = (score, (slug, pk, kind))
-        return best[1] if best else None
+        if best or not kind_words:
+            return best[1] if best else None
+        # No name matched: a word that only one kind of body uses ("Vice-Ministers", "Viceministros").
+        text = " ".join(_norm(line) for line in lines)
+        for kind, pattern in KIND_WORDS:
+            of_kind = [(slug, pk, kind) for slug, pk, body_kind, _n, _a in self.bodies if body_kind == kind]
+            if len(of_kind) == 1 and re.search(pattern, text):
+                return of_kind[0]
+        return None
 
 
+KIND_WORDS = (("vice_ministerial", r"\bvice ?minist"), ("rcgm", r"\b(?:rcgm|grcm)\b"))
 STOPWORDS = {"the", "of", "for", "and", "on", "in", "de", "la", "el", "los", "las", "y", "para", "sobre", "en", "del"}
+
+
+def _flexible(name):
+    return re.sub(r"(?:\\ |\\-)+", r"[\\s-]+", re.escape(name))
 
 
 def _norm(text):

@@ -45,8 +45,8 @@ OPERATIVE = [
     ("receives", rf"{TO}(?:receive|receives|received)\b|(?:recibir|recibe|recibio)\b"),
     (
         "approves",
-        rf"{TO}(?:approve|approves|approved|adopt|adopts|endorse|endorses|validate|validates)\b"
-        r"|(?:aprobar|aprueba|aprobo|adoptar|adopta|validar|valida|avalar|avala)\b",
+        rf"{TO}(?:approve|approves|approved|adopt|adopts|endorse|endorses|validate|validates|accept|accepts|accepted)\b"
+        r"|(?:aprobar|aprueba|aprobo|adoptar|adopta|validar|valida|avalar|avala|aceptar|acepta|acepto)\b",
     ),
     (
         "reaffirms",
@@ -63,7 +63,12 @@ OPERATIVE = [
         "agrees",
         rf"{TO}(?:agree|agrees|agreed|decide|decides|decided)\b|it\s+(?:was|is)\s+(?:agreed|decided)\b"
         r"|(?:acordar|acuerda|acordo|decidir|decide|decidio|resolver|resuelve|resolvio)\b"
-        r"|se\s+(?:acordo|acuerda|decidio|decide|resolvio)\b",
+        r"|se\s+(?:acordo|acuerda|decidio|decide|resolvio)\b"
+        # Decisions that ask someone to act, or commit those present: "Requests the TS to…", "Encargar a la ST…".
+        rf"|{TO}(?:request|requests|instruct|instructs|entrust|entrusts|commission|commissions|invite|invites|urge|urges"
+        r"|encourage|encourages|call\s+(?:on|upon)|calls\s+(?:on|upon)|commit|commits|undertake|undertakes)\b"
+        r"|(?:solicitar|solicita|instruir|instruye|encargar|encarga|encomendar|encomienda|comisionar|comisiona"
+        r"|invitar|invita|exhortar|exhorta|alentar|alienta|pedir|pide|comprometerse|asumir\s+el\s+compromiso)\b",
     ),
 ]
 OPERATIVE_RES = [(kind, re.compile(rf"^(?:{pattern})")) for kind, pattern in OPERATIVE]
@@ -120,6 +125,27 @@ ORDINAL_WORDS = {
     "duodecimo": 12,
     "duodecima": 12,
 }
+# Compound ordinals: "décima octava" / "decimoctava" (18), "vigésimo primera" (21), "twenty-first" (21).
+_UNITS_ES = {
+    "primer": 1, "primero": 1, "primera": 1, "segundo": 2, "segunda": 2, "tercer": 3, "tercero": 3, "tercera": 3,
+    "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5, "sexto": 6, "sexta": 6, "septimo": 7, "septima": 7,
+    "octavo": 8, "octava": 8, "noveno": 9, "novena": 9,
+}  # fmt: skip
+_TENS_ES = {"decimo": 10, "decima": 10, "vigesimo": 20, "vigesima": 20, "trigesimo": 30, "trigesima": 30}
+_UNITS_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9}  # fmt: skip
+_TENS_EN = {"twenty": 20, "thirty": 30, "forty": 40}
+for _ten, _ten_value in _TENS_ES.items():
+    ORDINAL_WORDS[_ten] = ORDINAL_WORDS.get(_ten, _ten_value)
+    for _unit, _unit_value in _UNITS_ES.items():
+        ORDINAL_WORDS[f"{_ten} {_unit}"] = _ten_value + _unit_value
+        ORDINAL_WORDS[f"{_ten[:-1]}{_unit}"] = _ten_value + _unit_value  # decimoctavo, vigesimoprimera
+for _ten, _ten_value in _TENS_EN.items():
+    ORDINAL_WORDS[_ten.replace("y", "ieth")] = _ten_value  # twentieth
+    for _unit, _unit_value in _UNITS_EN.items():
+        ORDINAL_WORDS[f"{_ten}-{_unit}"] = _ten_value + _unit_value
+        ORDINAL_WORDS[f"{_ten} {_unit}"] = _ten_value + _unit_value
+
 MEETING_WORDS = r"(?:meeting|session|encounter|gathering|reunion|sesion|encuentro|videoconference|videoconferencia)"
 
 VIRTUAL_RE = re.compile(

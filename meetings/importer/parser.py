@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from . import lexicon
 from .commitments import Extractor
-from .dates import find_meeting_dates
+from .dates import MONTHS, find_meeting_dates
 from .text import clean_paragraph, fold, sentences, word_count
 
-NUMBER_RE = re.compile(r"^\s*(?P<num>\d{1,3})\s*(?:\.\s*-|\.-|\.|\)|-|–|—)\s*(?P<rest>[^\d\s].*)$", re.DOTALL)
+NUMBER_RE = re.compile(r"^\s*(?P<num>\d{1,4})\s*(?:\.\s*-|\.-|\.|\)|-|–|—)\s*(?P<rest>[^\d\s].*)$", re.DOTALL)
 LETTER_RE = re.compile(r"^\s*\(?(?P<letter>[a-zA-Z])\s*(?:\.\s*-|\.-|\)|\.|-|–)\s*(?P<rest>\S.*)$", re.DOTALL)
 ROMAN_ITEM_RE = re.compile(r"^\s*\(?(?:i{1,3}|iv|v|vi{1,3}|ix|x)\s*[.)]\s+", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s*[•·▪◦●\-–—*]\s+")
@@ -35,7 +35,7 @@ CONTINUATION_START = re.compile(
     r"additionally|furthermore|moreover|also|likewise|asimismo|adicionalmente|ademas|igualmente)\b"
 )
 PLACE_RE = re.compile(
-    r"\b(?:in|en)\s+(?:(?:la|el|the)\s+)?(?P<place>[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+(?:de\s+|del\s+|la\s+|of\s+)?"
+    r"\b(?:in|en)\s+(?:(?:la|el|the)\s+)?(?:(?:city\s+of|ciudad\s+de)\s+)?(?P<place>[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+(?:de\s+|del\s+|la\s+|of\s+)?"
     r"[A-ZÁÉÍÓÚÑ][\w'.-]*)*(?:,\s+(?:the\s+)?[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+[A-ZÁÉÍÓÚÑ][\w'.-]*)*)*)"
 )
 ENGLISH_WORDS = {"the", "of", "and", "to", "for", "with", "on", "its", "will"}
@@ -196,9 +196,29 @@ class Parser:
         if first is None:
             raise NoAgreements(_("No numbered agreement was found (paragraphs starting “1.”, “1)” or “1.-”)."))
         self._parse_header(report, paragraphs[:first])
-        self._parse_agreements(report, paragraphs[first:])
+        body, closing = self._closing_lines(paragraphs[first:])
+        if closing:
+            report.warn(
+                _("The closing lines after the last agreement were left out: %(lines)s.")
+                % {"lines": " / ".join(line[:60].rstrip(".") for line in closing)},
+            )
+        self._parse_agreements(report, body)
         self._find_commitments(report)
         return report
+
+    def _closing_lines(self, paragraphs):
+        """Split off the lines that close a report after its last agreement: place and date, signatures."""
+        end = len(paragraphs)
+        while end > 1:
+            line = paragraphs[end - 1]
+            if self._number(line) or LETTER_RE.match(line) or BULLET_RE.match(line) or operative_kind(line):
+                break
+            dated = find_meeting_dates(fold(line)) and word_count(line) <= 15
+            signature = word_count(line) <= 8 and not re.search(r"[.;:]$", line)
+            if not (dated or signature):
+                break
+            end -= 1
+        return paragraphs[:end], paragraphs[end:]
 
     @staticmethod
     def _number(paragraph):
@@ -213,7 +233,10 @@ class Parser:
         rest = header[long_index:]
         submission = ""
         if rest and rest[-1].rstrip().endswith(":") and (len(rest) > 1 or word_count(rest[-1]) < 40):
-            submission = rest.pop()
+            submission = rest[-1]
+            # "The Vice-Ministers of Belize, Canada… agreed:" names who took part and introduces the agreements.
+            if len(rest) > 1 or not lexicon.PARTICIPATION_RE.search(fold(submission)):
+                rest.pop()
         elif not rest and title_block and title_block[-1].rstrip().endswith(":"):
             submission = title_block.pop()
         report.participants = "\n".join(rest)
@@ -228,7 +251,8 @@ class Parser:
 
         # Date (and place written before it) from the title block, else the participants paragraph.
         date_line = None
-        for line in title_block:
+        place_line = None
+        for index, line in enumerate(title_block):
             found = find_meeting_dates(fold(line))
             if found and word_count(line) <= 20:
                 report.start_date, report.end_date, span = found
@@ -236,6 +260,9 @@ class Parser:
                 before = line[: span[0]].strip(" ,;-–")
                 if before and self.directory.find_countries(fold(before), before):
                     report.place = before
+                elif index and self._is_place_line(title_block[index - 1]):
+                    # "City, Country" on its own line, the date on the next.
+                    place_line = report.place = title_block[index - 1].strip(" ,;.")
                 break
         if report.start_date is None and report.participants:
             found = find_meeting_dates(fold(report.participants))
@@ -244,9 +271,11 @@ class Parser:
         if report.start_date is None:
             report.warn(_("No meeting date was found; give it on the review page."), "field:start_date")
 
-        lines = [line for line in title_block if line != date_line]
+        lines = [line for line in title_block if line not in (date_line, place_line)]
         body = self.directory.find_body(lines) or (
-            self.directory.find_body([report.participants.split(".")[0]]) if report.participants else None
+            self.directory.find_body([report.participants.split(".")[0]], kind_words=False)
+            if report.participants
+            else None
         )
         if body:
             report.body, report.body_pk = body[0], body[1]
@@ -275,10 +304,8 @@ class Parser:
         if report.modality != "virtual" and not report.place and report.participants:
             report.place = self._place(first_sentence)
         if report.modality is None:
-            if report.place:
-                report.modality = "in_person"
-            else:
-                report.warn(_("The modality (in person, virtual, hybrid) was not stated; check it."), "field:modality")
+            # A place does not say how people met (some attend by video): say only what the text says.
+            report.warn(_("The modality (in person, virtual, hybrid) was not stated; give it."), "field:modality")
         if report.modality == "virtual":
             report.place = None
         if lexicon.EXTRAORDINARY_RE.search(fold(" ".join(lines)) + " " + fold(first_sentence)):
@@ -310,11 +337,22 @@ class Parser:
         for line in lines:
             if meeting_word(line) and not line.isupper() and word_count(line) <= 15:
                 return line
+        for line in lines:
+            if meeting_word(line) and word_count(line) <= 15:
+                return line
         return lines[-1] if lines else ""
+
+    def _is_place_line(self, line):
+        """A short line that is only a place: "San Salvador, El Salvador"."""
+        return (
+            word_count(line) <= 6
+            and "," in line
+            and bool(self.directory.find_countries(fold(line.split(",")[-1]), line.split(",")[-1]))
+        )
 
     def _place(self, sentence):
         for match in PLACE_RE.finditer(sentence):
-            place = match["place"].strip().rstrip(",.")
+            place = _without_months(match["place"].strip().rstrip(",."))
             if self.directory.find_countries(fold(place), place):
                 return place
         return None
@@ -350,6 +388,8 @@ class Parser:
         last_number = 0
         for paragraph in paragraphs:
             number = self._number(paragraph)
+            if number is None and (match := NUMBER_RE.match(paragraph)) and int(match["num"]) == last_number + 1:
+                number = match  # a long report goes on past 199 in order
             if number:
                 value = int(number["num"])
                 if current is not None and value != last_number + 1:
@@ -373,48 +413,50 @@ class Parser:
                     continue
             target = item or current
             f = fold(paragraph)
+            bullet = BULLET_RE.match(paragraph)
+            if bullet and item is None and not current.items and current.text.rstrip().endswith(":"):
+                # "…agreed:" then dash or bullet items: read as the agreement's items a), b), …
+                current.bullets = True
+            if bullet and getattr(current, "bullets", False) and (item is None or item.source.startswith(bullet[0])):
+                letter = chr(ord("a") + len(current.items))
+                item = Item(letter=letter, text=paragraph[bullet.end() :].strip(), source=paragraph)
+                current.items.append(item)
+                continue
             joins = (
                 paragraph[:1].islower()
                 or not re.search(r"[.:;!?”\"»)]$", target.text)
                 or ROMAN_ITEM_RE.match(paragraph)
-                or BULLET_RE.match(paragraph)
+                or bullet
             )
             if joins:
-                separator = "\n" if (ROMAN_ITEM_RE.match(paragraph) or BULLET_RE.match(paragraph)) else " "
+                separator = "\n" if (ROMAN_ITEM_RE.match(paragraph) or bullet) else " "
                 target.text = f"{target.text}{separator}{paragraph}"
                 target.source = f"{target.source}\n{paragraph}"
                 continue
-            if CONTINUATION_START.match(f):
+            if not operative_kind(paragraph) or CONTINUATION_START.match(f):
+                # No number and no operative verb of its own: it goes on with what came before.
+                ref = current.number + (item.letter if item else "")
                 target.text = f"{target.text}\n{paragraph}"
                 target.source = f"{target.source}\n{paragraph}"
                 report.warn(
                     _("An unnumbered paragraph (“%(start)s…”) was joined to %(ref)s; check it.")
-                    % {"start": paragraph[:50], "ref": current.number + (item.letter if item else "")},
-                    f"ref:{current.number + (item.letter if item else '')}",
+                    % {"start": paragraph[:50], "ref": ref},
+                    f"ref:{ref}",
                 )
                 continue
+            # An operative verb with no number: an agreement whose number was lost.
             last_number += 1
             current = ParsedAgreement(number=str(last_number), text=paragraph, source=paragraph)
             report.agreements.append(current)
             item = None
-            if operative_kind(paragraph):
-                report.warn(
-                    _("An unnumbered paragraph (“%(start)s…”) was taken as agreement %(number)s.")
-                    % {"start": paragraph[:50], "number": last_number},
-                    f"ref:{last_number}",
-                )
-            else:
-                report.warn(
-                    _("A paragraph was not understood (“%(start)s…”); it is kept as agreement %(number)s (other).")
-                    % {"start": paragraph[:50], "number": last_number},
-                    f"ref:{last_number}",
-                )
-                current.unnumbered = True
+            report.warn(
+                _("An unnumbered paragraph (“%(start)s…”) was taken as agreement %(number)s.")
+                % {"start": paragraph[:50], "number": last_number},
+                f"ref:{last_number}",
+            )
 
         report_lead_in = lead_in_kind(report.submission) if report.submission else None
         for agreement in report.agreements:
-            if getattr(agreement, "unnumbered", False):
-                continue  # not understood: kept as "other", already flagged
             agreement.kind = operative_kind(agreement.text) or report_lead_in or "other"
             parent_lead_in = lead_in_kind(agreement.text)
             for sub in agreement.items:
@@ -424,7 +466,7 @@ class Parser:
                         _("%(ref)s: no operative verb was recognised; its kind is “other”.")
                         % {"ref": agreement.number + sub.letter}
                     )
-            if agreement.kind == "other" and not agreement.items and not getattr(agreement, "unnumbered", False):
+            if agreement.kind == "other" and not agreement.items:
                 report.warn(
                     _("%(ref)s: no operative verb was recognised; its kind is “other”.") % {"ref": agreement.number}
                 )
@@ -432,15 +474,26 @@ class Parser:
     # ---- commitments -------------------------------------------------------------------------
 
     def _find_commitments(self, report):
+        present = [self.directory.country_actor(code) for code in report.delegations]
+        present = [actor for actor in present if actor]
+        year = report.start_date.year if report.start_date else None
         for agreement in report.agreements:
             units = [(agreement.number, agreement.text, agreement.kind)]
             units += [(agreement.number + sub.letter, sub.text, sub.kind) for sub in agreement.items]
             for ref, text, kind in units:
                 found = []
-                for actors, action, due in self.extractor.extract(text, ref, kind, found):
+                for actors, action, due in self.extractor.extract(text, ref, kind, found, present, year):
                     report.commitments.append(ParsedCommitment(ref=ref, actors=actors, action=action, due=due))
                 for warning in found:
                     report.warn(warning, f"ref:{ref}")
+
+
+def _without_months(place):
+    """'San Salvador, El Salvador, May' → 'San Salvador, El Salvador': a date that follows is not a place."""
+    parts = [part.strip() for part in place.split(",")]
+    while len(parts) > 1 and fold(parts[-1]).split()[0] in MONTHS:
+        parts.pop()
+    return ", ".join(parts)
 
 
 def _ordinal_value(word):

@@ -1,4 +1,8 @@
-"""Read a report's visible paragraphs from plain text or DOCX.
+"""Read a report's visible paragraphs from plain text, DOCX or PDF.
+
+Plain text and PDF text are often hard-wrapped: their lines are put back into paragraphs
+(reflow.py). From a PDF, page numbers and the headers and footers repeated on every page are
+left out; a PDF with no text layer (a scan), a password or too many pages is refused.
 
 For DOCX, Word's automatic list numbering is not in the text runs: it is computed here from
 the numbering part (formats, levels, start values, restarts) and written in front of the
@@ -7,13 +11,23 @@ field codes are not read: only what a reader sees.
 """
 
 import io
+import re
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.uploads import check_upload
 
-ACCEPTED = frozenset({"txt", "docx"})
+from .reflow import reflow
+
+ACCEPTED = frozenset({"txt", "docx", "pdf"})
+# A report is a few dozen pages; more is not a report (or a PDF built to exhaust the reader).
+PDF_MAX_PAGES = 300
+PDF_MAX_CHARACTERS = 2_000_000
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:(?:page|p[aá]gina|p[aá]g\.?|p\.)\s*)?[-–(]?\s*\d{1,3}\s*[-–)]?(?:\s*(?:of|de|/)\s*\d{1,3})?$", re.IGNORECASE
+)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -26,6 +40,8 @@ def read_upload(file, name=None):
     data = file.read()
     if checked.kind == "docx":
         paragraphs = docx_paragraphs(data, checked.name)
+    elif checked.kind == "pdf":
+        paragraphs = pdf_paragraphs(data, checked.name)
     else:
         paragraphs = text_paragraphs(data, checked.name)
     return paragraphs, "\n".join(paragraphs)
@@ -41,7 +57,111 @@ def text_paragraphs(data, name="report.txt"):
         ) from None
     if "\x00" in text:
         raise ValidationError(_("%(file)s: this is not a text file in UTF-8.") % {"file": name}, code="invalid_upload")
-    return [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
+    return reflow(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def _refuse(name, message):
+    raise ValidationError(_("%(file)s: %(problem)s") % {"file": name, "problem": message}, code="invalid_upload")
+
+
+def _running_lines(pages):
+    """Lines repeated at the top or bottom of most pages (headers, footers), digits aside."""
+    if len(pages) < 2:
+        return set()
+    counts = Counter()
+    for lines in pages:
+        edges = {re.sub(r"\d+", "#", line) for line in lines[:2] + lines[-2:]}
+        counts.update(edges)
+    return {line for line, count in counts.items() if count >= max(2, len(pages) * 0.5)}
+
+
+def pdf_paragraphs(data, name="report.pdf"):
+    """Return the paragraphs of a PDF's text layer, without page numbers, running headers and footers."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            _refuse(name, _("the PDF is protected by a password; save it without one and try again."))
+        if len(reader.pages) > PDF_MAX_PAGES:
+            _refuse(name, _("the PDF has more than %(max)s pages; a report is shorter.") % {"max": PDF_MAX_PAGES})
+        pages, total = [], 0
+        for page in reader.pages:
+            lines = _page_lines(page)
+            total += sum(len(text) for _y, text in lines)
+            if total > PDF_MAX_CHARACTERS:
+                _refuse(name, _("the PDF holds far more text than a report."))
+            pages.append(lines)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - whatever pypdf raises on a damaged file: refuse it, never 500
+        _refuse(name, _("the PDF is damaged and its text cannot be read."))
+    if not any(pages):
+        _refuse(
+            name,
+            _(
+                "the PDF has no text layer (a scanned document?): run it through text recognition, or import the "
+                "Word version."
+            ),
+        )
+    running = _running_lines([[text for _y, text in page] for page in pages])
+    kept = []
+    for page in pages:
+        for index, (y, line) in enumerate(page):
+            at_edge = index < 2 or index >= len(page) - 2
+            if at_edge and (PAGE_NUMBER_RE.match(line) or re.sub(r"\d+", "#", line) in running):
+                continue
+            kept.append((y, line))
+    return _paragraphs_by_spacing(kept) or reflow([line for _y, line in kept])
+
+
+def _page_lines(page):
+    """[(y, text)] of a page's lines, top to bottom; y is None when the PDF does not say where text is."""
+    fragments = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            y = tm[5] * cm[3] + cm[5] if cm else tm[5]
+            fragments.append((round(y * 2) / 2, tm[4], text))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if not fragments:
+        return [(None, line.strip()) for line in text.split("\n") if line.strip()]
+    rows = {}
+    for y, x, piece in fragments:
+        rows.setdefault(y, []).append((x, piece))
+    lines = []
+    for y in sorted(rows, reverse=True):
+        line = " ".join(piece.strip() for _x, piece in sorted(rows[y])).strip()
+        if line:
+            lines.append((y, line))
+    return lines
+
+
+def _paragraphs_by_spacing(lines):
+    """Paragraphs from the space between lines (wider between paragraphs than within one), or None
+    when the PDF does not space its paragraphs apart (then the line lengths decide, reflow.py)."""
+    gaps = [
+        round(above[0] - below[0], 1)
+        for above, below in zip(lines, lines[1:], strict=False)
+        if above[0] is not None and below[0] is not None and 0 < above[0] - below[0] < 200
+    ]
+    if len(gaps) < 4:
+        return None
+    line_gap = sorted(gaps)[len(gaps) // 4]  # lines within a paragraph are the closest
+    if not any(gap > line_gap * 1.4 for gap in gaps):
+        return None
+    blocks = [[]]
+    for index, (y, line) in enumerate(lines):
+        if index and y is not None and lines[index - 1][0] is not None:
+            gap = lines[index - 1][0] - y
+            if gap > line_gap * 1.4:  # a paragraph goes on across a page break (gap <= 0) unless a marker starts
+                blocks.append([])
+        blocks[-1].append(line)
+    paragraphs = []
+    for block in blocks:
+        paragraphs += reflow(block, wrapped=True)
+    return paragraphs
 
 
 def docx_paragraphs(data, name="report.docx"):
@@ -70,9 +190,34 @@ def docx_paragraphs(data, name="report.docx"):
         if block.tag == f"{W}p":
             _add(paragraphs, block, numbering, document)
         elif block.tag == f"{W}tbl":
-            for p in block.iter(f"{W}p"):
-                _add(paragraphs, p, numbering, document)
+            _add_table(paragraphs, block, numbering, document)
     return paragraphs
+
+
+# A table cell that only labels its row: "1.", "2)", "a)", "IV.".
+LABEL_CELL_RE = re.compile(r"^\(?[0-9A-Za-z]{1,4}\s*(?:\.-|[.)\-–])?$")
+
+
+def _add_table(paragraphs, table, numbering, document):
+    """Read a table row by row; a row whose first cell is only a number or letter is one paragraph."""
+    for row in table.iter(f"{W}tr"):
+        cells = [list(cell.iter(f"{W}p")) for cell in row.iter(f"{W}tc")]
+        first = " ".join(_visible_text(p).strip() for p in cells[0]).strip() if cells else ""
+        if len(cells) > 1 and first and LABEL_CELL_RE.match(first):
+            rest = []
+            for cell in cells[1:]:
+                _add_all(rest, cell, numbering, document)
+            if rest:
+                rest[0] = f"{first} {rest[0]}"
+            paragraphs.extend(rest)
+            continue
+        for cell in cells:
+            _add_all(paragraphs, cell, numbering, document)
+
+
+def _add_all(paragraphs, ps, numbering, document):
+    for p in ps:
+        _add(paragraphs, p, numbering, document)
 
 
 def _add(paragraphs, p, numbering, document):

@@ -4,9 +4,11 @@ import datetime
 import io
 from pathlib import Path
 
+from django.test import TestCase
+
 from core.testing import build_network
 from network import services as network_services
-from network.models import Country, Membership, OrganizationKind
+from network.models import Body, BodyKind, Country, Membership, OrganizationKind
 
 DATA = Path(__file__).parent / "data"
 NETWORK_NAME_EN = "Liaison Officer Network for the Protection of Migrant Boys, Girls and Adolescents"
@@ -32,10 +34,35 @@ def build_rcm(today=None):
             acting_user=n.ts, kind=kind, name_en=name_en, name_es=name_es, acronym_en=acronym_en, acronym_es=acronym_es
         )
 
+    Body.objects.create(
+        conference=n.conference,
+        slug="vice-ministerial",
+        kind=BodyKind.VICE_MINISTERIAL,
+        name_es="Reunión Viceministerial",
+        name_en="Vice-Ministerial Meeting",
+    )
     n.icrc = org("International Committee of the Red Cross", "Comité Internacional de la Cruz Roja", "ICRC", "CICR")
     n.unhcr = org("Office of the United Nations High Commissioner for Refugees", "ACNUR", "UNHCR", "ACNUR")
     n.childfund = org("Child Fund", "Child Fund", "", "", kind=OrganizationKind.CIVIL_SOCIETY)
     return n
+
+
+class DirectoryTestCase(TestCase):
+    """A test on the RCM directory of build_rcm(), in English, with the importer's Directory loaded."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_rcm()
+
+    def setUp(self):
+        from django.utils import translation
+
+        from meetings.importer import Directory
+
+        self.enterContext(translation.override("en"))
+        self.directory = Directory.load()
 
 
 def seed_text(lang="en"):

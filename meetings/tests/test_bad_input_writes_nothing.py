@@ -43,7 +43,8 @@ BAD_FILES = {
         b"Minutes of a call\nWe talked about the plan.\nNothing was numbered.",
         "No numbered agreement",
     ),
-    "report.pdf": (b"%PDF-1.4 fake", "not accepted"),
+    "report.pdf": (b"%PDF-1.4 fake", "damaged"),
+    "report.odt": (b"PK\x03\x04 not an office file", "not accepted"),
 }
 
 

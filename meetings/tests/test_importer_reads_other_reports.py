@@ -3,16 +3,15 @@
 import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import SimpleTestCase, TestCase
-from django.utils import translation
+from django.test import SimpleTestCase
 
-from meetings.importer import Directory, parse_file, parse_paragraphs
+from meetings.importer import parse_file, parse_paragraphs
 from meetings.importer.commitments import future_to_infinitive
 from meetings.importer.dates import find_due, find_meeting_dates
 from meetings.importer.parser import operative_kind
 from meetings.importer.text import fold
 
-from .helpers import DATA, build_rcm, numbered_docx, seed_as_word_list
+from .helpers import DATA, DirectoryTestCase, numbered_docx, seed_as_word_list
 
 MEMBERS = ["BZ", "CA", "CR", "DO", "GT", "HN", "MX", "NI", "PA", "SV", "US"]
 
@@ -30,22 +29,14 @@ def commitments_of(parsed):
     return [(c.ref, [a.code for a in c.actors], c.due) for c in parsed.commitments]
 
 
-class VariantReportsTest(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.n = build_rcm()
-
-    def setUp(self):
-        self.enterContext(translation.override("en"))
-        self.directory = Directory.load()
-
+class VariantReportsTest(DirectoryTestCase):
     def parse(self, name):
         return parse_paragraphs((DATA / name).read_text(encoding="utf-8").splitlines(), self.directory)
 
     def test_dash_numbering_in_spanish(self):
         parsed = self.parse("variant_dash_numbering_es.txt")
         self.assertEqual(parsed.language, "es")
-        self.assertEqual([a.number for a in parsed.agreements], ["1", "2", "3", "4", "5", "6", "7", "8"])
+        self.assertEqual([a.number for a in parsed.agreements], ["1", "2", "3", "4", "5", "6", "7"])
         self.assertEqual([i.letter for i in parsed.agreements[1].items], ["a", "b"])
         self.assertEqual((parsed.modality, parsed.place), ("in_person", "San José, Costa Rica"))
         self.assertEqual(parsed.start_date.isoformat(), "2019-03-12")
@@ -71,16 +62,16 @@ class VariantReportsTest(TestCase):
                 ("7", ["PPT"], "2019-Q2"),
             ],
         )
-        # The closing line is not an agreement: kept, flagged, kind "other".
-        self.assertEqual(parsed.agreements[-1].kind, "other")
-        self.assertTrue(any("not understood" in w and "San José" in w for w in parsed.warnings))
+        # The closing line (place and date) is not an agreement: left out, and said so.
+        self.assertEqual(parsed.agreements[-1].kind, "agrees")
+        self.assertTrue(any("closing lines" in w and "San José" in w for w in parsed.warnings))
 
     def test_a_two_day_in_person_meeting(self):
         parsed = self.parse("variant_two_day_in_person_en.txt")
         self.assertEqual((parsed.start_date.isoformat(), parsed.end_date.isoformat()), ("2018-03-20", "2018-03-21"))
-        self.assertEqual(
-            (parsed.modality, parsed.place, parsed.kind), ("in_person", "Tegucigalpa, Honduras", "extraordinary")
-        )
+        # Held in Tegucigalpa, but the text does not say how people took part: no modality, a warning.
+        self.assertEqual((parsed.modality, parsed.place, parsed.kind), (None, "Tegucigalpa, Honduras", "extraordinary"))
+        self.assertTrue(any("modality" in w for w in parsed.warnings))
         self.assertEqual(parsed.ordinal, 4)
         self.assertEqual(parsed.delegations, ["BZ", "SV", "GT", "HN", "MX", "PA", "DO", "US"])
         self.assertEqual(parsed.mandate, "the recommendation approved by the RCGM in December 2017")
@@ -95,7 +86,10 @@ class VariantReportsTest(TestCase):
         )
         # An actor the directory does not know is named in the warnings, not guessed.
         self.assertTrue(any("CONAPINA" in w for w in parsed.warnings))
-        self.assertEqual(kinds_of(parsed)["6"], "other")
+        # A sentence with no number and no operative verb goes on with the agreement before it, flagged.
+        self.assertEqual(len(parsed.agreements), 5)
+        self.assertTrue(parsed.agreements[-1].text.endswith("informal exchange between the delegations."))
+        self.assertTrue(any("joined to 5" in w for w in parsed.warnings))
 
     def test_rcgm_conclusions(self):
         parsed = self.parse("variant_rcgm_conclusions_es.txt")

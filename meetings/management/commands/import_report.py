@@ -1,4 +1,4 @@
-"""Import a report (DOCX or plain text) as a draft meeting, or only show what would be understood."""
+"""Import a report (Word, PDF or plain text) as a draft meeting, or only show what would be understood."""
 
 import datetime
 import json
