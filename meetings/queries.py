@@ -315,14 +315,41 @@ def review_page(user, meeting, page_number):
     if paginator.num_pages > 1:  # those about the meeting, and those about the agreements shown
         shown = {a.number for a in context["agreements"]}
         warnings = [w for w in warnings if not _about_agreement(w) or _about_agreement(w) in shown]
+    # The meeting's own fields first (body, date, modality…), then the agreements in their order.
+    warnings = sorted(warnings, key=lambda warning: _about_agreement(warning) is not None)
+    source_lines = [line for line in source if line.strip()]
+    to_check = _mark_sources(context["agreements"], source_lines, warnings)
     context.update(
         page=page,
         paginated=paginator.num_pages > 1,
-        source_lines=[line for line in source if line.strip()],
+        source_lines=source_lines,
         warnings=warnings,
         warnings_total=len(meeting.import_warnings),
+        to_check=to_check,
     )
     return context
+
+
+def _mark_sources(agreements, source_lines, warnings):
+    """Give each agreement and item shown `source_line` (the source paragraph it was read from, an
+    index into `source_lines`) and `confidence` ("high", or "check" when a warning is about it or its
+    kind was not recognised); return those to check, in their order."""
+    where = {}
+    for index, line in enumerate(source_lines):
+        where.setdefault(line.strip(), index)
+    doubtful = {(warning.get("key") or "")[4:] for warning in warnings if (warning.get("key") or "").startswith("ref:")}
+    to_check = []
+    for agreement in agreements:
+        units = [(agreement.number, agreement)] + [
+            (agreement.number + child.letter, child) for child in agreement.children
+        ]
+        for ref, unit in units:
+            first = (unit.source_text or "").split("\n", 1)[0].strip()
+            unit.source_line = where.get(first)
+            unit.confidence = "check" if ref in doubtful or unit.kind == "other" else "high"
+            if unit.confidence == "check":
+                to_check.append((ref, unit))
+    return to_check
 
 
 def _about_agreement(warning):

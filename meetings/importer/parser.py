@@ -110,7 +110,40 @@ class ParsedReport:
             keyed.append({"text": str(text), "key": key})
         return keyed
 
-    def as_json(self):
+    def to_check(self):
+        """References ("3", "2b") a warning is about: what was read with less confidence."""
+        return {item["key"][4:] for item in self.keyed_warnings() if (item["key"] or "").startswith("ref:")}
+
+    def sources(self):
+        """{ref: {"lines": [first, last], "confidence": "high" | "check"}}: where each agreement and item was
+        read (1-based paragraphs of the file as read) and how sure the reader is of it."""
+        index = {}
+        for number, paragraph in enumerate(self.source_text.split("\n"), start=1):
+            index.setdefault(paragraph, number)
+        doubtful = self.to_check()
+        found = {}
+        for agreement in self.agreements:
+            units = [(agreement.number, agreement)] + [
+                (agreement.number + item.letter, item) for item in agreement.items
+            ]
+            for ref, unit in units:
+                lines = [index[line] for line in unit.source.split("\n") if line in index]
+                sure = ref not in doubtful and unit.kind != "other"
+                found[ref] = {
+                    "lines": [min(lines), max(lines)] if lines else None,
+                    "confidence": "high" if sure else "check",
+                }
+        return found
+
+    def as_json(self, sources=False):
+        if sources:
+            data = self.as_json()
+            where = self.sources()
+            for agreement in data["agreements"]:
+                agreement.update(source=where[agreement["number"]])
+                for item in agreement["items"]:
+                    item.update(source=where[agreement["number"] + item["letter"]])
+            return data
         return {
             "meeting": {
                 "title": self.title,

@@ -127,3 +127,27 @@ def test_the_ts_follows_a_big_import_and_its_progress_page_is_accessible(new_pag
     page.goto(job.get_absolute_url())
     expect(page.locator("progress")).to_have_attribute("value", "40")
     assert serious_axe_violations(page) == []
+
+
+def test_the_ts_imports_a_hard_wrapped_report_and_follows_each_item_to_its_source(new_page):
+    n = build_rcm()
+    page = new_page(locale="en", bypass_csp=True)  # bypass_csp only lets the test inject axe
+    sign_in_browser(page, "ts@example.org", n.ts_totp_secret)
+    page.goto("/meetings/import/")
+    page.set_input_files("input[name=file]", str(DATA / "archive" / "red-2019-ciudad-de-guatemala-es.txt"))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    meeting = Meeting.objects.get()
+    assert page.url.endswith(f"/meetings/{meeting.pk}/review/")
+    # What was read with less confidence comes first: agreement 3 took an unnumbered paragraph.
+    expect(page.locator("nav.to-check")).to_contain_text("3")
+    third = page.locator("li.agreement").nth(2)
+    expect(third.locator(".confidence")).to_have_text("Check")
+    expect(page.locator("li.agreement").first.locator(".confidence")).to_have_text("High confidence")
+    # Following an item's "Source" link brings its paragraph into view, highlighted.
+    third.locator(".read-from a").focus()
+    page.keyboard.press("Enter")
+    target = page.locator(".source p:target")
+    expect(target).to_contain_text("Aprobar la propuesta de lineamientos regionales")
+    assert target.evaluate("p => getComputedStyle(p).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert serious_axe_violations(page) == []

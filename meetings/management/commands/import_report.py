@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("path", help="The report file (.docx or .txt).")
         parser.add_argument("--dry-run", action="store_true", help="Write nothing; show what was understood.")
         parser.add_argument("--json", action="store_true", help="Print what was understood as JSON.")
+        parser.add_argument(
+            "--sources",
+            action="store_true",
+            help="With --json: give each agreement and item the paragraphs it was read from and a confidence.",
+        )
         parser.add_argument("--as", dest="as_email", help="E-mail of the TS member importing (needed to write).")
         parser.add_argument("--body", help="Slug of the body, when the report does not name it clearly.")
         parser.add_argument("--date", help="The meeting's first day (YYYY-MM-DD), for a report that does not give it.")
@@ -62,7 +67,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Unknown body: {body}.")
         duplicate = self._duplicate(parsed, target_body)
         if json:
-            self.stdout.write(_dumps({**parsed.as_json(), "duplicate_of": duplicate.pk if duplicate else None}))
+            data = parsed.as_json(sources=options.get("sources", False))
+            self.stdout.write(_dumps({**data, "duplicate_of": duplicate.pk if duplicate else None}))
         elif dry_run:
             self._summary(parsed)
             if duplicate is not None:
@@ -104,10 +110,19 @@ class Command(BaseCommand):
             f"{meeting['title']} · {meeting['start_date']} · {meeting['modality']} · body {meeting['body']}"
         )
         self.stdout.write(f"Delegations: {', '.join(data['delegations']) or '—'}")
+        where = parsed.sources()
+
+        def source(ref):
+            lines = where[ref]["lines"]
+            span = (f"¶{lines[0]}" if lines[0] == lines[1] else f"¶{lines[0]}–{lines[1]}") if lines else "¶?"
+            return f"{span}, {where[ref]['confidence']}"
+
         for agreement in data["agreements"]:
-            self.stdout.write(f"{agreement['number']}. [{agreement['kind']}] {agreement['text'][:90]}")
+            number = agreement["number"]
+            self.stdout.write(f"{number}. [{agreement['kind']}] {agreement['text'][:80]} ({source(number)})")
             for item in agreement["items"]:
-                self.stdout.write(f"   {item['letter']}) [{item['kind']}] {item['text'][:86]}")
+                ref = number + item["letter"]
+                self.stdout.write(f"   {item['letter']}) [{item['kind']}] {item['text'][:76]} ({source(ref)})")
         for commitment in data["commitments"]:
             self.stdout.write(
                 f"→ {commitment['ref']}: {', '.join(commitment['actors'])} — {commitment['action'][:80]}"
