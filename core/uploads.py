@@ -42,8 +42,10 @@ ODF = {"odt", "ods", "odp"}
 TEXT = {"txt", "csv", "md"}
 IMAGES = {"png", "jpg", "jpeg", "gif", "webp"}
 
-KNOWN_KINDS = frozenset(PDF | OOXML | ODF | TEXT | IMAGES)
-DOCUMENT_KINDS = KNOWN_KINDS
+ARCHIVES = {"zip"}  # a batch of documents (the archive import): checked as a zip, its files one by one later
+
+KNOWN_KINDS = frozenset(PDF | OOXML | ODF | TEXT | IMAGES | ARCHIVES)
+DOCUMENT_KINDS = frozenset(PDF | OOXML | ODF | TEXT | IMAGES)
 DEFAULT_MAX_BYTES = getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # Limits for zip-based formats (DOCX, XLSX, ODT…): generous for real documents, fatal to bombs.
@@ -238,7 +240,7 @@ def _check_content(file, name, kind):
         _reject(name, _("this is a program, not a %(kind)s document.") % {"kind": kind.upper()})
     if kind in PDF:
         _check_pdf(file, name)
-    elif kind in OOXML or kind in ODF:
+    elif kind in OOXML or kind in ODF or kind in ARCHIVES:
         _check_zip(file, name, kind)
     elif kind in IMAGES:
         if not head.startswith(IMAGE_MAGIC[kind]) or (kind == "webp" and head[8:12] != b"WEBP"):

@@ -36,7 +36,12 @@ class MeetingFilterForm(forms.Form):
     when = forms.ChoiceField(
         label=_("When"),
         required=False,
-        choices=[("", _("All meetings")), ("upcoming", _("Upcoming")), ("past", _("Past"))],
+        choices=[
+            ("", _("All meetings")),
+            ("upcoming", _("Upcoming")),
+            ("past", _("Past")),
+            ("imported", _("Imported drafts to review")),
+        ],
     )
 
     def filters(self):
@@ -129,6 +134,15 @@ class ImportForm(forms.Form):
     )
     start_date = forms.DateField(
         label=_("Date"), required=False, widget=DATE, help_text=_("Only if the report does not give it.")
+    )
+
+
+ARCHIVE_MAX_BYTES = 50 * 1024 * 1024  # larger archives: the import_reports command
+
+
+class ArchiveForm(forms.Form):
+    file = SafeFileField(
+        label=_("A zip of reports (Word, PDF or plain text)"), kinds={"zip"}, max_bytes=ARCHIVE_MAX_BYTES
     )
 
 

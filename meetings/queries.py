@@ -21,6 +21,7 @@ from .models import (
     Delegate,
     Meeting,
     MeetingDocument,
+    MeetingStatus,
     ReportStatus,
     ReportVersion,
 )
@@ -40,6 +41,8 @@ def meetings(user, *, body=None, when=None, q=""):
             | Q(body__name_es__icontains=word)
             | Q(body__name_en__icontains=word)
         )
+    if when == "imported":  # drafts read from a report or an archive, in the order they were imported
+        return rows.filter(status=MeetingStatus.DRAFT).exclude(source_name="").order_by("pk")
     if when == "upcoming":
         return rows.upcoming(today).order_by("start_date", "pk")
     if when == "past":
@@ -320,6 +323,7 @@ def review_page(user, meeting, page_number):
     source_lines = [line for line in source if line.strip()]
     to_check = _mark_sources(context["agreements"], source_lines, warnings)
     context.update(
+        next_imported=meetings(user, when="imported").filter(pk__gt=meeting.pk).values_list("pk", flat=True).first(),
         page=page,
         paginated=paginator.num_pages > 1,
         source_lines=source_lines,

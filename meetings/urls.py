@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendar/<str:key>.ics", views.ical_feed, name="ical"),
     path("new/", views.meeting_edit, name="create"),
     path("import/", views.import_upload, name="import"),
+    path("import/archive/", views.import_archive_upload, name="import_archive"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("follow-up/", views.board, name="board"),
     path("rcgm-pack/", views.rcgm_pack, name="pack"),

@@ -197,12 +197,21 @@ def _tree_ok(test):
 
 
 def _meetings_points():
+    from meetings.forms import ARCHIVE_MAX_BYTES
     from meetings.importer.reading import ACCEPTED
     from meetings.services import EVIDENCE_KINDS
 
     return {
         "page meetings:import": Point(
             "ts", lambda t: reverse("meetings:import"), ACCEPTED, ok=_report_ok("en"), stores=False
+        ),
+        # A zip of reports: nothing in the corpus is a zip, so every file is refused as not one.
+        "page meetings:import_archive": Point(
+            "ts",
+            lambda t: reverse("meetings:import_archive"),
+            frozenset({"zip"}),
+            max_bytes=ARCHIVE_MAX_BYTES,
+            stores=False,
         ),
         "page meetings:translation": Point(
             "ts",

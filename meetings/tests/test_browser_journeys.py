@@ -151,3 +151,33 @@ def test_the_ts_imports_a_hard_wrapped_report_and_follows_each_item_to_its_sourc
     expect(target).to_contain_text("Aprobar la propuesta de lineamientos regionales")
     assert target.evaluate("p => getComputedStyle(p).backgroundColor") != "rgba(0, 0, 0, 0)"
     assert serious_axe_violations(page) == []
+
+
+def test_the_ts_imports_the_archive_as_a_zip_and_reviews_the_drafts_one_by_one(new_page, tmp_path):
+    import zipfile
+
+    n = build_rcm()
+    archive = tmp_path / "archivo.zip"
+    names = ["red-2017-compromisos-es.txt", "rcgm-2016-conclusions-en.txt"]
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in names:
+            zipped.write(DATA / "archive" / name, name)
+    page = new_page(locale="en", bypass_csp=True)  # bypass_csp only lets the test inject axe
+    sign_in_browser(page, "ts@example.org", n.ts_totp_secret)
+    page.goto("/meetings/import/")
+    page.click("text=Import many reports at once")
+    page.set_input_files("input[name=file]", str(archive))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator("table.archive-results tbody tr")).to_have_count(2)
+    assert serious_axe_violations(page) == []
+    page.click("text=Review the drafts one by one")
+    page.wait_for_load_state()
+    first, second = Meeting.objects.order_by("pk")
+    expect(page.locator("main table")).to_contain_text(str(first.start_date.year))  # the drafts, in order
+    page.goto(f"/meetings/{first.pk}/review/")
+    page.click("text=Next imported draft")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/meetings/{second.pk}/review/")
+    expect(page.locator("h1")).to_have_text("Review the import")
+    assert serious_axe_violations(page) == []

@@ -118,3 +118,59 @@ class ImportReportsTest(TestCase):
             self.run_command(str(broken), "--dry-run")
         with self.assertRaisesMessage(CommandError, "--as EMAIL"):
             self.run_command(str(self.folder))
+
+
+class ArchivePageTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_rcm()
+
+    def zipped(self, names, extra=()):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zipped:
+            for name in names:
+                zipped.write(ARCHIVE / name, f"archivo/{name}")
+            for name, content in extra:
+                zipped.writestr(name, content)
+        buffer.name = "archivo.zip"
+        buffer.seek(0)
+        return buffer
+
+    def test_the_ts_uploads_a_zip_and_walks_through_the_drafts_one_by_one(self):
+        from django.urls import reverse
+
+        from core.testing import signed_in
+
+        names = ["red-2008-seguimiento-es.txt", "network-2021-virtual-en.txt", "crm-2014-declaracion-es.txt"]
+        client = signed_in(self.n.ts)
+        response = client.post(
+            reverse("meetings:import_archive"),
+            {"file": self.zipped(names, [("notes.txt", "Nothing was numbered.\n")])},
+            headers={"accept-language": "en"},
+        )
+        self.assertContains(response, "3 of 4 reports became drafts to review.")
+        self.assertContains(response, "No numbered agreement")  # the file that is not a report, and why
+        drafts = list(Meeting.objects.filter(status=MeetingStatus.DRAFT).order_by("pk"))
+        self.assertEqual(len(drafts), 3)
+        for draft in drafts:
+            self.assertContains(response, reverse("meetings:review", args=[draft.pk]))
+        listing = client.get(reverse("meetings:list"), {"when": "imported"}, headers={"accept-language": "en"})
+        self.assertEqual([row.pk for row in listing.context["page"]], [draft.pk for draft in drafts])
+        first = client.get(reverse("meetings:review", args=[drafts[0].pk]), headers={"accept-language": "en"})
+        self.assertContains(first, f'href="{reverse("meetings:review", args=[drafts[1].pk])}">Next imported draft')
+        last = client.get(reverse("meetings:review", args=[drafts[2].pk]), headers={"accept-language": "en"})
+        self.assertNotContains(last, "Next imported draft")
+
+    def test_an_officer_may_not_import_the_archive_and_a_non_zip_is_refused(self):
+        from django.urls import reverse
+
+        from core.testing import signed_in
+
+        self.assertEqual(signed_in(self.n.mx_officer).get(reverse("meetings:import_archive")).status_code, 403)
+        upload = io.BytesIO(b"1. To thank Mexico.\n")
+        upload.name = "report.txt"
+        response = signed_in(self.n.ts).post(
+            reverse("meetings:import_archive"), {"file": upload}, headers={"accept-language": "en"}
+        )
+        self.assertContains(response, "not accepted here", status_code=400)
+        self.assertEqual(Meeting.objects.count(), 0)

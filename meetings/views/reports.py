@@ -1,5 +1,7 @@
 """Report pages: import and review, the live editor, approval and corrections, exports, the RCGM pack."""
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,9 +15,9 @@ from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 
-from .. import duplicates, exports, imports, queries, services
+from .. import archive, duplicates, exports, imports, queries, services
 from ..access import APPROVE, DECIDE
-from ..forms import AgreementForm, DecisionForm, ImportForm, PackForm, ReportTextForm, TranslationForm
+from ..forms import AgreementForm, ArchiveForm, DecisionForm, ImportForm, PackForm, ReportTextForm, TranslationForm
 from ..importer import parse_file
 from ..models import Agreement, AgreementKind, ImportJob, ImportStatus, Meeting, ReportStatus, ReportVersion
 
@@ -59,6 +61,33 @@ def import_upload(request):
             messages.success(request, _("The report was read. Check what was understood, correct it, then publish."))
             return redirect("meetings:review", pk=meeting.pk)
     return render(request, "meetings/import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def import_archive_upload(request):
+    """Upload a zip of reports: a draft of each one not already in Enlace, then review them one by one."""
+    access.require_create(request.user, Meeting)
+    form = ArchiveForm(request.POST or None, request.FILES or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.NamedTemporaryFile(suffix=".zip") as copy:
+            for chunk in upload.chunks():
+                copy.write(chunk)
+            copy.flush()
+            try:
+                results = list(archive.import_archive(copy.name, acting_user=request.user))
+            except ValidationError as error:
+                add_service_errors(form, error)
+        if results is not None:
+            made = [result for result in results if result.meeting]
+            messages.success(
+                request,
+                _("%(made)s of %(total)s reports became drafts to review.")
+                % {"made": len(made), "total": len(results)},
+            )
+    context = {"form": form, "results": results}
+    return render(request, "meetings/import_archive.html", context, status=400 if form.errors else 200)
 
 
 @login_required
