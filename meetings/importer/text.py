@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from core.text import INVISIBLE
+
 BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
 SPACES_RE = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 
@@ -28,9 +30,15 @@ def fold(text):
 
 
 def clean_paragraph(text):
-    """Drop Word artefacts ([bookmark: …]) and normalise spaces."""
+    """Drop Word artefacts ([bookmark: …]) and characters no text may hold, and normalise spaces.
+
+    A vertical tab or form feed (Word's soft line break, a page break in a text export) becomes a
+    space; other control characters and direction overrides (core.text) are dropped, so that what
+    is imported can be saved, exported to Word and read like any other text.
+    """
     text = BOOKMARK_RE.sub("", text)
-    text = text.replace("\u200b", "").replace("\ufeff", "")
+    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\x0b", " ").replace("\x0c", " ")
+    text = INVISIBLE.sub("", text)
     return SPACES_RE.sub(" ", text).strip()
 
 

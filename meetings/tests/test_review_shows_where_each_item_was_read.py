@@ -50,3 +50,21 @@ class SourcesTest(DirectoryTestCase):
         # The meeting's own points come before those about agreements.
         checks = html.split('<div class="warnings" role="status">', 1)[1].split("</ul>", 1)[0]
         self.assertLess(checks.find("closing lines"), checks.find("joined to 3"))
+
+
+class ControlCharactersTest(DirectoryTestCase):
+    def test_a_soft_line_break_or_a_bell_in_a_text_report_never_reaches_the_record_or_breaks_its_word_file(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from meetings.importer import parse_file
+
+        from .helpers import seed_text
+
+        text = seed_text("en").replace("1. To thank the delegations", "1. To thank\x0bthe\x07 delegations\u202e")
+        parsed = parse_file(SimpleUploadedFile("report.txt", text.encode()), directory=self.directory)
+        meeting = import_report(parsed, acting_user=self.n.ts, source_name="report.txt")
+        first = meeting.reports.get().agreements.get(number="1", letter="")
+        self.assertTrue(first.text_en.startswith("To thank the delegations of Canada"))
+        response = signed_in(self.n.ts).get(reverse("meetings:report_docx", args=[meeting.pk]), {"working": "1"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content[:2], b"PK")
