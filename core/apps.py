@@ -48,7 +48,7 @@ class CoreConfig(EnlaceAppConfig):
     nav = (NavItem(_("Document settings"), "core:document_settings", "ts", order=97),)
 
     def ready(self):
-        from . import text
+        from . import search, text  # noqa: F401 - search registers the accent-folding SQL function
         from .audit import track
         from .models import DocumentSettings, Grant
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import access
-from core.search import SearchResult, register
+from core.search import SearchResult, matches, register
 
 from .models import Address, Service
 
@@ -14,14 +14,9 @@ def search_services(user, words):
     member = access.principal_for(user).is_member
     rows = access.restrict(Service.objects.select_related("provider", "country"), user)
     for word in words:
-        match = (
-            Q(name_es__icontains=word)
-            | Q(name_en__icontains=word)
-            | Q(provider__name_es__icontains=word)
-            | Q(provider__name_en__icontains=word)
-        )
+        match = matches(word, "name_es", "name_en", "provider__name_es", "provider__name_en")
         if member:
-            located = Address.objects.filter(Q(address_1__icontains=word) | Q(city__icontains=word))
+            located = Address.objects.filter(matches(word, "address_1", "city"))
             match |= Q(service_at_locations__location__in=located.values("location_id"))
         rows = rows.filter(match)
     return [

@@ -1,6 +1,6 @@
 """How meetings plug into the rest of Enlace: fulfilment, my work, site search."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,13 +75,7 @@ def commitments_due(user):
 def search_meetings(user, words):
     rows = access.restrict(Meeting.objects.select_related("body"), user)
     for word in words:
-        rows = rows.filter(
-            Q(title_es__icontains=word)
-            | Q(title_en__icontains=word)
-            | Q(place__icontains=word)
-            | Q(mandate_es__icontains=word)
-            | Q(mandate_en__icontains=word)
-        )
+        rows = rows.filter(search.matches(word, "title_es", "title_en", "place", "mandate_es", "mandate_en"))
     return [
         search.SearchResult(
             _("Meeting"),
@@ -100,7 +94,7 @@ def search_agreements(user, words):
         version__status=ReportStatus.SUPERSEDED
     )
     for word in words:
-        rows = rows.filter(Q(text_es__icontains=word) | Q(text_en__icontains=word))
+        rows = rows.filter(search.matches(word, "text_es", "text_en"))
     results = []
     for agreement in rows.order_by("-version__meeting__start_date", "position", "sub_position")[: search.PER_PROVIDER]:
         meeting = agreement.version.meeting

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import access
-from core.search import SearchResult, register
+from core.search import SearchResult, matches, register
 
 from .models import Appointment, Organization, Person
 
@@ -13,12 +13,7 @@ from .models import Appointment, Organization, Person
 def search_organizations(user, words):
     rows = access.restrict(Organization.objects.select_related("country"), user)
     for word in words:
-        rows = rows.filter(
-            Q(name_es__icontains=word)
-            | Q(name_en__icontains=word)
-            | Q(acronym_es__icontains=word)
-            | Q(acronym_en__icontains=word)
-        )
+        rows = rows.filter(matches(word, "name_es", "name_en", "acronym_es", "acronym_en"))
     return [
         SearchResult(_("Organization"), str(org), org.get_absolute_url(), org.country.name if org.country else "")
         for org in rows.order_by("name_es")[:20]
@@ -30,9 +25,7 @@ def search_people(user, words):
     member = access.principal_for(user).is_member
     rows = access.restrict(Person.objects.all(), user)
     for word in words:
-        match = (
-            Q(given_names__icontains=word) | Q(family_names__icontains=word) | Q(appointments__position__icontains=word)
-        )
+        match = matches(word, "given_names", "family_names", "appointments__position")
         if member:
             match |= Q(email__icontains=word)
         rows = rows.filter(match)

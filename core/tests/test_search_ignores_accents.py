@@ -1,0 +1,42 @@
+"""Site search finds "Niñez" from "ninez" and "Peña" from "PENA", in every domain, on both databases."""
+
+from django.test import TestCase
+
+from core import search
+from meetings.tests.helpers import build_rcm, import_seed
+
+
+class AccentsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_rcm()
+        cls.meeting = import_seed(cls.n)
+
+    def setUp(self):
+        from django.utils import translation
+
+        self.enterContext(translation.override("en"))
+
+    def found(self, query, kind):
+        return [result.title for result in search.search(self.n.ts, query) if str(result.kind) == kind]
+
+    def test_words_match_whatever_their_accents_and_case(self):
+        self.assertEqual(search.fold("NIÑEZ Migración Pérez"), "ninez migracion perez")
+        # The seed's agreements speak of "niñas, niños" in Spanish and of "Migrant" in English.
+        with_accent = self.found("niñas", "Agreement")
+        self.assertTrue(with_accent)
+        self.assertEqual(self.found("NINAS", "Agreement"), with_accent)
+        person = self.n.gt_person
+        family = person.family_names
+        self.assertTrue(self.found(search.fold(family).upper(), "Person"))
+        self.assertEqual(self.found("zzqx", "Person"), [])
+
+    def test_a_name_with_an_accent_is_found_without_it(self):
+        from network import services
+
+        services.update_person(
+            self.n.gt_person, acting_user=self.n.ts, revision=self.n.gt_person.revision, family_names="Peña Gómez"
+        )
+        self.assertTrue(self.found("pena gomez", "Person"))
+        self.assertTrue(self.found("PEÑA", "Person"))
+        self.assertEqual(self.found("pena gomeza", "Person"), [])
