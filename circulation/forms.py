@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import RevisionMixin
+from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, RevisionMixin
 from core.uploads import SafeFileField
 from network.models import Country, Organization, Person
 
@@ -17,7 +17,7 @@ class DateInput(forms.DateInput):
 
 
 class CircularForm(RevisionMixin, forms.ModelForm):
-    countries = forms.ModelMultipleChoiceField(
+    countries = ByLabelMultipleChoiceField(
         label=_("Member countries"),
         queryset=Country.objects.all(),
         required=False,
@@ -126,7 +126,7 @@ class PreferencesForm(forms.Form):
 
 
 class ActivityFilterForm(forms.Form):
-    country = forms.ModelChoiceField(
+    country = ByLabelChoiceField(
         label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="code"
     )
     days = forms.TypedChoiceField(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import ByLabelMultipleChoiceField
 from core.versioning import fingerprint
 from network.models import Appointment, Body, Country, Organization, OrganizationKind
 
@@ -12,7 +13,7 @@ from .models import Analysis, AnswerType, Question, Round, Section, YesNo
 
 
 class AnalysisForm(forms.ModelForm):
-    countries = forms.ModelMultipleChoiceField(
+    countries = ByLabelMultipleChoiceField(
         queryset=Country.objects.members(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Countries covered"),

@@ -9,6 +9,40 @@ from .uploads import SafeFileField
 from .versioning import EditConflict, differences
 
 
+class _ByLabel(forms.models.ModelChoiceIterator):
+    """Choices in the reader's alphabetical order of their labels (countries by name, not by code)."""
+
+    def __iter__(self):
+        from .search import fold
+
+        choices = list(super().__iter__())
+        empty = [choice for choice in choices if choice[0] == ""]
+        rest = sorted((choice for choice in choices if choice[0] != ""), key=lambda choice: fold(str(choice[1])))
+        return iter(empty + rest)
+
+
+class ByLabelChoiceField(forms.ModelChoiceField):
+    iterator = _ByLabel
+
+
+class ByLabelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _ByLabel
+
+
+def by_label(*fields):
+    """Show these model choice fields' options sorted by their label in the reader's language."""
+    for field in fields:
+        field.iterator = _ByLabel
+        field.widget.choices = field.choices
+
+
+def by_name(countries):
+    """Countries sorted by their name in the active language ("El Salvador" before "Panamá")."""
+    from .search import fold
+
+    return sorted(countries, key=lambda country: fold(str(country.name)))
+
+
 class RevisionMixin:
     """A form that carries the revision of the record it was read at (core.versioning).
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import RevisionMixin
+from core.forms import RevisionMixin, by_label
 from core.uploads import SafeFileField
 from network.models import Body, Country, Organization
 
@@ -92,6 +92,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["delegations"].queryset = Country.objects.order_by("code")
         self.fields["delegations"].label_from_instance = lambda c: c.name
+        by_label(self.fields["delegations"])
         self.fields["organizations"].queryset = Organization.objects.exclude(kind="national_institution")
         self.fields["organizations"].required = False
         self.fields["delegations"].required = False

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import access
-from core.forms import RevisionMixin
+from core.forms import ByLabelChoiceField, RevisionMixin, by_label
 
 from .models import (
     Appointment,
@@ -24,7 +24,7 @@ class DirectoryFilterForm(forms.Form):
     """Filters of the contact directory (page, exports)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    country = forms.ModelChoiceField(
+    country = ByLabelChoiceField(
         label=_("Country"),
         queryset=Country.objects.all(),
         required=False,
@@ -101,6 +101,7 @@ class AppointmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         p = access.principal_for(user)
         self.fields["country"].label_from_instance = lambda c: c.name
+        by_label(self.fields["country"])
         orgs = Organization.objects.select_related("country")
         countries = Country.objects.all()
         if not p.is_ts:
@@ -125,6 +126,7 @@ class OrganizationForm(RevisionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         p = access.principal_for(user)
         self.fields["country"].label_from_instance = lambda c: c.name
+        by_label(self.fields["country"])
         if not p.is_ts:
             self.fields["kind"].choices = [
                 (OrganizationKind.NATIONAL_INSTITUTION, OrganizationKind.NATIONAL_INSTITUTION.label)

@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core import access
+from core.forms import by_name
 
 from .models import Appointment, AppointmentProposal, Body, Country, Organization, OrganizationKind, Person, PPTPeriod
 
@@ -84,8 +85,8 @@ def home(conference=None):
         bodies = bodies.filter(conference=conference)
     return {
         "bodies": list(bodies),
-        "members": list(Country.objects.members()),
-        "observers": list(Country.objects.filter(membership="observer")),
+        "members": by_name(Country.objects.members()),
+        "observers": by_name(Country.objects.filter(membership="observer")),
         "ppt": current_ppt(conference),
         "secretariat": Organization.objects.filter(kind=OrganizationKind.SECRETARIAT).select_related("parent").first(),
         "partners": list(Organization.objects.partners().filter(parent__isnull=True).order_by("acronym_en")),

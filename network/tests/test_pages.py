@@ -156,3 +156,24 @@ class DemoDataTest(TestCase):
         for model in (Body, Country, Organization, Person, Appointment, PPTPeriod):
             for record in model.objects.all():
                 record.full_clean()
+
+
+class CountriesByNameTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_network()
+
+    def test_country_choices_and_the_home_page_list_countries_by_name_in_the_readers_language(self):
+        from django.utils import translation
+
+        from core.search import fold
+        from network.forms import DirectoryFilterForm
+
+        for language in ("es", "en"):
+            with translation.override(language):
+                labels = [str(label) for value, label in DirectoryFilterForm().fields["country"].choices if value]
+                self.assertGreaterEqual(len(labels), 4)
+                self.assertEqual(labels, sorted(labels, key=fold), language)
+        response = self.client.get(reverse("network:home"), headers={"accept-language": "es"})
+        names = [str(country.name) for country in response.context["members"]]
+        self.assertEqual(names, sorted(names, key=fold))
