@@ -40,3 +40,12 @@ class AccentsTest(TestCase):
         self.assertTrue(self.found("pena gomez", "Person"))
         self.assertTrue(self.found("PEÑA", "Person"))
         self.assertEqual(self.found("pena gomeza", "Person"), [])
+
+    def test_a_search_that_finds_nothing_says_what_to_try(self):
+        from django.urls import reverse
+
+        response = self.client.get(reverse("search"), {"q": "zzqx wvut"}, headers={"accept-language": "es"})
+        self.assertContains(response, "0 resultados")
+        self.assertContains(response, "Nada coincide con todas estas palabras")
+        self.assertContains(response, f'href="{reverse("practices:search")}"')
+        self.assertContains(response, "solo los encuentran los miembros de la red")  # signed out
