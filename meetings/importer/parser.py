@@ -524,7 +524,7 @@ class Parser:
 def _without_months(place):
     """'San Salvador, El Salvador, May' → 'San Salvador, El Salvador': a date that follows is not a place."""
     parts = [part.strip() for part in place.split(",")]
-    while len(parts) > 1 and fold(parts[-1]).split()[0] in MONTHS:
+    while len(parts) > 1 and (not parts[-1] or fold(parts[-1]).split()[0] in MONTHS):
         parts.pop()
     return ", ".join(parts)
 

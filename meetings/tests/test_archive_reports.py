@@ -8,6 +8,7 @@ these are written in the RCM's style to try what real reports do.
 ENLACE_WRITE_EXPECTED=1 writes the expected JSON from what is read, to review by eye before committing.
 """
 
+import contextlib
 import json
 import os
 
@@ -98,3 +99,29 @@ class LibreOfficePdfTest(DirectoryTestCase):
                     self.assertEqual(found, expected, name)
         finally:
             office.close()
+
+
+class AnyTextTest(DirectoryTestCase):
+    """Whatever the text, the reader gives a report or a clear refusal: never an exception."""
+
+    def test_generated_texts_with_report_like_lines_never_break_the_reader(self):
+        from django.core.exceptions import ValidationError
+        from hypothesis import given, settings
+        from hypothesis import strategies as st
+
+        from meetings.importer import parse_paragraphs
+        from meetings.importer.reflow import reflow
+
+        pieces = st.sampled_from(
+            ["1. ", "2) ", "a) ", "- ", "• ", "iv. ", "Agradecer a ", "To thank ", "Guatemala", "la ST enviará ",
+             "the TS will ", "15 de enero de 2009", "May 30-31, 2010", ", ", ". ", ":", "Pro-", "(OIM)", "\x0b", " "]
+        )  # fmt: skip
+        line = st.lists(st.one_of(pieces, st.text(max_size=12)), max_size=12).map("".join)
+
+        @settings(max_examples=60, deadline=None, database=None)
+        @given(st.lists(line, max_size=25))
+        def check(lines):
+            with contextlib.suppress(ValidationError):  # no numbered agreement: refused with a message
+                parse_paragraphs(reflow(lines), self.directory)
+
+        check()
