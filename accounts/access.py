@@ -1,8 +1,8 @@
 """Access rules for accounts (registered with core.access)."""
 
-from core.access import CHANGE, VIEW, Policy, register
+from core.access import CHANGE, VIEW, OwnedBy, Policy, register, register_policy
 
-from .models import EmailChange, User
+from .models import ApiToken, EmailChange, Invitation, User
 
 # Ask to sign in with another address: only the account's owner, confirmed from that address.
 REQUEST_EMAIL_CHANGE = "request_email_change"
@@ -48,3 +48,8 @@ class EmailChangePolicy(Policy):
         if p.is_ts and action == VIEW:
             return queryset
         return queryset.filter(user_id=p.user_id) if p.user_id else queryset.none()
+
+
+# An API token and an invitation belong to whoever made them; the TS sees them all.
+register_policy(ApiToken, OwnedBy("user"))
+register_policy(Invitation, OwnedBy("invited_by"))

@@ -18,3 +18,8 @@ class AccountsConfig(EnlaceAppConfig):
         # Role-bearing account changes (active, superuser, staff) are audited; secrets are not.
         track(User, exclude=("password", "last_login", "date_joined"))
         track(EmailChange, exclude=("token_hash",))
+        from .models import ApiToken, Invitation
+
+        # Creating and revoking a token or an invitation is in the trail; secrets and use are not.
+        track(ApiToken, exclude=("key_hash", "last_used_at"))
+        track(Invitation, exclude=("token_hash",))

@@ -12,9 +12,10 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from core.access import CHANGE, DELETE, VIEW, Policy, register
+from core.access import CHANGE, DELETE, VIEW, Policy, ThroughParent, register, register_policy
 
 from .models import (
+    Addressee,
     Circular,
     CircularAttachment,
     CircularRecipient,
@@ -201,3 +202,7 @@ class OutboxPolicy(Policy):
 
     def restrict(self, queryset, p, action):
         return queryset if p.is_ts else queryset.none()
+
+
+# A person a circular was addressed to, within a recipient row: that row's rules.
+register_policy(Addressee, ThroughParent("recipient"))

@@ -32,7 +32,7 @@ class CirculationConfig(EnlaceAppConfig):
         return pages
 
     def ready(self):
-        from core.audit import track
+        from core.audit import track, untracked
 
         from . import access, models, mywork  # noqa: F401  (register access policies and the My work provider)
 
@@ -42,3 +42,8 @@ class CirculationConfig(EnlaceAppConfig):
         track(models.CircularAttachment, exclude=("uploaded_at",))
         track(models.Reply, exclude=("created_at",))
         track(models.ReplyAttachment, exclude=("uploaded_at",))
+        track(models.Addressee)
+        untracked(models.NotificationPreference, "a reader's own choice of what to be told")
+        untracked(models.FeedToken, "a reader's private feed address: its key is a secret, not history")
+        untracked(models.Notification, "a message to one reader about a change already in the trail")
+        untracked(models.OutboundEmail, "the outbox: a record of what was sent, kept as it was sent")

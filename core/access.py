@@ -176,7 +176,82 @@ class VisibilityPolicy(Policy):
         return Q(**{f"{prefix}visibility__in": allowed})
 
 
+class ThroughParent(Policy):
+    """A record reached only through its parent (a service's phone, a practice's file): the parent's
+    policy decides — seeing it is seeing the parent, anything else is changing the parent. With several
+    parent fields (an HSDS phone belongs to a service, a location, a provider…), the one that is set."""
+
+    def __init__(self, *parent_fields, members_only=False):
+        self.parent_fields = parent_fields
+        self.members_only = members_only  # parts that may hold confidential details (an address, a phone)
+
+    def _parent(self, obj):
+        for name in self.parent_fields:
+            parent = getattr(obj, name, None)
+            if parent is not None:
+                return parent
+        return None
+
+    def can(self, p, action, obj):
+        parent = self._parent(obj)
+        if parent is None or (self.members_only and not p.is_member):
+            return p.is_ts
+        return policy_for(parent).can(p, VIEW if action == VIEW else CHANGE, parent)
+
+    def can_create(self, p, **context):
+        parent = next((context[name] for name in self.parent_fields if context.get(name) is not None), None)
+        return p.is_ts if parent is None else policy_for(parent).can(p, CHANGE, parent)
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        if self.members_only and not p.is_member:
+            return queryset.none()
+        allowed = Q()
+        for name in self.parent_fields:
+            parent_model = queryset.model._meta.get_field(name).related_model
+            parents = policy_for(parent_model).restrict(
+                parent_model._default_manager.all(), p, VIEW if action == VIEW else CHANGE
+            )
+            allowed |= Q(**{f"{name}__in": parents.values("pk")})
+        return queryset.filter(allowed)
+
+
+class TSOnly(Policy):
+    """Records only the Technical Secretariat reads directly (the audit trail, search internals, review
+    history); people see what they say through the pages of the records they are about."""
+
+    def can(self, p, action, obj):
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        return queryset if p.is_ts else queryset.none()
+
+
+class OwnedBy(Policy):
+    """A user's own record (an API token, an invitation sent): its owner and the TS."""
+
+    def __init__(self, owner_field):
+        self.owner_field = owner_field
+
+    def can(self, p, action, obj):
+        return p.is_ts or (p.user_id is not None and getattr(obj, f"{self.owner_field}_id") == p.user_id)
+
+    def can_create(self, p, **context):
+        return p.is_authenticated
+
+    def restrict(self, queryset, p, action):
+        if p.is_ts:
+            return queryset
+        return queryset.filter(**{f"{self.owner_field}_id": p.user_id}) if p.user_id else queryset.none()
+
+
 _registry = {}
+
+
+def register_policy(model, policy):
+    """Make an instance of a shared Policy (ThroughParent, TSOnly, OwnedBy) the rules for `model`."""
+    _registry[model] = policy
 
 
 def register(model):
@@ -277,3 +352,15 @@ def require_member(user):
 @register(DocumentSettings)
 class DocumentSettingsPolicy(Policy):
     """Anyone sees the network's logo on its documents; the TS keeps the document settings."""
+
+
+# The audit trail and grants: the TS reads and keeps them (a record's history is shown on its page
+# through history_for, which asks the record's own policy).
+def _register_core_policies():
+    from .models import AuditEntry, Grant
+
+    register_policy(AuditEntry, TSOnly())
+    register_policy(Grant, TSOnly())
+
+
+_register_core_policies()

@@ -48,12 +48,16 @@ class CoreConfig(EnlaceAppConfig):
     nav = (NavItem(_("Document settings"), "core:document_settings", "ts", order=97),)
 
     def ready(self):
-        from . import search, text  # noqa: F401 - search registers the accent-folding SQL function
+        from . import checks, search, text  # noqa: F401 - the model check; search's accent-folding SQL function
         from .audit import track
         from .models import DocumentSettings, Grant
 
         track(Grant)
         track(DocumentSettings)
+        from .audit import untracked
+        from .models import AuditEntry
+
+        untracked(AuditEntry, "it is the audit trail")
         text.connect(project_apps())
         post_migrate.connect(name_the_site, dispatch_uid="enlace-site-from-site-url")
 

@@ -13,7 +13,7 @@ import ipaddress
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import AuditAction, AuditEntry
 
@@ -156,13 +156,51 @@ def _after_delete(sender, instance, **kwargs):
     record(AuditAction.DELETE, instance, changes={})
 
 
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Who was added to or removed from a many-to-many field of a tracked record, with their names."""
+    if action not in ("post_add", "post_remove", "pre_clear") or reverse:
+        return
+    field = next(
+        (
+            f
+            for f in instance._meta.many_to_many
+            if f.remote_field.through is sender and f.name not in _tracked.get(type(instance), ())
+        ),
+        None,
+    )
+    if field is None:
+        return
+    if action == "pre_clear":
+        pk_set = set(getattr(instance, field.name).values_list("pk", flat=True))
+    if not pk_set:
+        return
+    names = ", ".join(sorted(str(related) for related in model._base_manager.filter(pk__in=pk_set)))
+    # [before, after] as every change is shown: what left the list, then what joined it.
+    change = [None, f"+ {names}"] if action == "post_add" else [f"− {names}", None]
+    record(AuditAction.UPDATE, instance, changes={field.name: change})
+
+
 def track(model, exclude=()):
-    """Record every create, update and delete of `model` in the audit trail."""
+    """Record every create, update and delete of `model` in the audit trail, and its many-to-many changes."""
     _tracked[model] = tuple(exclude)
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
     post_save.connect(_after_save, sender=model, dispatch_uid=uid)
     post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
+    for field in model._meta.many_to_many:
+        m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
+
+
+_untracked = {}
+
+
+def untracked(model, reason):
+    """Declare that `model` is kept out of the audit trail, and why (core.checks asks every model)."""
+    _untracked[model] = reason
+
+
+def is_accounted_for(model):
+    return model in _tracked or model in _untracked
 
 
 def history_for(user, obj, limit=100):

@@ -11,16 +11,23 @@
 
 from django.db.models import Q
 
-from core.access import ANY, CHANGE, DELETE, VIEW, Policy, register
+from core.access import ANY, CHANGE, DELETE, VIEW, Policy, ThroughParent, register, register_policy
 from core.models import GrantPermission
 
 from .models import (
+    Address,
     Contact,
     Location,
+    MapPoint,
+    Phone,
     Place,
     Provider,
+    Schedule,
     Service,
+    ServiceArea,
+    ServiceAtLocation,
     ServiceEdit,
+    ServiceLanguage,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -174,3 +181,20 @@ class ContactPolicy(Policy):
 @register(Place)
 class ReferencePolicy(Policy):
     """Taxonomies and the gazetteer are public; the TS keeps them."""
+
+
+# Parts of a service or a location (HSDS's many small tables): the rules of what they belong to.
+# Read directly (the activity feed, a future page), they are for network members: a location's address
+# or phone may be confidential; the public reads them through the map and the HSDS API, which apply
+# the confidentiality rules field by field.
+_PARTS = {
+    Address: ("location",),
+    ServiceAtLocation: ("service",),
+    Phone: ("service", "location", "provider", "contact", "service_at_location"),
+    Schedule: ("service", "location", "service_at_location"),
+    ServiceLanguage: ("service", "location", "phone"),
+    ServiceArea: ("service",),
+    MapPoint: ("service",),
+}
+for _model, _parents in _PARTS.items():
+    register_policy(_model, ThroughParent(*_parents, members_only=True))

@@ -24,10 +24,25 @@ class DirectoryConfig(EnlaceAppConfig):
         return pages
 
     def ready(self):
-        from core.audit import track
+        from core.audit import track, untracked
 
         from . import access, search  # noqa: F401 - registers policies and search providers
         from .models import Location, Provider, Service, ServiceAtLocation, ServiceEdit
 
         for model in (Provider, Service, Location, ServiceAtLocation, ServiceEdit):
             track(model)
+        from . import models
+
+        for model in (
+            models.Taxonomy,
+            models.TaxonomyTerm,
+            models.Place,
+            models.Address,
+            models.Contact,
+            models.Phone,
+            models.Schedule,
+            models.ServiceLanguage,
+            models.ServiceArea,
+        ):
+            track(model)
+        untracked(models.MapPoint, "derived from services and locations, rebuilt on every write")

@@ -50,7 +50,7 @@ class MeetingsConfig(EnlaceAppConfig):
         return pages
 
     def ready(self):
-        from core.audit import track
+        from core.audit import track, untracked
 
         from . import access, hooks, models  # noqa: F401  (register policies, search, my work, fulfilment)
 
@@ -66,3 +66,5 @@ class MeetingsConfig(EnlaceAppConfig):
             models.Delegate,
         ):
             track(model, exclude=("created_at", "updated_at", "source_text", "last_used_at", "key_hash"))
+        untracked(models.CommitmentStatusChange, "itself a history entry of a commitment, written once")
+        untracked(models.ImportJob, "a reading's progress; the draft meeting it makes is in the trail")

@@ -54,5 +54,6 @@ class NetworkConfig(EnlaceAppConfig):
             models.Organization,
             models.Person,
             models.Appointment,
+            models.AppointmentProposal,
         ):
             track(model, exclude=("created_at", "updated_at"))

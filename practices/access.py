@@ -14,10 +14,25 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from core.access import CHANGE, DELETE, VIEW, Policy, register
+from core.access import CHANGE, DELETE, VIEW, Policy, ThroughParent, TSOnly, register, register_policy
 from core.models import GrantPermission
 
-from .models import EDITABLE_STATUSES, Axis, Call, Compilation, Practice, Resource, SearchEntry, Status, Theme
+from .models import (
+    EDITABLE_STATUSES,
+    Axis,
+    Call,
+    Compilation,
+    FacetBit,
+    Practice,
+    PracticeFile,
+    Resource,
+    ReviewEvent,
+    SearchEntry,
+    SearchText,
+    Status,
+    Theme,
+    Version,
+)
 
 SUBMIT = "submit"
 REVIEW = "review"
@@ -220,3 +235,10 @@ class CompilationPolicy(Policy):
 @register(Axis)
 class TaxonomyPolicy(Policy):
     """The taxonomy is public; the TS keeps it."""
+
+
+# A practice's file: the practice's rules. Published versions and review events are shown through the
+# practice's or resource's pages; read directly, they are the TS's. The search index's internals too.
+register_policy(PracticeFile, ThroughParent("practice"))
+for _model in (Version, ReviewEvent, SearchText, FacetBit):
+    register_policy(_model, TSOnly())

@@ -33,7 +33,7 @@ class PracticesConfig(EnlaceAppConfig):
         return pages
 
     def ready(self):
-        from core.audit import track
+        from core.audit import track, untracked
 
         from . import access, hooks, models  # noqa: F401  (register access policies, search and my-work providers)
 
@@ -43,3 +43,6 @@ class PracticesConfig(EnlaceAppConfig):
         track(models.Resource, exclude=("created_at", "updated_at", "file_text"))
         track(models.PracticeFile, exclude=("uploaded_at", "text"))
         track(models.Version, exclude=("data",))
+        untracked(models.ReviewEvent, "itself a history entry of a review, written once")
+        for model in (models.SearchEntry, models.SearchText, models.FacetBit):
+            untracked(model, "the search index, rebuilt from the records it indexes")

@@ -95,3 +95,25 @@ class ConfidentialLocationTest(TestCase):
         html = Client().get(reverse("directory:map"), {"country": "GT"}).content.decode()
         self.assertIn("Albergue", html)
         self.assertHidden(html)
+
+
+class ActivityFeedKeepsAddressesTest(TestCase):
+    """Addresses and phones are now in the audit trail: the activity feed shows them to members only."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_directory()
+
+    def test_the_confidential_shelters_address_reaches_no_one_outside_the_network_through_the_activity_feed(self):
+        from circulation.activity import changes_for
+        from directory.models import Address
+
+        def streets(user):
+            return [change.label for change in changes_for(user) if isinstance(change.obj, Address)]
+
+        self.assertEqual(streets(None), [])
+        self.assertEqual(streets(self.n.outsider), [])
+        self.assertTrue(any(SECRET_STREET in label for label in streets(self.n.ts)))
+        for user in (None, self.n.outsider):
+            labels = " ".join(change.label for change in changes_for(user))
+            self.assertNotIn(SECRET_STREET, labels)

@@ -83,3 +83,12 @@ class ImportTakesWhatIsSoundTest(TestCase):
         self.assertEqual(list(Service.objects.values_list("name_es", flat=True)), ["Albergue temporal"])
         self.assertEqual(Location.objects.count(), 1)
         self.assertEqual(Location.objects.get().latitude, 14.6)  # the corrected package gives it its point
+
+    def test_an_import_leaves_an_entry_in_the_audit_trail_saying_what_it_brought(self):
+        from core.models import AuditEntry
+
+        before = AuditEntry.objects.count()
+        with tempfile.TemporaryDirectory() as folder:
+            self.run_import(imperfect(folder))
+        notes = list(AuditEntry.objects.order_by("pk")[before:].values_list("note", flat=True))
+        self.assertIn("HSDS import: 1 services", notes)
