@@ -126,6 +126,12 @@ def _seen_at_every_step_q(p, prefix=""):
     return q
 
 
+def reviews_reports(p):
+    """Who reviews the countries' follow-up reports (approves, returns, reopens them): the TS. The pages,
+    the API and the services ask this, and the policy below adds the report's state to it."""
+    return p.is_ts
+
+
 @register(FollowUpReport)
 class ReportPolicy(Policy):
     def can(self, p, action, obj):
@@ -136,9 +142,9 @@ class ReportPolicy(Policy):
         if action in (FILL, CHANGE):
             return keeps(p, obj.country_id) and obj.status in EDITABLE_STATUSES
         if action == REVIEW:
-            return p.is_ts and obj.status == ReportStatus.SUBMITTED
+            return reviews_reports(p) and obj.status == ReportStatus.SUBMITTED
         if action == REOPEN:
-            return p.is_ts and obj.status == ReportStatus.APPROVED
+            return reviews_reports(p) and obj.status == ReportStatus.APPROVED
         return False
 
     def can_create(self, p, plan=None, country=None, **context):

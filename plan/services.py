@@ -18,6 +18,7 @@ from core.office import office_text
 from core.refusals import STATE, UNKNOWN, refusal
 from core.uploads import check_upload
 
+from . import access as rules
 from .access import FILL, REOPEN, REVIEW, keeps
 from .models import (
     Evidence,
@@ -289,7 +290,7 @@ def submit_report(report, *, acting_user):
 def _review(report, acting_user, action):
     report = _lock(report)
     if not access.can(acting_user, action, report):
-        if access.principal_for(acting_user).is_ts:
+        if rules.reviews_reports(access.principal_for(acting_user)):
             if action == REVIEW:
                 raise refusal(STATE, _("Only a submitted report can be approved or returned."))
             raise refusal(STATE, _("Only an approved report can be reopened."))
