@@ -45,8 +45,9 @@ class ArchiveResult:
 
     def line(self):
         if self.error:
-            named = self.error.startswith(f"{os.path.basename(self.file)}:")  # the upload check names the file
-            return self.error if named and "/" not in self.file else f"{self.file}: {self.error}"
+            own_name = f"{os.path.basename(self.file)}:"  # the upload check names the file: name it once, in full
+            message = self.error[len(own_name) :].strip() if self.error.startswith(own_name) else self.error
+            return f"{self.file}: {message}"
         outcome = (
             f"duplicate of meeting {self.duplicate_of}"
             if self.duplicate_of

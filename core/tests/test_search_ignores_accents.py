@@ -1,21 +1,14 @@
 """Site search finds "Niñez" from "ninez" and "Peña" from "PENA", in every domain, on both databases."""
 
-from django.test import TestCase
-
 from core import search
-from meetings.tests.helpers import build_rcm, import_seed
+from meetings.tests.helpers import DirectoryTestCase, import_seed
 
 
-class AccentsTest(TestCase):
+class AccentsTest(DirectoryTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.n = build_rcm()
+        super().setUpTestData()
         cls.meeting = import_seed(cls.n)
-
-    def setUp(self):
-        from django.utils import translation
-
-        self.enterContext(translation.override("en"))
 
     def found(self, query, kind):
         return [result.title for result in search.search(self.n.ts, query) if str(result.kind) == kind]

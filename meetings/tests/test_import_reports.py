@@ -82,7 +82,7 @@ class ImportReportsTest(TestCase):
             zipped.write(good, good.name)
             zipped.writestr("../../etc/escape.txt", "1. To climb out.")
             zipped.writestr("bomb.txt", b"0" * (30 * 1024 * 1024))
-            zipped.writestr("scan.pdf", MINIMAL_PDF)
+            zipped.writestr("scans/scan.pdf", MINIMAL_PDF)
             zipped.writestr("locked.pdf", encrypted_pdf())
             zipped.writestr("pages.pdf", pdf(pages=400))
             zipped.writestr("photo.jpg", b"\xff\xd8\xff not a report")
@@ -95,7 +95,7 @@ class ImportReportsTest(TestCase):
         expected = {
             "../../etc/escape.txt": "leaves the archive's folder",
             "bomb.txt": "compression bomb",
-            "scan.pdf": "no text layer",
+            "scans/scan.pdf": "no text layer",
             "locked.pdf": "password",
             "pages.pdf": "more than 300 pages",
             "photo.jpg": "not a report",
@@ -105,6 +105,7 @@ class ImportReportsTest(TestCase):
         for name, message in expected.items():
             line = next((line for line in lines if line.startswith(f"{name}:")), "")
             self.assertIn(message, line, name)
+            self.assertEqual(line.count(name.rsplit("/", 1)[-1] + ":"), 1, line)  # the file named once
         self.assertIn("8 files: 1 drafts made, 0 already in Enlace, 7 not read", out)
 
     def test_a_path_that_is_neither_a_folder_nor_a_zip_is_refused_clearly(self):
