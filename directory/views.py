@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -92,7 +93,14 @@ def map_data(request):
 
 @cache_control(public=True, max_age=86400)
 def borders_geojson(request):
-    return HttpResponse(borders.geojson_bytes(), content_type="application/geo+json")
+    """The committed borders: sent compressed as they are stored to a browser that takes gzip."""
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(borders.compressed_bytes(), content_type="application/geo+json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(borders.geojson_bytes(), content_type="application/geo+json")
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 def service_detail(request, pk):

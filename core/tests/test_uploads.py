@@ -10,7 +10,7 @@ from django.test import SimpleTestCase
 from django.utils import translation
 
 from core.tests.upload_corpus import MINIMAL_PDF
-from core.uploads import check_upload, safe_name
+from core.uploads import IMAGES, check_upload, safe_name
 
 
 def docx_bytes(extra=None):
@@ -58,6 +58,14 @@ class UploadCheckTest(SimpleTestCase):
         self.assertIn("larger", self.refused("grande.pdf", b"%PDF-" + b"0" * 2000, max_bytes=1000))
         self.assertIn("not accepted", self.refused("script.exe", b"MZ"))
         self.assertIn("UTF-8", self.refused("datos.csv", b"\xff\xfe\x00\x00binary"))
+
+    def test_a_wav_or_avi_named_webp_is_refused_and_a_real_webp_passes(self):
+        wav = b"RIFF" + (36).to_bytes(4, "little") + b"WAVEfmt " + b"\x00" * 32
+        avi = b"RIFF" + (36).to_bytes(4, "little") + b"AVI LIST" + b"\x00" * 32
+        for name, content in (("logo.webp", wav), ("foto.webp", avi)):
+            self.assertIn("WEBP", self.refused(name, content, kinds=IMAGES))
+        webp = b"RIFF" + (26).to_bytes(4, "little") + b"WEBPVP8 " + b"\x00" * 18
+        self.assertEqual(check_upload(SimpleUploadedFile("logo.webp", webp), kinds=IMAGES).kind, "webp")
 
     def test_safe_names_are_plain(self):
         self.assertEqual(safe_name("../../Niñez migrante (2018).PDF", "pdf"), "Ninez-migrante-2018.pdf")
