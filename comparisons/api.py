@@ -472,6 +472,7 @@ def create_analysis(request, payload: AnalysisIn):
 def update_analysis(request, analysis_id: int, payload: AnalysisPatch):
     """Change an analysis (lead or TS)."""
     analysis = _get_analysis(request, analysis_id)
+    access.require(request.user, access.CHANGE, analysis)  # an empty change too: who may not change it is told so
     data = payload.dict(exclude_unset=True)
     countries = None
     if "countries" in data:
