@@ -42,6 +42,12 @@ class EnlaceAPI(NinjaAPI):
         describe_request_texts(schema)
         return schema
 
+    def get_openapi_operation_id(self, operation):
+        """`<app>_api_<function>`, wherever in the app's api package the endpoint is written: clients
+        keep the same operation names when an api.py becomes a package (schemas, endpoints)."""
+        module = operation.view_func.__module__.split(".")
+        return "_".join([*module[:2], operation.view_func.__name__])
+
 
 def describe_request_texts(schema):
     """Add core.text's pattern to every free text of the request bodies (not to enums, formats or patterns)."""

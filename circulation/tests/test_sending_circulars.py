@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from circulation import services
 from circulation.models import Addressee, Circular, CircularKind, Notification, OutboundEmail
 from circulation.testing import circulate
+from core import access
 from core.models import AuditAction, AuditEntry
 from core.testing import build_network, signed_in
 from core.tests.upload_corpus import MINIMAL_PDF
@@ -254,6 +255,6 @@ class SendingCircularsTest(TestCase):
 class PPTYearTest(TestCase):
     def test_an_officer_of_a_country_not_holding_the_ppt_may_not_send(self):
         n = build_network()
-        self.assertFalse(services.access.can_create(n.hn_officer, Circular))
-        self.assertTrue(services.access.can_create(n.pa_officer, Circular))
+        self.assertFalse(access.can_create(n.hn_officer, Circular))
+        self.assertTrue(access.can_create(n.pa_officer, Circular))
         self.assertEqual(AppointmentRole.PRINCIPAL, n.pa_person.appointments.get().role)

@@ -1,0 +1,58 @@
+"""What every comparisons service shares: the editable fields and checked assignment."""
+
+import decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+ANALYSIS_FIELDS = (
+    "title_es",
+    "title_en",
+    "introduction_es",
+    "introduction_en",
+    "lead_organization",
+    "body",
+    "visibility",
+)
+
+
+SECTION_FIELDS = ("title_es", "title_en", "order")
+
+
+QUESTION_FIELDS = (
+    "section",
+    "order",
+    "text_es",
+    "text_en",
+    "guidance_es",
+    "guidance_en",
+    "answer_type",
+    "choices",
+    "yes_means_gap",
+)
+
+
+BASIS_FIELDS = ("basis_instrument", "basis_article", "basis_url", "note")
+
+
+VALUE_FIELDS = ("choice", "selected", "number", "date", "text")
+
+
+MAX_NUMBER = decimal.Decimal("1e14")
+
+
+def _assign(instance, fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+def _text(value):
+    return "" if value is None else value
+
+
+def _texts(fields, prefixes=("title", "introduction", "text", "guidance", "label")):
+    """Turn None into "" in the bilingual text fields (the API sends null for "no text")."""
+    return {key: _text(value) if key.startswith(prefixes) else value for key, value in fields.items()}

@@ -1,0 +1,67 @@
+"""Who hears of a submitted or reviewed column."""
+
+from django.utils.translation import gettext as _
+
+from .analyses import lead_users
+
+# ---- notifications ---------------------------------------------------------------------------
+
+
+def officer_users(country):
+    """Active accounts of a country's current liaison officers."""
+    from accounts.models import User
+    from network.models import OFFICER_ROLES, Appointment
+
+    terms = Appointment.objects.current().filter(country=country, role__in=OFFICER_ROLES)
+    return list(User.objects.filter(is_active=True, person__in=terms.values("person_id")).distinct())
+
+
+def _notify_submitted(column):
+    from circulation.models import NotificationKind
+    from circulation.notifications import notify, ts_users
+
+    analysis = column.round.analysis
+    country = column.country
+
+    def subject(lang):
+        return _("%(country)s submitted its answers to “%(analysis)s”") % {
+            "country": country.name,
+            "analysis": analysis.localized("title", lang),
+        }
+
+    def body(lang):
+        return _("Validate the column or return it with comments.")
+
+    notify(
+        lead_users(analysis) + ts_users(),
+        NotificationKind.REVIEW_REQUESTED,
+        subject=subject,
+        body=body,
+        url=column.get_absolute_url(),
+        dedupe_key=f"comparison-column:{column.pk}:submitted:{column.submitted_at.isoformat()}",
+    )
+
+
+def _notify_reviewed(column, *, returned):
+    from circulation.models import NotificationKind
+    from circulation.notifications import notify
+
+    analysis = column.round.analysis
+
+    def subject(lang):
+        title = analysis.localized("title", lang)
+        if returned:
+            return _("Your country's answers to “%(analysis)s” were returned") % {"analysis": title}
+        return _("Your country's answers to “%(analysis)s” were validated") % {"analysis": title}
+
+    def body(lang):
+        return column.review_comment
+
+    notify(
+        officer_users(column.country),
+        NotificationKind.REPORT_RETURNED if returned else NotificationKind.REPORT_APPROVED,
+        subject=subject,
+        body=body,
+        url=column.get_absolute_url(),
+        dedupe_key=f"comparison-column:{column.pk}:{column.status}:{column.reviewed_at.isoformat()}",
+    )

@@ -1,0 +1,83 @@
+"""What every meetings service shares: the editable fields, the edit conflict, assigning checked values."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Meeting,
+)
+
+MEETING_FIELDS = (
+    "body",
+    "title_es",
+    "title_en",
+    "ordinal",
+    "kind",
+    "modality",
+    "place",
+    "link",
+    "start_date",
+    "end_date",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "mandate_es",
+    "mandate_en",
+    "visibility",
+)
+
+
+AGREEMENT_FIELDS = ("kind", "text_es", "text_en")
+
+
+REPORT_FIELDS = ("participants_es", "participants_en", "submission_es", "submission_en", "correction_note")
+
+
+COMMITMENT_FIELDS = ("action_es", "action_en", "notes", "due_date", "due_period")
+
+
+EVIDENCE_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv", "png", "jpg", "jpeg"})
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the agreement since this edit began: nothing was overwritten."""
+
+    def __init__(self, current):
+        super().__init__(
+            _(
+                "Someone else changed this agreement while you were editing it. Your text was not saved; "
+                "it is kept below, beside the version now saved."
+            ),
+            code="conflict",
+        )
+        self.current = current
+
+
+def _assign(instance, fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+def _changed(instance, fields):
+    """The names of `fields` whose value differs from the instance's."""
+    return [name for name, value in fields.items() if getattr(instance, name, None) != value]
+
+
+def _remember_edits(instance, names):
+    """Remember that a person corrected these texts: importing the other language never overwrites them."""
+    texts = {name for name in names if name.endswith(("_es", "_en"))}
+    if texts - set(instance.edited_fields):
+        instance.edited_fields = sorted(set(instance.edited_fields) | texts)
+
+
+def checked_off(meeting_id, *keys):
+    """Drop the import warnings about `keys` ("ref:4c", "field:start_date"): a person corrected them."""
+    meeting = Meeting.objects.filter(pk=meeting_id).only("pk", "import_warnings").first()
+    if meeting is None or not meeting.import_warnings:
+        return
+    standing = [item for item in meeting.warnings_to_check() if item.get("key") not in keys]
+    if len(standing) != len(meeting.import_warnings):
+        Meeting.objects.filter(pk=meeting_id).update(import_warnings=standing)
