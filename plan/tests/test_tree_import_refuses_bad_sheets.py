@@ -216,11 +216,11 @@ def test_a_word_document_renamed_xlsx_is_refused(n, p):
 
 def test_a_sheet_too_big_or_too_long_is_refused(n, p, monkeypatch):
     data = csv_bytes(rows_of(p.plan))
-    monkeypatch.setattr(tree_io, "MAX_BYTES", len(data) - 1)
+    monkeypatch.setattr(tree_io.reading, "MAX_BYTES", len(data) - 1)
     messages = refused(n, p.plan, data, "csv")
     assert "larger than" in messages[0]
-    monkeypatch.setattr(tree_io, "MAX_BYTES", 5 * 1024 * 1024)
-    monkeypatch.setattr(tree_io, "MAX_ROWS", 5)
+    monkeypatch.setattr(tree_io.reading, "MAX_BYTES", 5 * 1024 * 1024)
+    monkeypatch.setattr(tree_io.reading, "MAX_ROWS", 5)
     assert refused(n, p.plan, data, "csv") == ["The sheet has more than 5 rows."]
 
 

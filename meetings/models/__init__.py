@@ -1,0 +1,41 @@
+"""Meetings of the network's bodies, their reports to the RCGM, and the commitments in them."""
+
+from .commitments import (  # noqa: F401 (the package answers for all its modules)
+    CLOSED_STATUSES,
+    DUE_PERIOD_RE,
+    OPEN_STATUSES,
+    ActorKind,
+    Commitment,
+    CommitmentActor,
+    CommitmentQuerySet,
+    CommitmentStatus,
+    CommitmentStatusChange,
+    period_end,
+    roll_up,
+)
+from .intake import (  # noqa: F401 (the package answers for all its modules)
+    CalendarFeed,
+    Delegate,
+    DelegateQuerySet,
+    ImportJob,
+    ImportStatus,
+)
+from .meeting import (  # noqa: F401 (the package answers for all its modules)
+    AgendaItem,
+    DocumentKind,
+    Meeting,
+    MeetingDocument,
+    MeetingKind,
+    MeetingQuerySet,
+    MeetingStatus,
+    Modality,
+)
+from .reports import (  # noqa: F401 (the package answers for all its modules)
+    Agreement,
+    AgreementKind,
+    AgreementQuerySet,
+    Decision,
+    ReportStatus,
+    ReportVersion,
+    ReportVersionQuerySet,
+)
