@@ -8,6 +8,8 @@ from .models import ApiToken, EmailChange, Invitation, User
 REQUEST_EMAIL_CHANGE = "request_email_change"
 # Set an account's sign-in address directly: only the TS (for someone who lost their mailbox).
 SET_SIGN_IN_EMAIL = "set_sign_in_email"
+# Invite a person to open their account: asked of the person's own policy (network.access).
+INVITE = "invite"
 
 
 @register(User)

@@ -17,14 +17,13 @@ from core import access
 from core.audit import acting_as, record
 from core.models import AuditAction
 
+from .access import INVITE
 from .models import ApiToken, EmailChange, Invitation, User, hash_secret
 
 
 @transaction.atomic
 def invite_person(person, *, acting_user, language=None):
     """Send `person` an invitation to open their account; return the Invitation and its raw token."""
-    from network.access import INVITE
-
     access.require(acting_user, INVITE, person)
     if not person.email:
         raise ValidationError({"email": _("This contact has no e-mail address to invite.")})

@@ -9,7 +9,6 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("email/", views.sign_in_email, name="email"),
     path("email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
-    path("people/<int:person_pk>/sign-in-email/", views.set_sign_in_email, name="set_sign_in_email"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]

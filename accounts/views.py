@@ -5,16 +5,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
-from core import access
 from core.forms import add_service_errors
 
 from . import services
-from .forms import AcceptInvitationForm, ApiTokenForm, EmailChangeForm, PreferencesForm, SetAccountEmailForm
+from .forms import AcceptInvitationForm, ApiTokenForm, EmailChangeForm, PreferencesForm
 from .models import ApiToken
 
 
@@ -127,22 +129,16 @@ def confirm_email(request, token):
     return render(request, "accounts/confirm_email.html", {"change": change})
 
 
-@login_required
-def set_sign_in_email(request, person_pk):
-    """The TS sets the sign-in e-mail of a person's account."""
-    from network.models import Person
-
-    from .access import SET_SIGN_IN_EMAIL
-
-    person = get_object_or_404(Person.objects.select_related("user"), pk=person_pk, user__isnull=False)
-    access.require(request.user, SET_SIGN_IN_EMAIL, person.user)
-    form = SetAccountEmailForm(request.POST or None, initial={"email": person.user.email})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_account_email(person.user, form.cleaned_data["email"], acting_user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Sign-in e-mail saved; both addresses were told."))
-            return redirect(person)
-    return render(request, "accounts/set_sign_in_email.html", {"form": form, "person": person})
+@require_POST
+def set_language(request):
+    """Switch the interface language, remember it for a signed-in user, and stay on the page."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.set_preferences(request.user, language=language)
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect("/")
+    return response

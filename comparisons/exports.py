@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from core import documents
 from core.office import shade, spreadsheet_text
+from network import queries as network_queries
 
 from . import queries
 from .models import AnswerType, ColumnStatus
@@ -159,7 +160,7 @@ def docx_content(user, round_, lang, *, working=False):
     document = documents.official_docx(
         lang=lang,
         title=title,
-        header_name=documents.network_name(lang),
+        header_name=network_queries.network_name(lang),
         draft=working,
         landscape=True,
         subject=_("Comparative analysis"),

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import views as account_views
 from core import views as core_views
 from core.apps import project_apps
 
@@ -15,7 +16,7 @@ admin.site.site_title = "Enlace"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("search/", core_views.search, name="search"),
     # allauth's e-mail management would change the sign-in address unconfirmed: ours confirms it.
     path("accounts/email/", RedirectView.as_view(pattern_name="accounts:email"), name="account_email"),

@@ -11,7 +11,7 @@ Tempore Presidency, and per-object grants.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -50,6 +50,7 @@ class Principal:
     ppt_countries: frozenset = frozenset()
     organizations: frozenset = frozenset()
     partner_organizations: frozenset = frozenset()
+    officer_country_codes: tuple = ()  # ISO codes of officer_countries, sorted
     grants: frozenset = field(default_factory=frozenset)
 
     @property
@@ -101,6 +102,17 @@ class Principal:
 ANONYMOUS = Principal()
 
 
+# How a user's roles are read: registered by the network directory (network/roles.py), which core
+# does not import. A function of the user that returns the Principal's fields, user_id aside.
+_role_reader = None
+
+
+def register_role_reader(read):
+    """Say how a user's roles are read: `read(user)` returns the fields of their Principal."""
+    global _role_reader
+    _role_reader = read
+
+
 def principal_for(user):
     """Return the user's Principal, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -110,29 +122,12 @@ def principal_for(user):
         return cached
 
     from core.models import Grant
-    from network.models import OFFICER_ROLES, PARTNER_KINDS, Appointment, AppointmentRole, OrganizationKind, PPTPeriod
 
-    rows = list(
-        Appointment.objects.current()
-        .filter(person__user=user)
-        .values_list("person_id", "country_id", "role", "organization_id", "organization__kind")
-    )
-    officer = {country for (_p, country, role, _o, _k) in rows if role in OFFICER_ROLES and country}
-    principal = {country for (_p, country, role, _o, _k) in rows if role == AppointmentRole.PRINCIPAL and country}
-    ppt_now = set(PPTPeriod.objects.current().values_list("country_id", flat=True)) if officer else set()
+    fields = _role_reader(user) if _role_reader is not None else {}
     grants = frozenset(Grant.objects.filter(user=user).values_list("content_type_id", "object_id", "permission"))
-    person_id = rows[0][0] if rows else getattr(getattr(user, "person", None), "pk", None)
-    result = Principal(
-        user_id=user.pk,
-        person_id=person_id,
-        is_ts=user.is_superuser or any(kind == OrganizationKind.SECRETARIAT for (*_r, kind) in rows),
-        officer_countries=frozenset(officer),
-        principal_countries=frozenset(principal),
-        ppt_countries=frozenset(officer & ppt_now),
-        organizations=frozenset(org for (_p, _c, _r, org, _k) in rows),
-        partner_organizations=frozenset(org for (_p, _c, _r, org, kind) in rows if kind in PARTNER_KINDS),
-        grants=grants,
-    )
+    result = Principal(user_id=user.pk, grants=grants, **fields)
+    if user.is_superuser and not result.is_ts:
+        result = replace(result, is_ts=True)
     user._enlace_principal = result
     return result
 

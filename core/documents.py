@@ -189,19 +189,6 @@ def actor_name(actor):
     return actor.organization.short_name
 
 
-def network_name(lang):
-    """The network's name in `lang` (the first liaison officer network), else the conference's."""
-    from network.models import Body, Conference
-
-    from .i18n import localized
-
-    body = Body.objects.networks().order_by("order", "pk").first()
-    if body is not None:
-        return localized(body, "name", lang)
-    conference = Conference.objects.order_by("pk").first()
-    return localized(conference, "name", lang) if conference else ""
-
-
 def secretariat_name(lang):
     with translation.override(lang):
         return _("Technical Secretariat")

@@ -1,21 +1,17 @@
-"""Pages every domain shares: health check, language switch, search, error pages, document settings."""
+"""Pages every domain shares: health check, search, error pages, document settings."""
 
 import sys
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language as django_set_language
 
 from . import access, services
 from . import search as search_module
@@ -34,28 +30,6 @@ def healthz(request):
     except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@require_POST
-def set_language(request):
-    """Switch the interface language, remember it for a signed-in user, and stay on the page."""
-    response = django_set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_authenticated and language in {code for code, _name in _languages()}:
-        from accounts.services import set_preferences
-
-        set_preferences(request.user, language=language)
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect("/")
-    return response
-
-
-def _languages():
-
-    return settings.LANGUAGES
 
 
 def search(request):

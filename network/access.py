@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q
 
+from accounts.access import INVITE
 from core.access import ANY, CHANGE, DELETE, VIEW, Policy, VisibilityPolicy, register
 from core.models import GrantPermission
 
@@ -23,7 +24,6 @@ COUNTRY_KEPT_KINDS = (OrganizationKind.NATIONAL_INSTITUTION,)
 
 VIEW_CONTACT = "view_contact"
 VIEW_HISTORY = "view_history"
-INVITE = "invite"
 CHANGE_VISIBILITY = "change_visibility"
 # Give a person a term at once (otherwise the term is proposed and waits for their acceptance).
 ASSIGN_TERM = "assign_term"

@@ -42,9 +42,12 @@ class NetworkConfig(EnlaceAppConfig):
         return pages
 
     def ready(self):
+        from core.access import register_role_reader
         from core.audit import track
 
-        from . import access, hooks, models, search  # noqa: F401  (access policies, My work, search)
+        from . import access, hooks, models, roles, search  # noqa: F401  (access policies, My work, search)
+
+        register_role_reader(roles.principal_fields)
 
         for model in (
             models.Conference,

@@ -5,8 +5,20 @@ from django.utils import timezone
 
 from core import access
 from core.forms import by_name
+from core.i18n import localized
 
-from .models import Appointment, AppointmentProposal, Body, Country, Organization, OrganizationKind, Person, PPTPeriod
+from .models import (
+    OFFICER_ROLES,
+    Appointment,
+    AppointmentProposal,
+    Body,
+    Conference,
+    Country,
+    Organization,
+    OrganizationKind,
+    Person,
+    PPTPeriod,
+)
 
 
 def current_ppt(conference=None, on=None):
@@ -117,3 +129,21 @@ def proposals_to_answer(user):
     """Return the pending terms proposed to `user` (the TS sees every pending proposal)."""
     rows = AppointmentProposal.objects.filter(decided_at=None).select_related("person", "organization")
     return list(access.restrict(rows, user, access.CHANGE).order_by("created_at")[:50])
+
+
+def network_name(lang):
+    """The network's name in `lang` (the first liaison officer network), else the conference's: the
+    name documents carry in their header."""
+    body = Body.objects.networks().order_by("order", "pk").first()
+    if body is not None:
+        return localized(body, "name", lang)
+    conference = Conference.objects.order_by("pk").first()
+    return localized(conference, "name", lang) if conference else ""
+
+
+def officer_users(country):
+    """Active accounts of a country's current liaison officers (who hear of its reports and columns)."""
+    from accounts.models import User
+
+    terms = Appointment.objects.current().filter(country=country, role__in=OFFICER_ROLES)
+    return list(User.objects.filter(is_active=True, person__in=terms.values("person_id")).distinct())

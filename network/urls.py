@@ -22,4 +22,6 @@ urlpatterns = [
     path("people/<int:person_pk>/terms/new/", views.appointment_edit, name="appointment_create"),
     path("people/<int:person_pk>/terms/<int:pk>/edit/", views.appointment_edit, name="appointment_edit"),
     path("proposed-terms/<int:pk>/decide/", views.proposal_decide, name="proposal_decide"),
+    # The address it had when accounts served it: links in e-mails and bookmarks keep working.
+    path("account/people/<int:person_pk>/sign-in-email/", views.set_sign_in_email, name="set_sign_in_email"),
 ]

@@ -10,7 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import services as account_services
 from accounts.access import SET_SIGN_IN_EMAIL
+from accounts.forms import SetAccountEmailForm
 from core import access, documents
 from core.audit import history_for
 from core.forms import add_service_errors
@@ -289,3 +291,20 @@ def person_invite(request, pk):
     else:
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
     return redirect(person)
+
+
+@login_required
+def set_sign_in_email(request, person_pk):
+    """The TS sets the sign-in e-mail of a person's account (for someone who lost their mailbox)."""
+    person = get_object_or_404(Person.objects.select_related("user"), pk=person_pk, user__isnull=False)
+    access.require(request.user, SET_SIGN_IN_EMAIL, person.user)
+    form = SetAccountEmailForm(request.POST or None, initial={"email": person.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.set_account_email(person.user, form.cleaned_data["email"], acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Sign-in e-mail saved; both addresses were told."))
+            return redirect(person)
+    return render(request, "accounts/set_sign_in_email.html", {"form": form, "person": person})

@@ -406,8 +406,8 @@ def add_indicator_value(indicator, *, acting_user, kind, year, value, country=No
 
 def report_users(report):
     """Who fills the report: the country's officers, or the current PPT's officers."""
-    from comparisons.services import officer_users
     from network.models import PPTPeriod
+    from network.queries import officer_users
 
     if report.country_id:
         return officer_users(report.country)

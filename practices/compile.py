@@ -16,6 +16,7 @@ from docx.shared import Pt
 
 from core import documents
 from core.i18n import localized
+from network import queries as network_queries
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -126,7 +127,7 @@ def build(contents, *, lang, title, subtitle="", show_contacts=False, resources=
         document = documents.official_docx(
             lang=lang,
             title=title,
-            header_name=documents.network_name(lang),
+            header_name=network_queries.network_name(lang),
             draft=working,
             subject=_("Compilation of practices"),
         )

@@ -39,9 +39,6 @@ from .common import (  # noqa: F401 (the package answers for all its modules)
     SECTION_FIELDS,
     VALUE_FIELDS,
 )
-from .notices import (  # noqa: F401 (the package answers for all its modules)
-    officer_users,
-)
 from .rounds import (  # noqa: F401 (the package answers for all its modules)
     close_round,
     start_round,

@@ -2,18 +2,11 @@
 
 from django.utils.translation import gettext as _
 
+from network.queries import officer_users
+
 from .analyses import lead_users
 
 # ---- notifications ---------------------------------------------------------------------------
-
-
-def officer_users(country):
-    """Active accounts of a country's current liaison officers."""
-    from accounts.models import User
-    from network.models import OFFICER_ROLES, Appointment
-
-    terms = Appointment.objects.current().filter(country=country, role__in=OFFICER_ROLES)
-    return list(User.objects.filter(is_active=True, person__in=terms.values("person_id")).distinct())
 
 
 def _notify_submitted(column):

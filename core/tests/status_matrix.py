@@ -137,7 +137,7 @@ def objects(n):
 
 # Web pages: which object each parameter names, by the pattern's namespace and first route segment.
 WEB_PARAMETERS = {
-    "accounts:set_sign_in_email": {"person_pk": "person"},
+    "network:set_sign_in_email": {"person_pk": "person"},
     "accounts:revoke_api_token": {"pk": "token"},
     "network:organization": {"pk": "organization"},
     "network:organization_edit": {"pk": "organization"},

@@ -416,7 +416,7 @@ class SignInEmailTest(TestCase):
         self.assertEqual(User.objects.get(pk=self.n.hn_officer.pk).email, "hn@example.org")
 
     def test_the_ts_sets_it_directly_and_both_addresses_are_told(self):
-        url = reverse("accounts:set_sign_in_email", args=[self.n.hn_person.pk])
+        url = reverse("network:set_sign_in_email", args=[self.n.hn_person.pk])
         for user in (self.n.gt_officer, self.n.hn_officer, self.n.pa_officer, self.n.partner):
             self.assertEqual(signed_in(user).post(url, {"email": ATTACKER_EMAIL}).status_code, 403, user)
         with self.captureOnCommitCallbacks(execute=True):
