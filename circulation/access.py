@@ -7,12 +7,13 @@
   recipient organization's current staff and contact points, a named person.
 - A recipient's people acknowledge and reply on its behalf; nobody else does.
 - The tracking board (every recipient's state and replies) is for the TS and the author.
-- Notifications are their user's own; the e-mail outbox is the TS's.
+- A user's feed addresses are their own (as their notifications are: messaging.access).
 """
 
 from django.db.models import Exists, OuterRef, Q
 
 from core.access import CHANGE, DELETE, VIEW, Policy, ThroughParent, register, register_policy
+from messaging.access import OwnRecordPolicy
 
 from .models import (
     Addressee,
@@ -21,9 +22,6 @@ from .models import (
     CircularRecipient,
     CircularStatus,
     FeedToken,
-    Notification,
-    NotificationPreference,
-    OutboundEmail,
     Reply,
     ReplyAttachment,
 )
@@ -172,36 +170,8 @@ class ReplyAttachmentPolicy(Policy):
         return queryset.filter(reply__in=ReplyPolicy().restrict(Reply.objects.all(), p, action))
 
 
-@register(Notification)
-@register(NotificationPreference)
-@register(FeedToken)
-class OwnRecordPolicy(Policy):
-    """Each user's own notifications, preferences and feed addresses."""
-
-    def can(self, p, action, obj):
-        return p.is_authenticated and obj.user_id == p.user_id
-
-    def can_create(self, p, **context):
-        return p.is_authenticated
-
-    def restrict(self, queryset, p, action):
-        if not p.is_authenticated:
-            return queryset.none()
-        return queryset.filter(user_id=p.user_id)
-
-
-@register(OutboundEmail)
-class OutboxPolicy(Policy):
-    """The outbox holds addresses and messages of everyone: the TS only."""
-
-    def can(self, p, action, obj):
-        return p.is_ts
-
-    def can_create(self, p, **context):
-        return p.is_ts
-
-    def restrict(self, queryset, p, action):
-        return queryset if p.is_ts else queryset.none()
+# A user's feed addresses are their own, like their notifications.
+register_policy(FeedToken, OwnRecordPolicy())
 
 
 # A person a circular was addressed to, within a recipient row: that row's rules.

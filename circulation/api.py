@@ -10,16 +10,10 @@ from ninja.pagination import paginate
 from accounts.auth import WRITE_AUTH
 from core import access, fulfilment
 from core.api import FILLED_TEXT_PATTERN, Conflict, Error, FieldErrors, Id, InputSchema, Revision, on_or_after_today
+from messaging.models import Notification, NotificationKind
 
 from . import queries, services
-from .models import (
-    CircularKind,
-    CircularRecipient,
-    CircularStatus,
-    Notification,
-    NotificationKind,
-    Reply,
-)
+from .models import CircularKind, CircularRecipient, CircularStatus, Reply
 
 router = Router(tags=["circulation"])
 

@@ -43,7 +43,4 @@ class CirculationConfig(EnlaceAppConfig):
         track(models.Reply, exclude=("created_at",))
         track(models.ReplyAttachment, exclude=("uploaded_at",))
         track(models.Addressee)
-        untracked(models.NotificationPreference, "a reader's own choice of what to be told")
         untracked(models.FeedToken, "a reader's private feed address: its key is a secret, not history")
-        untracked(models.Notification, "a message to one reader about a change already in the trail")
-        untracked(models.OutboundEmail, "the outbox: a record of what was sent, kept as it was sent")

@@ -7,10 +7,10 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from messaging.notifications import language_of
 from network.models import Country
 
 from . import activity, services
-from .notifications import language_of
 
 
 class ActivityFeed(Feed):

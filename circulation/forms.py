@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, RevisionMixin
 from core.uploads import SafeFileField
+from messaging.models import Delivery, NotificationKind
 from network.models import Country, Organization, Person
 
-from .models import Circular, Delivery, NotificationKind
+from .models import Circular
 
 
 class DateInput(forms.DateInput):

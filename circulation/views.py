@@ -16,6 +16,7 @@ from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.mywork import items_for
+from messaging.models import EmailState, Notification, NotificationPreference, OutboundEmail
 from network.models import Country, Organization, Person
 
 from . import activity, exports, extensions, queries, services
@@ -28,17 +29,7 @@ from .forms import (
     PreferencesForm,
     ReplyForm,
 )
-from .models import (
-    Circular,
-    CircularAttachment,
-    CircularRecipient,
-    CircularStatus,
-    EmailState,
-    Notification,
-    NotificationPreference,
-    OutboundEmail,
-    ReplyAttachment,
-)
+from .models import Circular, CircularAttachment, CircularRecipient, CircularStatus, ReplyAttachment
 
 PAGE_SIZE = 50
 

@@ -46,6 +46,7 @@ PROJECT_APPS = [
     "core",
     "accounts",
     "network",
+    "messaging",
     "meetings",
     "circulation",
     "plan",
@@ -259,7 +260,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 if os.environ.get("TASKS_BACKEND") == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-# The e-mail outbox (circulation.outbox): a send claimed but not confirmed after this many
+# The e-mail outbox (messaging.outbox): a send claimed but not confirmed after this many
 # seconds is flagged to the TS; a task left running this long by a dead worker is retried.
 OUTBOX_UNCONFIRMED_AFTER = int(os.environ.get("OUTBOX_UNCONFIRMED_AFTER", str(10 * 60)))
 TASK_STALE_AFTER = int(os.environ.get("TASK_STALE_AFTER", str(15 * 60)))

@@ -418,8 +418,8 @@ def report_users(report):
 
 
 def _notify_submitted(report):
-    from circulation.models import NotificationKind
-    from circulation.notifications import notify, ts_users
+    from messaging.models import NotificationKind
+    from messaging.notifications import notify, ts_users
 
     def subject(lang):
         return _("%(who)s submitted its %(year)s follow-up of “%(plan)s”") % {
@@ -442,8 +442,8 @@ def _notify_submitted(report):
 
 
 def _notify_reviewed(report, comment, *, returned):
-    from circulation.models import NotificationKind
-    from circulation.notifications import notify
+    from messaging.models import NotificationKind
+    from messaging.notifications import notify
 
     def subject(lang):
         values = {"year": report.year, "plan": report.plan.localized("title", lang)}

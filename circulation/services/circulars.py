@@ -16,18 +16,11 @@ from core.models import DocumentSettings
 from core.refusals import STATE, UNKNOWN, refusal
 from core.uploads import check_upload
 from core.versioning import expect
+from messaging.models import NotificationKind
+from messaging.notifications import notify
 
 from ..access import SEND
-from ..models import (
-    Addressee,
-    Circular,
-    CircularAttachment,
-    CircularKind,
-    CircularRecipient,
-    CircularStatus,
-    NotificationKind,
-)
-from ..notifications import notify
+from ..models import Addressee, Circular, CircularAttachment, CircularKind, CircularRecipient, CircularStatus
 from ..queries import people_of
 from .common import CIRCULAR_FIELDS, MAX_FILES, MAX_RECIPIENTS, _assign, past_deadline_message
 

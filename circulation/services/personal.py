@@ -10,16 +10,10 @@ from django.utils.translation import gettext as _
 from accounts.models import hash_secret
 from core import access
 from core.refusals import STATE, refusal
+from messaging import outbox
+from messaging.models import Delivery, EmailState, Notification, NotificationKind, NotificationPreference
 
-from .. import outbox
-from ..models import (
-    Delivery,
-    EmailState,
-    FeedToken,
-    Notification,
-    NotificationKind,
-    NotificationPreference,
-)
+from ..models import FeedToken
 
 # ---- notifications and preferences ---------------------------------------------------------
 

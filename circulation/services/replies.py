@@ -10,16 +10,11 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import acting_as
+from messaging.models import NotificationKind
+from messaging.notifications import notify
 
 from ..access import ACKNOWLEDGE, REPLY, VIEW_BOARD
-from ..models import (
-    Circular,
-    CircularRecipient,
-    NotificationKind,
-    Reply,
-    ReplyAttachment,
-)
-from ..notifications import notify
+from ..models import Circular, CircularRecipient, Reply, ReplyAttachment
 from ..queries import users_of
 from .circulars import _store_file
 from .common import MAX_FILES, MAX_REPLY_LENGTH

@@ -2,7 +2,7 @@
 
 from django import template
 
-from circulation.notifications import unread_count
+from messaging.notifications import unread_count
 
 register = template.Library()
 

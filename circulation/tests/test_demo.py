@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from circulation import queries
-from circulation.models import Circular, CircularRecipient, Notification, OutboundEmail, Reply
+from circulation.models import Circular, CircularRecipient, Reply
+from messaging.models import Notification, OutboundEmail
 
 
 class DemoCircularsTest(TestCase):

@@ -8,9 +8,10 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from circulation import outbox, services
-from circulation.models import EmailState, Notification, OutboundEmail
+from circulation import services
 from core.testing import build_network, signed_in
+from messaging import outbox
+from messaging.models import EmailState, Notification, OutboundEmail
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DOWN = {"default": {"BACKEND": "circulation.tests.failingmail.ServerDownBackend"}}

@@ -11,10 +11,10 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from circulation import services
-from circulation.models import Delivery, Notification, NotificationKind, OutboundEmail
-from circulation.notifications import notify
 from circulation.testing import circulate
 from core.testing import build_network, signed_in
+from messaging.models import Delivery, Notification, NotificationKind, OutboundEmail
+from messaging.notifications import notify
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 TZ = ZoneInfo("America/Costa_Rica")

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from circulation import services
-from circulation.models import Addressee, Circular, CircularKind, Notification, OutboundEmail
+from circulation.models import Addressee, Circular, CircularKind
 from circulation.testing import circulate
 from core import access
 from core.models import AuditAction, AuditEntry
 from core.testing import build_network, signed_in
 from core.tests.upload_corpus import MINIMAL_PDF
+from messaging.models import Notification, OutboundEmail
 from network.models import AppointmentRole
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from circulation import services
-from circulation.models import Circular, Notification
+from circulation.models import Circular
 from circulation.testing import circulate
 from core import fulfilment
 from core.testing import build_network, signed_in
+from messaging.models import Notification
 from network.models import Organization
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -12,10 +12,11 @@ from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from circulation import outbox, services
-from circulation.models import EmailState, Notification, NotificationKind, OutboundEmail
+from circulation import services
 from circulation.testing import circulate, seed_countries, seed_meeting_officers
 from core.testing import build_network
+from messaging import outbox
+from messaging.models import EmailState, Notification, NotificationKind, OutboundEmail
 
 from .mailbackend import delivered
 from .worker import OtherProcesses, wait_until

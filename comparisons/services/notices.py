@@ -10,8 +10,8 @@ from .analyses import lead_users
 
 
 def _notify_submitted(column):
-    from circulation.models import NotificationKind
-    from circulation.notifications import notify, ts_users
+    from messaging.models import NotificationKind
+    from messaging.notifications import notify, ts_users
 
     analysis = column.round.analysis
     country = column.country
@@ -36,8 +36,8 @@ def _notify_submitted(column):
 
 
 def _notify_reviewed(column, *, returned):
-    from circulation.models import NotificationKind
-    from circulation.notifications import notify
+    from messaging.models import NotificationKind
+    from messaging.notifications import notify
 
     analysis = column.round.analysis
 

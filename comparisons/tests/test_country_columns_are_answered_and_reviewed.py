@@ -8,13 +8,13 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from circulation.models import Notification, NotificationKind
 from comparisons import services
 from comparisons.models import Answer, ColumnEvent, ColumnStatus
 from comparisons.testing import add_costa_rica_officer, build_analysis, column, full_answers
 from core.models import AuditAction, AuditEntry
 from core.mywork import items_for
 from core.testing import api_client, build_network, signed_in
+from messaging.models import Notification, NotificationKind
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 

@@ -59,9 +59,10 @@ def url_patterns():
 def objects(n):
     """The world's objects each address names, by variant."""
     from accounts.services import create_api_token
-    from circulation.models import CircularAttachment, Notification, OutboundEmail, ReplyAttachment
+    from circulation.models import CircularAttachment, ReplyAttachment
     from comparisons.models import Question, Section
     from meetings.models import Agreement, Commitment, ImportJob, MeetingDocument
+    from messaging.models import Notification, OutboundEmail
     from network.models import Appointment, AppointmentProposal
     from plan.models import Evidence, FollowUpReport, Indicator, Node
 

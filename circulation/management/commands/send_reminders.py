@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from circulation import outbox
-from circulation.notifications import send_digests
 from circulation.services import send_reminders
+from messaging import outbox
+from messaging.notifications import send_digests
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from circulation import outbox
+from messaging import outbox
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The e-mail outbox: every e-mail Enlace sends is a row, sent by a background task, never twice.
 
 - `queue_email(...)` writes the row (its `dedupe_key` is unique: queueing twice queues once)
-  and, once the transaction commits, enqueues `circulation.tasks.deliver_email`.
+  and, once the transaction commits, enqueues `messaging.tasks.deliver_email`.
 - `deliver(pk)` claims the row (queued → sending, one conditional UPDATE, so two workers never
   both send it), hands it to the mailer, then confirms it (→ sent). An error puts it back to
   queued with a later attempt (retried by a deferred task, or by the sweep), and after the
@@ -33,7 +33,7 @@ BACKOFF = (60, 5 * 60, 15 * 60, 60 * 60)
 TASK_MAX_RUNS = 3
 # A queued e-mail whose task went missing is enqueued again once it is this late.
 ORPHAN_GRACE = datetime.timedelta(seconds=60)
-DELIVER_TASK_PATH = "circulation.tasks.deliver_email"
+DELIVER_TASK_PATH = "messaging.tasks.deliver_email"
 
 
 def _enqueue(pk, run_after=None):

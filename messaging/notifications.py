@@ -3,7 +3,7 @@
 Other apps call `notify(users, kind, *, subject, body, url, dedupe_key)`, e.g. meetings when a
 commitment is assigned:
 
-    from circulation.notifications import notify
+    from messaging.notifications import notify
     notify(officers, "commitment_assigned",
            subject=lambda lang: ..., body=..., url=commitment.get_absolute_url(),
            dedupe_key=f"commitment:{commitment.pk}:assigned")
@@ -111,7 +111,7 @@ def notify(users, kind, *, subject, body="", url="", dedupe_key):
         except IntegrityError:
             continue  # notified meanwhile by a concurrent call
         if notification.delivery == Delivery.IMMEDIATE and user.email:
-            text = email_text(lang, "circulation/email/notification.txt", notification=notification, link=absolute(url))
+            text = email_text(lang, "messaging/email/notification.txt", notification=notification, link=absolute(url))
             email, _created = queue_email(
                 to=user.email,
                 subject=f"[Enlace] {notification.subject}",
@@ -191,7 +191,7 @@ def send_digests(now=None):
         with transaction.atomic():
             text = email_text(
                 lang,
-                "circulation/email/digest.txt",
+                "messaging/email/digest.txt",
                 notifications=[(n, absolute(n.url)) for n in notifications],
                 count=len(notifications),
             )

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.apps import EnlaceAppConfig
+
+
+class MessagingConfig(EnlaceAppConfig):
+    default = True
+    name = "messaging"
+    verbose_name = _("Messages")
+
+    def ready(self):
+        from core.audit import untracked
+
+        from . import access, models  # noqa: F401  (register the access policies)
+
+        untracked(models.NotificationPreference, "a reader's own choice of what to be told")
+        untracked(models.Notification, "a message to one reader about a change already in the trail")
+        untracked(models.OutboundEmail, "the outbox: a record of what was sent, kept as it was sent")
