@@ -31,7 +31,6 @@ def me(request):
         "timezone": request.user.timezone,
         "person_id": p.person_id,
         "roles": [str(label) for label in p.role_labels()],
-        "is_ts": p.is_ts,
-        "is_ppt": p.is_ppt,
+        **p.role_flags(),
         "officer_countries": list(p.officer_country_codes),
     }

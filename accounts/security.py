@@ -89,10 +89,7 @@ def lockout_response(request, original_response=None, credentials=None):
 def needs_second_factor(user):
     """True when the user is TS staff without an active second factor."""
     return (
-        user is not None
-        and user.is_authenticated
-        and access.principal_for(user).is_ts
-        and not is_mfa_enabled(user, ["totp"])
+        user is not None and user.is_authenticated and access.administers(user) and not is_mfa_enabled(user, ["totp"])
     )
 
 

@@ -124,7 +124,7 @@ def changes_for(user, *, country=None, days=7, now=None):
         key = (entry.content_type_id, entry.object_id)
         if obj is None:
             # Deleted since: nothing left to check access on, so only the TS sees it.
-            if not principal.is_ts:
+            if not access.sees_history(principal):
                 continue
         else:
             if key not in visible_cache:

@@ -323,12 +323,12 @@ def inbox(request, code=None, org_pk=None):
     party = None
     if code is not None:
         party = get_object_or_404(Country, code=code.upper()[:2])
-        if not (principal.is_ts or party.pk in principal.officer_countries):
+        if not (access.acts_for_whole_network(principal) or party.pk in principal.officer_countries):
             access.refuse(request.user, access.VIEW, party)
         recipients = queries.inbox(request.user, country=party)
     elif org_pk is not None:
         party = get_object_or_404(Organization, pk=org_pk)
-        if not (principal.is_ts or party.pk in principal.organizations):
+        if not (access.acts_for_whole_network(principal) or party.pk in principal.organizations):
             access.refuse(request.user, access.VIEW, party)
         recipients = queries.inbox(request.user, organization=party)
     else:
@@ -448,7 +448,7 @@ def feed_settings(request):
 
 @login_required
 def outbox_page(request):
-    if not access.principal_for(request.user).is_ts:
+    if not access.administers(request.user):
         access.refuse(request.user, access.VIEW, OutboundEmail)
     state = request.GET.get("state")
     rows = OutboundEmail.objects.all()

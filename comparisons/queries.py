@@ -372,7 +372,7 @@ def columns_to_answer(user):
     """Open columns the user answers for (their countries'), to answer or returned."""
     rows = access.restrict(Column.objects.all(), user, ANSWER)
     principal = access.principal_for(user)
-    if principal.is_ts:
+    if access.acts_for_whole_network(principal):  # in My work, the TS answers only for countries it keeps
         rows = rows.filter(country_id__in=list(principal.officer_countries))
     return rows.select_related("country", "round__analysis").order_by("round__due_date", "pk")
 

@@ -97,7 +97,7 @@ def analysis_detail(request, pk):
                 if c.country_id in principal.officer_countries and access.can(request.user, ANSWER, c)
             ],
             "round_form": RoundForm() if not any(r.is_open for r in rounds) else None,
-            "history": list(AuditEntry.objects.for_object(analysis)[:50]) if principal.is_ts else None,
+            "history": list(AuditEntry.objects.for_object(analysis)[:50]) if access.sees_history(principal) else None,
         },
     )
 

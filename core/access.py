@@ -83,6 +83,10 @@ class Principal:
         ct_id = ContentType.objects.get_for_model(model).pk
         return {obj_id for (ct, obj_id, perm) in self.grants if ct == ct_id and perm == permission}
 
+    def role_flags(self):
+        """The roles as yes/no answers, for the API's account description."""
+        return {"is_ts": self.is_ts, "is_ppt": self.is_ppt}
+
     def role_labels(self):
         """Return the names of this principal's roles, for display."""
         from django.utils.translation import gettext as _
@@ -100,6 +104,51 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+
+
+# ---- the decisions every app asks by name --------------------------------------------------------
+# Pages, the API, exports and services ask these, never a role: change a rule here and every
+# place follows. Each takes a user or a Principal.
+
+
+def _p(user_or_principal):
+    return user_or_principal if isinstance(user_or_principal, Principal) else principal_for(user_or_principal)
+
+
+def sees_members_only(user):
+    """Contact details, who wrote or entered what, exact places of confidential services and work
+    not yet published are for network members only (TS, liaison officers, partners' staff)."""
+    return _p(user).is_member
+
+
+def acts_for_whole_network(user):
+    """The TS acts for every country and organization: its choices (countries, institutions,
+    roles, fields) are not limited to a country it keeps, and closing someone's access is its own."""
+    return _p(user).is_ts
+
+
+def sees_history(user):
+    """The audit history of a record (who changed what, when): the TS's."""
+    return _p(user).is_ts
+
+
+def makes_working_copies(user):
+    """Documents with content not yet approved, marked as a working copy: the TS's."""
+    return _p(user).is_ts
+
+
+def administers(user):
+    """The administration site, the e-mail outbox and the TS's menu entries."""
+    return _p(user).is_ts
+
+
+def sees_audience(user, audience):
+    """Whether a page or menu entry for `audience` ("public", "member" or "ts") is for `user`."""
+    if audience == "member":
+        return sees_members_only(user)
+    if audience == "ts":
+        return administers(user)
+    return True
 
 
 # How a user's roles are read: registered by the network directory (network/roles.py), which core

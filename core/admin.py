@@ -7,7 +7,7 @@ from .models import AuditEntry, Grant
 
 
 def _is_ts(request):
-    return request.user.is_active and access.principal_for(request.user).is_ts
+    return request.user.is_active and access.administers(request.user)
 
 
 # Only the Technical Secretariat reaches the admin.

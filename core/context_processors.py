@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from .access import principal_for
+from .access import administers, makes_working_copies, principal_for, sees_audience, sees_members_only
 from .apps import project_apps
 
 
@@ -11,9 +11,7 @@ def _nav_for(principal, path):
     items = []
     for app in project_apps():
         for item in app.nav:
-            if item.audience == "member" and not principal.is_member:
-                continue
-            if item.audience == "ts" and not principal.is_ts:
+            if not sees_audience(principal, item.audience):
                 continue
             try:
                 url = reverse(item.url_name)
@@ -31,6 +29,8 @@ def enlace(request):
         "nav": _nav_for(principal, getattr(request, "path", "")),
         "header_templates": [name for app in project_apps() for name in app.header_templates],
         "demo_mode": settings.ENLACE_DEMO,
-        # Documents with unapproved content (working copies) are offered to the TS only.
-        "working_copies": principal.is_ts,
+        # Documents with unapproved content (working copies), offered to whom core.access says.
+        "working_copies": makes_working_copies(principal),
+        "members_only": sees_members_only(principal),
+        "administers": administers(principal),
     }

@@ -59,7 +59,7 @@ def language_of_active():
 
 def may_use_working_copy(user):
     """Only the Technical Secretariat downloads working copies (documents with unapproved content)."""
-    return access.principal_for(user).is_ts
+    return access.makes_working_copies(user)
 
 
 def working_copy(request):

@@ -54,7 +54,7 @@ VERIFIED = 16
 def rows_for(user, points):
     """Return the export's rows (lists of values) for map points, in a fixed number of queries."""
     points = list(points)
-    member = access.principal_for(user).is_member
+    member = access.sees_members_only(user)
     services = services_for_points(points)
     sal_locations = dict(
         Location.objects.filter(service_at_locations__in=[p.service_at_location_id for p in points]).values_list(

@@ -86,7 +86,7 @@ def map_points(user, filters=None):
 
 def columns(user):
     """Return (x, y, lat, lon) column names for this reader: exact for members, public otherwise."""
-    if access.principal_for(user).is_member:
+    if access.sees_members_only(user):
         return "mx", "my", "latitude", "longitude"
     return "public_mx", "public_my", "public_latitude", "public_longitude"
 

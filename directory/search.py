@@ -11,7 +11,7 @@ from .models import Address, Service
 
 @register
 def search_services(user, words):
-    member = access.principal_for(user).is_member
+    member = access.sees_members_only(user)
     rows = access.restrict(Service.objects.select_related("provider", "country"), user)
     for word in words:
         match = matches(word, "name_es", "name_en", "provider__name_es", "provider__name_en")

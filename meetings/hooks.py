@@ -20,14 +20,15 @@ MY_WORK_LIMIT = 50
 def convocation_links(circulars, user):
     """On a meeting's convocation: "Register your delegation" for the countries' officers (and the TS)."""
     principal = access.principal_for(user)
-    if not (principal.is_ts or principal.officer_countries):
+    whole = access.acts_for_whole_network(principal)
+    if not (whole or principal.officer_countries):
         return {}
     meetings = access.restrict(Meeting.objects.filter(convocation__in=[c.pk for c in circulars]), user)
     links = {}
     for meeting in meetings:
         if meeting.has_started():
             continue
-        label = _("Delegations to the meeting") if principal.is_ts else _("Register your delegation")
+        label = _("Delegations to the meeting") if whole else _("Register your delegation")
         url = reverse("meetings:delegates", args=[meeting.pk])
         links[meeting.convocation_id] = [extensions.CircularLink(label, url)]
     return links
@@ -44,7 +45,7 @@ fulfilment.register_fulfiller(Commitment, _fulfil)
 def commitments_due(user):
     """Open commitments whose actor is the user's country, organization, the TS or the PPT."""
     principal = access.principal_for(user)
-    if not principal.is_member:
+    if not access.sees_members_only(principal):
         return []
     today = timezone.localdate()
     rows = (

@@ -143,9 +143,10 @@ def countries_registering(user, meeting):
     """The countries whose delegates `user` may register to `meeting` now: theirs, or every member for the TS."""
 
     principal = access.principal_for(user)
-    if meeting.has_started() or not (principal.is_ts or principal.officer_countries):
+    whole = access.acts_for_whole_network(principal)
+    if meeting.has_started() or not (whole or principal.officer_countries):
         return []
-    rows = Country.objects.members() if principal.is_ts else Country.objects.filter(pk__in=principal.officer_countries)
+    rows = Country.objects.members() if whole else Country.objects.filter(pk__in=principal.officer_countries)
     return [c for c in rows.order_by("code") if may_register_delegates(principal, meeting, c)]
 
 

@@ -104,7 +104,7 @@ class AppointmentForm(forms.ModelForm):
         by_label(self.fields["country"])
         orgs = Organization.objects.select_related("country")
         countries = Country.objects.all()
-        if not p.is_ts:
+        if not access.acts_for_whole_network(p):
             orgs = orgs.filter(kind=OrganizationKind.NATIONAL_INSTITUTION, country_id__in=p.officer_countries)
             countries = countries.filter(pk__in=p.officer_countries)
             self.fields["role"].choices = [
@@ -127,7 +127,7 @@ class OrganizationForm(RevisionMixin, forms.ModelForm):
         p = access.principal_for(user)
         self.fields["country"].label_from_instance = lambda c: c.name
         by_label(self.fields["country"])
-        if not p.is_ts:
+        if not access.acts_for_whole_network(p):
             self.fields["kind"].choices = [
                 (OrganizationKind.NATIONAL_INSTITUTION, OrganizationKind.NATIONAL_INSTITUTION.label)
             ]

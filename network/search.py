@@ -22,7 +22,7 @@ def search_organizations(user, words):
 
 @register
 def search_people(user, words):
-    member = access.principal_for(user).is_member
+    member = access.sees_members_only(user)
     rows = access.restrict(Person.objects.all(), user)
     for word in words:
         match = matches(word, "given_names", "family_names", "appointments__position")

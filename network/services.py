@@ -107,7 +107,7 @@ def create_person(*, acting_user, appointment=None, **fields):
         access.require_create(acting_user, Appointment, country=country, organization=org, role=appointment.get("role"))
     with acting_as(acting_user):
         person = Person()
-        allowed = PERSON_FIELDS if access.principal_for(acting_user).is_ts or country else PERSON_SELF_FIELDS
+        allowed = PERSON_FIELDS if access.acts_for_whole_network(acting_user) or country else PERSON_SELF_FIELDS
         _assign(person, fields, allowed)
         _validate_person(person)
         _check_no_duplicate_name(person, org)
@@ -152,7 +152,7 @@ def _closes_access_guard(person, acting_user):
     who ends a colleague's term, or moves its start a year ahead, is told so and nothing changes.
     """
     user = person.user
-    if acting_user is None or access.principal_for(acting_user).is_ts or user is None or user.is_superuser:
+    if acting_user is None or access.acts_for_whole_network(acting_user) or user is None or user.is_superuser:
         return lambda: None
     had_access = user.is_active and person.appointments.current().exists()
 
@@ -280,7 +280,7 @@ def create_organization(*, acting_user, **fields):
 def update_organization(org, *, acting_user, revision=None, **fields):
     """Change an organization; officers may not move it to another country or kind."""
     access.require(acting_user, access.CHANGE, org)
-    if not access.principal_for(acting_user).is_ts:
+    if not access.acts_for_whole_network(acting_user):
         country = fields.get("country", org.country)
         kind = fields.get("kind", org.kind)
         access.require_create(acting_user, Organization, country=country, kind=kind)

@@ -49,7 +49,7 @@ def country_detail(request, code):
     context = queries.country_page(request.user, country)
     context.update(
         country=country,
-        show_contacts=access.principal_for(request.user).is_member,
+        show_contacts=access.sees_members_only(request.user),
         can_add_contact=access.can_create(request.user, Person, country=country),
         can_add_institution=access.can_create(request.user, Organization, country=country, kind="national_institution"),
         history=history_for(request.user, country),
@@ -75,7 +75,7 @@ def organization_detail(request, pk):
             "organization": org,
             "groups": queries.organization_contacts(request.user, org),
             "units": org.units.select_related("country"),
-            "show_contacts": access.principal_for(request.user).is_member,
+            "show_contacts": access.sees_members_only(request.user),
             "can_change": access.can(request.user, access.CHANGE, org),
             "history": history_for(request.user, org),
         },

@@ -500,7 +500,7 @@ def follow_up_xlsx(plan, year, user, lang, *, working=False):
 
         # Indicators: every entry, superseded ones included; the last entry of its kind, year and country counts.
         # Who entered a value is shown to network members only.
-        members = access.principal_for(user).is_member
+        members = access.sees_members_only(user)
         sheet = sheet_for(_("Indicators"), [10, 40, 12, 10, 8, 30, 12, 40, 24, 18, 10])
         sheet.freeze_panes = f"A{top + 1}"
         header(

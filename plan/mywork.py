@@ -9,6 +9,7 @@ from core import access
 from core.mywork import WorkItem, register
 from network.models import Country
 
+from . import access as plan_access
 from .access import FILL, REVIEW
 from .models import EDITABLE_STATUSES, FollowUpReport, ReportStatus, reporter_name
 from .queries import visible_plans
@@ -83,7 +84,7 @@ def plan_reports(user):
                         overdue=due < today,
                     )
                 )
-    if principal.is_ts:
+    if plan_access.reviews_reports(principal):
         for report in access.restrict(FollowUpReport.objects.all(), user, REVIEW).select_related("plan", "country"):
             items.append(
                 WorkItem(

@@ -300,7 +300,7 @@ def compiled(user, records, *, lang, title, working=False):
         contents,
         lang=lang,
         title=title,
-        show_contacts=access.principal_for(user).is_member,
+        show_contacts=access.sees_members_only(user),
         resources=resources,
         working=working,
     )

@@ -41,7 +41,7 @@ class SubmitterFieldsMixin:
 
     def limit_submitter(self, user):
         p = access.principal_for(user)
-        if not p.is_ts:
+        if not access.acts_for_whole_network(p):
             self.fields["submitting_organization"].queryset = Organization.objects.filter(pk__in=p.organizations)
             self.fields["submitting_country"].queryset = Country.objects.filter(pk__in=p.officer_countries)
 

@@ -144,7 +144,7 @@ def my_records(user, model):
     from .access import ReviewablePolicy
 
     p = access.principal_for(user)
-    condition = Q(created_by_id=p.user_id) if p.is_ts else ReviewablePolicy().contributor_q(p)
+    condition = Q(created_by_id=p.user_id) if access.acts_for_whole_network(p) else ReviewablePolicy().contributor_q(p)
     return records(model).filter(condition).order_by("-updated_at", "-pk")
 
 

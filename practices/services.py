@@ -103,7 +103,7 @@ def _default_submitter(user):
 def _check_submitter(user, record):
     """Non-TS authors submit for their own organization or country only."""
     p = access.principal_for(user)
-    if p.is_ts:
+    if access.acts_for_whole_network(p):
         return
     errors = {}
     if record.submitting_organization_id and record.submitting_organization_id not in p.organizations:

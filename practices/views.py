@@ -58,7 +58,7 @@ def search_page(request):
         results = search.search(request.user, query, _filters(request), page=page)
     except ValidationError as problem:
         error = " ".join(problem.messages)
-    member = access.principal_for(request.user).is_member
+    member = access.sees_members_only(request.user)
     params = request.GET.copy()
     params.pop("page", None)
     context = {

@@ -160,7 +160,7 @@ class ColumnOut(Schema):
 
 def column_out(column, user, answers=None):
     shows_steps = access.can(user, "view", column) and (
-        access.principal_for(user).is_ts
+        access.acts_for_whole_network(user)
         or column.country_id in access.principal_for(user).officer_countries
         or access.can(user, "lead", column.round.analysis)
     )

@@ -33,6 +33,15 @@ def can(context, action, obj):
     return access.can(getattr(request, "user", None), action, obj)
 
 
+@register.simple_tag(takes_context=True)
+def can_create(context, model_label, **kwargs):
+    """`{% can_create "meetings.commitment" as may_add %}`: ask core.access whether the reader may create one."""
+    from django.apps import apps
+
+    request = context.get("request")
+    return access.can_create(getattr(request, "user", None), apps.get_model(model_label), **kwargs)
+
+
 @register.simple_tag
 def query_with(query, **params):
     """Return a query string with some parameters replaced (for pagination links)."""

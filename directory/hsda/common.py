@@ -206,7 +206,7 @@ def _ndjson(rows, render, chunk=200):
 
 
 def _public(request):
-    return not access.principal_for(request.user).is_member
+    return not access.sees_members_only(request.user)
 
 
 def _services(request):

@@ -28,7 +28,7 @@ PAGE_SIZE = 30
 
 def history_for(user, obj):
     """The audit entries of `obj` for the TS, else None."""
-    if not access.principal_for(user).is_ts:
+    if not access.sees_history(user):
         return None
     return list(AuditEntry.objects.for_object(obj)[:100])
 
@@ -89,8 +89,7 @@ def meeting_detail(request, pk, number=None):
         history=history_for(request.user, meeting),
     )
     # Delegates' names are for network members; the public sees the countries (delegations present).
-    principal = access.principal_for(request.user)
-    if principal.is_member and meeting.is_published:
+    if access.sees_members_only(request.user) and meeting.is_published:
         context.update(
             show_delegates=True,
             delegates=queries.delegates(request.user, meeting),

@@ -52,7 +52,7 @@ def _iso(country):
 
 
 def _shows_names(user):
-    return access.principal_for(user).is_member
+    return access.sees_members_only(user)
 
 
 # ---- output ------------------------------------------------------------------------------

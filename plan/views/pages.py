@@ -74,7 +74,7 @@ def _value_form_options(user, node, indicators):
         for c in members
         if access.can_create(user, IndicatorValue, indicator=indicator, kind=ValueKind.ACTUAL, country=c)
     ]
-    if not principal.is_ts:
+    if not access.acts_for_whole_network(principal):
         countries = [c for c in countries if c.pk in principal.officer_countries]
     if not regional and not countries:
         return None
@@ -201,7 +201,7 @@ def node_detail(request, pk, node_pk):
             "timeline_countries": countries if national else [],
             "has_timeline_values": any(row["progress"] is not None for row in timeline),
             "chart_height": len(timeline) * CHART_ROW,
-            "show_people": access.principal_for(request.user).is_member,
+            "show_people": access.sees_members_only(request.user),
         },
         status=status,
     )
