@@ -26,6 +26,7 @@ from .models import (
     ActorKind,
     AgendaItem,
     Agreement,
+    AgreementKind,
     CalendarFeed,
     Commitment,
     CommitmentActor,
@@ -174,7 +175,7 @@ class AgreementPolicy(Policy):
         if action in (CHANGE, DELETE):
             return p.is_ts and obj.version.status == ReportStatus.DRAFT
         if action == DECIDE:
-            return p.is_ts and obj.kind == "recommends_to_rcgm"
+            return p.is_ts and obj.kind == AgreementKind.RECOMMENDS_TO_RCGM
         return p.is_ts
 
     def restrict(self, queryset, p, action):

@@ -151,7 +151,11 @@ class Meeting(BilingualMixin, models.Model):
             errors["title_es"] = _("Give the title in Spanish or in English.")
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The meeting cannot end before it starts.")
-        if self.modality in (Modality.IN_PERSON, Modality.HYBRID) and not self.place and self.status == "published":
+        if (
+            self.modality in (Modality.IN_PERSON, Modality.HYBRID)
+            and not self.place
+            and self.status == MeetingStatus.PUBLISHED
+        ):
             errors["place"] = _("An in-person or hybrid meeting needs its place.")
         if self.time_zone:
             import zoneinfo

@@ -325,18 +325,21 @@ def fulfil_commitment(commitment, *, by, acting_user):
 
 
 def _actor_rows(parsed_actors):
-    countries = {c.pk: c for c in Country.objects.filter(pk__in=[a.pk for a in parsed_actors if a.kind == "country"])}
+    countries = {
+        c.pk: c for c in Country.objects.filter(pk__in=[a.pk for a in parsed_actors if a.kind == ActorKind.COUNTRY])
+    }
     orgs = {
-        o.pk: o for o in Organization.objects.filter(pk__in=[a.pk for a in parsed_actors if a.kind == "organization"])
+        o.pk: o
+        for o in Organization.objects.filter(pk__in=[a.pk for a in parsed_actors if a.kind == ActorKind.ORGANIZATION])
     }
     rows = []
     for actor in parsed_actors:
-        if actor.kind == "ts":
+        if actor.kind == ActorKind.TS:
             rows.append((ActorKind.TS, None, None))
-        elif actor.kind == "ppt":
+        elif actor.kind == ActorKind.PPT:
             rows.append((ActorKind.PPT, None, None))
-        elif actor.kind == "country" and actor.pk in countries:
+        elif actor.kind == ActorKind.COUNTRY and actor.pk in countries:
             rows.append((ActorKind.COUNTRY, countries[actor.pk], None))
-        elif actor.kind == "organization" and actor.pk in orgs:
+        elif actor.kind == ActorKind.ORGANIZATION and actor.pk in orgs:
             rows.append((ActorKind.ORGANIZATION, None, orgs[actor.pk]))
     return rows

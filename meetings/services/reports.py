@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.refusals import STATE, refusal
+from network.models import BodyKind
 
 from ..access import APPROVE, DECIDE
 from ..models import (
@@ -250,7 +251,7 @@ def record_rcgm_decision(agreement, *, acting_user, decision, rcgm_meeting=None,
         raise ValidationError({"decision": _("Unknown decision.")})
     if decision != Decision.PENDING and rcgm_meeting is None:
         raise ValidationError({"rcgm_meeting": _("Say which RCGM meeting decided.")})
-    if rcgm_meeting is not None and rcgm_meeting.body.kind != "rcgm":
+    if rcgm_meeting is not None and rcgm_meeting.body.kind != BodyKind.RCGM:
         raise ValidationError({"rcgm_meeting": _("Choose a meeting of the RCGM.")})
     with acting_as(acting_user):
         for same in Agreement.objects.select_for_update().filter(key=agreement.key):

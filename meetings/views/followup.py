@@ -19,7 +19,7 @@ from core.forms import add_service_errors
 from .. import queries, services
 from ..access import UPDATE_STATUS
 from ..forms import BoardFilterForm, CommitmentForm, StatusForm
-from ..models import Agreement, Commitment, CommitmentActor, CommitmentStatusChange
+from ..models import ActorKind, Agreement, Commitment, CommitmentActor, CommitmentStatusChange
 
 PAGE_SIZE = 25
 
@@ -189,9 +189,9 @@ def commitment_delete(request, pk):
 
 
 def _actor_value(actor):
-    if actor.kind in ("ts", "ppt"):
-        return actor.kind
-    if actor.kind == "country":
+    if actor.kind in (ActorKind.TS, ActorKind.PPT):
+        return str(actor.kind)
+    if actor.kind == ActorKind.COUNTRY:
         return f"country:{actor.country.code.code}"
     return f"org:{actor.organization_id}"
 

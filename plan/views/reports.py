@@ -34,6 +34,7 @@ from ..models import (
     FollowUpReport,
     Plan,
     ReportEvent,
+    ReportStatus,
     reporter_name,
 )
 from .common import REGIONAL, _errors, _year
@@ -117,7 +118,8 @@ def _report_page(request, plan, country, report, *, status=200, **forms):
         return_form=forms.get("return_form") or ReturnForm(prefix="return"),
         reopen_form=forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         last_return=next((e for e in reversed(events) if e.action in ("returned", "reopened")), None),
-        overdue=report.status in ("draft", "returned") and plan.due_date(report.year) < timezone.localdate(),
+        overdue=report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+        and plan.due_date(report.year) < timezone.localdate(),
         matrix_url=reverse("plan:matrix", args=[plan.pk, report.year]) if access.can(user, access.VIEW, plan) else None,
     )
     return render(request, "plan/report_detail.html", context, status=status)
