@@ -2,20 +2,9 @@
 
 from django.contrib import admin
 
-from core.admin import TSAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import Analysis, Answer, Column, Round
-
-
-class ReadOnlyAdmin(TSAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Analysis)

@@ -33,6 +33,20 @@ class TSAdmin(admin.ModelAdmin):
         return _is_ts(request)
 
 
+class ReadOnlyAdmin(TSAdmin):
+    """What the TS looks at in the admin but changes through the pages and services (with their
+    checks, versions and audit trail): no add, change or delete here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Grant)
 class GrantAdmin(TSAdmin):
     list_display = ["user", "permission", "content_type", "object_id", "created_at"]

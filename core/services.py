@@ -13,6 +13,16 @@ LOGO_KINDS = frozenset({"png", "jpg", "jpeg"})
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
+def assign(instance, fields, allowed):
+    """Set `fields` on `instance`, refusing — with the field's name, before anything is written — any
+    field the service does not let its caller set. Every create/update service writes through this."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
 def check_logo(file):
     """Check an uploaded logo: a real PNG or JPEG that Word documents can hold, at most 2 MB."""
     checked = check_upload(file, LOGO_KINDS, LOGO_MAX_BYTES)

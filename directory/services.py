@@ -15,6 +15,7 @@ from core import access
 from core.access import require
 from core.audit import acting_as
 from core.refusals import STATE, UNKNOWN, refusal
+from core.services import assign
 from core.versioning import expect
 
 from . import indexing
@@ -60,14 +61,6 @@ SCHEDULE_FIELDS = (
 UNVERIFIED_AFTER_DAYS = 365
 
 
-def _assign(instance, fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 def _terms(ids):
     ids = [str(i.pk if isinstance(i, TaxonomyTerm) else i) for i in ids]
     found = list(TaxonomyTerm.objects.filter(pk__in=ids))
@@ -94,7 +87,7 @@ def create_provider(*, acting_user, **fields):
     access.require_create(acting_user, Provider, country=fields.get("country"))
     with acting_as(acting_user):
         provider = Provider()
-        _assign(provider, fields, PROVIDER_FIELDS)
+        assign(provider, fields, PROVIDER_FIELDS)
         provider.full_clean()
         provider.save()
     return provider
@@ -106,7 +99,7 @@ def update_provider(provider, *, acting_user, revision=None, **fields):
     require(acting_user, access.CHANGE, provider)
     with acting_as(acting_user):
         provider = expect(Provider.objects.select_for_update().get(pk=provider.pk), revision)
-        _assign(provider, fields, PROVIDER_FIELDS)
+        assign(provider, fields, PROVIDER_FIELDS)
         provider.last_modified = timezone.now()
         provider.full_clean()
         provider.save()
@@ -131,7 +124,7 @@ def create_location(*, acting_user, address=None, **fields):
     access.require_create(acting_user, Location, country=fields.get("country"))
     with acting_as(acting_user):
         location = Location()
-        _assign(location, _place_fields(fields), LOCATION_FIELDS)
+        assign(location, _place_fields(fields), LOCATION_FIELDS)
         location.full_clean()
         location.save()
         if address:
@@ -140,7 +133,7 @@ def create_location(*, acting_user, address=None, **fields):
 
 
 def _save_address(address, fields):
-    _assign(address, fields, ADDRESS_FIELDS)
+    assign(address, fields, ADDRESS_FIELDS)
     if not address.country:
         address.country = address.location.country.code.code
     address.full_clean()
@@ -154,7 +147,7 @@ def update_location(location, *, acting_user, address=None, revision=None, **fie
     require(acting_user, access.CHANGE, location)
     with acting_as(acting_user):
         location = expect(Location.objects.select_for_update().get(pk=location.pk), revision)
-        _assign(location, _place_fields(fields), LOCATION_FIELDS)
+        assign(location, _place_fields(fields), LOCATION_FIELDS)
         location.full_clean()
         location.save()
         if address is not None:
@@ -176,7 +169,7 @@ def create_service(
     with acting_as(acting_user):
         service = Service(provider=provider, country=country, is_published=direct)
         service.created_by = acting_user if getattr(acting_user, "pk", None) else None
-        _assign(service, fields, SERVICE_FIELDS)
+        assign(service, fields, SERVICE_FIELDS)
         service.full_clean()
         service.save()
         service.terms.set(_terms(terms))
@@ -196,7 +189,7 @@ def create_service(
 
 
 def _save_schedule(schedule, fields):
-    _assign(schedule, fields, SCHEDULE_FIELDS)
+    assign(schedule, fields, SCHEDULE_FIELDS)
     schedule.full_clean()
     schedule.save()
     return schedule
@@ -236,7 +229,7 @@ def _encode(fields, terms, languages):
 
 def _apply(service, changes):
     fields = {name: value for name, value in changes.items() if name not in ("terms", "languages")}
-    _assign(service, fields, SERVICE_FIELDS)
+    assign(service, fields, SERVICE_FIELDS)
     service.last_modified = timezone.now()
     service.full_clean()
     service.save()
@@ -264,7 +257,7 @@ def update_service(service, *, acting_user, terms=None, languages=None, revision
         expect(service, revision)  # a draft written against a changed service is refused too
         # Validate the draft now, on a copy, so that a bad draft is refused at once.
         probe = Service.objects.get(pk=service.pk)
-        _assign(probe, fields, SERVICE_FIELDS)
+        assign(probe, fields, SERVICE_FIELDS)
         probe.full_clean()
         if not service.is_published:
             return _apply(expect(Service.objects.select_for_update().get(pk=service.pk), revision), changes)

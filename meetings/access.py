@@ -19,7 +19,7 @@ What we chose:
 
 from django.db.models import Exists, OuterRef, Q
 
-from core.access import CHANGE, DELETE, VIEW, Policy, VisibilityPolicy, register
+from core.access import CHANGE, DELETE, VIEW, Policy, TSOnly, VisibilityPolicy, register, register_policy
 from core.models import Visibility
 
 from .models import (
@@ -265,18 +265,8 @@ class StatusChangePolicy(Policy):
         return queryset.filter(meeting_q(p, "commitment__meeting__"))
 
 
-@register(ImportJob)
-class ImportJobPolicy(Policy):
-    """A background import: the TS's, like the drafts it makes."""
-
-    def can(self, p, action, obj):
-        return p.is_ts
-
-    def can_create(self, p, **context):
-        return p.is_ts
-
-    def restrict(self, queryset, p, action):
-        return queryset if p.is_ts else queryset.none()
+# A background import: the TS's, like the drafts it makes.
+register_policy(ImportJob, TSOnly())
 
 
 @register(CalendarFeed)

@@ -1,7 +1,7 @@
 """Access rules for messages (registered with core.access): notifications and preferences are their
 user's own; the e-mail outbox holds everyone's addresses and messages, so it is the TS's."""
 
-from core.access import Policy, register
+from core.access import Policy, TSOnly, register, register_policy
 
 from .models import Notification, NotificationPreference, OutboundEmail
 
@@ -23,15 +23,5 @@ class OwnRecordPolicy(Policy):
         return queryset.filter(user_id=p.user_id)
 
 
-@register(OutboundEmail)
-class OutboxPolicy(Policy):
-    """The outbox holds addresses and messages of everyone: the TS only."""
-
-    def can(self, p, action, obj):
-        return p.is_ts
-
-    def can_create(self, p, **context):
-        return p.is_ts
-
-    def restrict(self, queryset, p, action):
-        return queryset if p.is_ts else queryset.none()
+# The outbox holds addresses and messages of everyone: the TS only.
+register_policy(OutboundEmail, TSOnly())

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.refusals import STATE, refusal
+from core.services import assign
 from core.versioning import expect
 
 from .access import ASSIGN_TERM, CHANGE_VISIBILITY
@@ -35,14 +36,6 @@ PERSON_FIELDS = PERSON_SELF_FIELDS + ("visibility",)
 APPOINTMENT_FIELDS = ("organization", "body", "country", "role", "position", "start_date", "end_date")
 ORGANIZATION_FIELDS = ("kind", "name_es", "name_en", "acronym_es", "acronym_en", "country", "parent", "website")
 BODY_FIELDS = ("conference", "kind", "slug", "name_es", "name_en", "acronym_es", "acronym_en", "parent", "order")
-
-
-def _assign(instance, fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _validate_person(person):
@@ -108,7 +101,7 @@ def create_person(*, acting_user, appointment=None, **fields):
     with acting_as(acting_user):
         person = Person()
         allowed = PERSON_FIELDS if access.acts_for_whole_network(acting_user) or country else PERSON_SELF_FIELDS
-        _assign(person, fields, allowed)
+        assign(person, fields, allowed)
         _validate_person(person)
         _check_no_duplicate_name(person, org)
         person.save()
@@ -128,14 +121,14 @@ def update_person(person, *, acting_user, revision=None, **fields):
     allowed = PERSON_FIELDS if access.can(acting_user, CHANGE_VISIBILITY, person) else PERSON_SELF_FIELDS
     with acting_as(acting_user):
         person = expect(Person.objects.select_for_update().get(pk=person.pk), revision)
-        _assign(person, fields, allowed)
+        assign(person, fields, allowed)
         _validate_person(person)
         person.save()
     return person
 
 
 def _save_appointment(appointment, fields, *, acting_user=None):
-    _assign(appointment, fields, APPOINTMENT_FIELDS)
+    assign(appointment, fields, APPOINTMENT_FIELDS)
     appointment.full_clean()
     _check_no_duplicate_appointment(appointment)
     guard = _closes_access_guard(appointment.person, acting_user)
@@ -193,7 +186,7 @@ def create_appointment(person, *, acting_user, **fields):
 def _propose_appointment(person, fields, *, acting_user):
     # Validate the term as it would be saved, so the proposal can be accepted as it stands.
     draft = Appointment(person=person)
-    _assign(draft, fields, APPOINTMENT_FIELDS)
+    assign(draft, fields, APPOINTMENT_FIELDS)
     draft.full_clean()
     _check_no_duplicate_appointment(draft)
     pending = AppointmentProposal.objects.filter(
@@ -270,7 +263,7 @@ def create_organization(*, acting_user, **fields):
     access.require_create(acting_user, Organization, country=fields.get("country"), kind=fields.get("kind"))
     with acting_as(acting_user):
         org = Organization()
-        _assign(org, fields, ORGANIZATION_FIELDS)
+        assign(org, fields, ORGANIZATION_FIELDS)
         org.full_clean()
         org.save()
     return org
@@ -286,7 +279,7 @@ def update_organization(org, *, acting_user, revision=None, **fields):
         access.require_create(acting_user, Organization, country=country, kind=kind)
     with acting_as(acting_user):
         org = expect(Organization.objects.select_for_update().get(pk=org.pk), revision)
-        _assign(org, fields, ORGANIZATION_FIELDS)
+        assign(org, fields, ORGANIZATION_FIELDS)
         org.full_clean()
         org.save()
     return org
@@ -298,7 +291,7 @@ def create_body(*, acting_user, **fields):
     access.require_create(acting_user, Body)
     with acting_as(acting_user):
         body = Body()
-        _assign(body, fields, BODY_FIELDS)
+        assign(body, fields, BODY_FIELDS)
         body.full_clean()
         body.save()
     return body
@@ -309,7 +302,7 @@ def update_body(body, *, acting_user, **fields):
     """Change a body."""
     access.require(acting_user, access.CHANGE, body)
     with acting_as(acting_user):
-        _assign(body, fields, BODY_FIELDS)
+        assign(body, fields, BODY_FIELDS)
         body.full_clean()
         body.save()
     return body

@@ -4,20 +4,9 @@ the pages and the API, which keep their workflow and their history."""
 
 from django.contrib import admin
 
-from core.admin import TSAdmin
+from core.admin import ReadOnlyAdmin, TSAdmin
 
 from .models import FollowUpReport, Indicator, IndicatorValue, Node, Plan, reindex_outline
-
-
-class ReadOnlyAdmin(TSAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Plan)

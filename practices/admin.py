@@ -6,7 +6,7 @@ which go through the services (review, versions, search index); the admin only l
 
 from django.contrib import admin
 
-from core.admin import TSAdmin
+from core.admin import ReadOnlyAdmin, TSAdmin
 
 from .models import Axis, Call, Compilation, Practice, Resource, Theme
 
@@ -24,17 +24,6 @@ class ThemeAdmin(TSAdmin):
 @admin.register(Axis)
 class AxisAdmin(TSAdmin):
     list_display = ["number", "name_es", "name_en"]
-
-
-class ReadOnlyAdmin(TSAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Practice)

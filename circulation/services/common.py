@@ -1,7 +1,8 @@
 """What every circulation service shares: the editable fields, limits and checked assignment."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from core.services import assign
 
 CIRCULAR_FIELDS = ("kind", "title_es", "title_en", "body_es", "body_en", "reply_deadline")
 
@@ -20,8 +21,6 @@ def past_deadline_message():
 
 
 def _assign(instance, fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
-    for name, value in fields.items():
-        setattr(instance, name, "" if value is None and name not in ("reply_deadline",) else value)
+    """core.services.assign, with an empty text for a field left out (None), the deadline aside."""
+    texts = {name: "" if value is None and name != "reply_deadline" else value for name, value in fields.items()}
+    assign(instance, texts, allowed)

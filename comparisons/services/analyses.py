@@ -11,6 +11,7 @@ from core import access
 from core.audit import acting_as
 from core.models import Grant, GrantPermission
 from core.refusals import STATE, refusal, refusals
+from core.services import assign
 
 from ..access import MANAGE_LEADS
 from ..models import (
@@ -23,7 +24,7 @@ from ..models import (
     RoundStatus,
     Section,
 )
-from .common import ANALYSIS_FIELDS, QUESTION_FIELDS, SECTION_FIELDS, _assign, _texts
+from .common import ANALYSIS_FIELDS, QUESTION_FIELDS, SECTION_FIELDS, _texts
 
 # ---- analyses --------------------------------------------------------------------------------
 
@@ -42,7 +43,7 @@ def create_analysis(*, acting_user, countries, leads=(), is_demo=False, **fields
     countries = _check_countries(countries)
     with acting_as(acting_user):
         analysis = Analysis(created_by=acting_user, is_demo=is_demo)
-        _assign(analysis, _texts(fields), ANALYSIS_FIELDS)
+        assign(analysis, _texts(fields), ANALYSIS_FIELDS)
         analysis.full_clean()
         analysis.save()
         analysis.countries.set(countries)
@@ -106,7 +107,7 @@ def update_analysis(analysis, *, acting_user, countries=None, **fields):
     access.require(acting_user, access.CHANGE, analysis)
     with acting_as(acting_user):
         analysis = Analysis.objects.select_for_update().get(pk=analysis.pk)
-        _assign(analysis, _texts(fields), ANALYSIS_FIELDS)
+        assign(analysis, _texts(fields), ANALYSIS_FIELDS)
         analysis.full_clean()
         analysis.save()
         if countries is not None:
@@ -167,7 +168,7 @@ def add_section(analysis, *, acting_user, is_demo=False, **fields):
         section = Section(analysis=analysis, is_demo=is_demo)
         if "order" not in fields:
             fields["order"] = (analysis.sections.aggregate(last=Max("order"))["last"] or 0) + 1
-        _assign(section, _texts(fields), SECTION_FIELDS)
+        assign(section, _texts(fields), SECTION_FIELDS)
         section.full_clean()
         section.save()
     return section
@@ -178,7 +179,7 @@ def update_section(section, *, acting_user, **fields):
     access.require(acting_user, access.CHANGE, section)
     with acting_as(acting_user):
         section = Section.objects.select_for_update().get(pk=section.pk)
-        _assign(section, _texts(fields), SECTION_FIELDS)
+        assign(section, _texts(fields), SECTION_FIELDS)
         section.full_clean()
         section.save()
     return section
@@ -227,7 +228,7 @@ def add_question(analysis, *, acting_user, is_demo=False, **fields):
         if "order" not in fields:
             fields["order"] = (fields["section"].questions.aggregate(last=Max("order"))["last"] or 0) + 1
         fields["choices"] = _clean_choices(fields.get("answer_type"), fields.get("choices"))
-        _assign(question, _texts(fields), QUESTION_FIELDS)
+        assign(question, _texts(fields), QUESTION_FIELDS)
         question.full_clean()
         question.save()
     return question
@@ -278,7 +279,7 @@ def update_question(question, *, acting_user, **fields):
                         % {"choices": labels}
                     },
                 )
-        _assign(question, _texts(fields), QUESTION_FIELDS)
+        assign(question, _texts(fields), QUESTION_FIELDS)
         question.full_clean()
         question.save()
     return question

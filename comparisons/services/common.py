@@ -2,9 +2,6 @@
 
 import decimal
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
 ANALYSIS_FIELDS = (
     "title_es",
     "title_en",
@@ -39,14 +36,6 @@ VALUE_FIELDS = ("choice", "selected", "number", "date", "text")
 
 
 MAX_NUMBER = decimal.Decimal("1e14")
-
-
-def _assign(instance, fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _text(value):

@@ -119,7 +119,7 @@ class PatternsAgreeWithTheServerTest(SimpleTestCase):
     def test_a_number_is_not_a_date(self):
         from django.utils import translation
 
-        from practices.api import ResourcePatch
+        from practices.api.schemas import ResourcePatch
 
         with self.assertRaises(Exception) as caught, translation.override("en"):
             ResourcePatch.model_validate({"revision": 1, "ends_on": 0})

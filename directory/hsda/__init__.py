@@ -7,37 +7,6 @@ services, no named contacts, and a confidential location at its municipality. Te
 the reader's language (`Accept-Language` or `?lang=es|en`), both languages as attributes.
 """
 
-from .common import (  # noqa: F401 (the package answers for all its modules)
-    BOOLEANS,
-    DATE_TIME_PATTERN,
-    MAX_PER_PAGE,
-    MAX_SEARCH,
-    PER_PAGE,
-    SPEC_BASE,
-    UUID_PATTERN,
-    UUIDS,
-    BadRequest,
-    api_view,
-)
-from .endpoints import (  # noqa: F401 (the package answers for all its modules)
-    hsds_clean_org,
-    organization,
-    organizations,
-    root,
-    service,
-    service_at_location,
-    service_at_locations,
-    services,
-    taxonomies,
-    taxonomy,
-    taxonomy_term,
-    taxonomy_terms,
-)
-from .schema import (  # noqa: F401 (the package answers for all its modules)
-    MINIMAL_PAGE,
-    NO_NUL,
-    OPTIONAL_UUID,
-    PARAMETER_SCHEMAS,
-    openapi,
-    urlpatterns,
-)
+from .schema import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.refusals import STATE, UNKNOWN, refusal
+from core.services import assign
 from core.uploads import check_upload
 from core.versioning import expect
 from network.models import Country, Organization
@@ -26,7 +27,7 @@ from ..models import (
     roll_up,
 )
 from ..signals import commitment_assigned
-from .common import COMMITMENT_FIELDS, EVIDENCE_KINDS, _assign, _changed, _remember_edits, checked_off
+from .common import COMMITMENT_FIELDS, EVIDENCE_KINDS, _changed, _remember_edits, checked_off
 
 # ---- commitments ---------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ def update_commitment(commitment, *, acting_user, actors=None, due=..., revision
     with acting_as(acting_user):
         commitment = expect(Commitment.objects.select_for_update().get(pk=commitment.pk), revision)
         _remember_edits(commitment, _changed(commitment, fields))
-        _assign(commitment, fields, COMMITMENT_FIELDS)
+        assign(commitment, fields, COMMITMENT_FIELDS)
         if due is not ...:
             for name, value in _due_fields(due).items():
                 setattr(commitment, name, value)

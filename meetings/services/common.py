@@ -53,14 +53,6 @@ class EditConflict(ValidationError):
         self.current = current
 
 
-def _assign(instance, fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 def _changed(instance, fields):
     """The names of `fields` whose value differs from the instance's."""
     return [name for name, value in fields.items() if getattr(instance, name, None) != value]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.refusals import STATE, refusal
+from core.services import assign
 from core.uploads import check_upload
 
 from ..models import (
@@ -17,7 +18,7 @@ from ..models import (
     MeetingStatus,
     ReportStatus,
 )
-from .common import MEETING_FIELDS, _assign, checked_off
+from .common import MEETING_FIELDS, checked_off
 
 # ---- meetings ------------------------------------------------------------------------------
 
@@ -28,7 +29,7 @@ def create_meeting(*, acting_user, delegations=None, organizations=None, **field
     access.require_create(acting_user, Meeting)
     with acting_as(acting_user):
         meeting = Meeting()
-        _assign(meeting, fields, MEETING_FIELDS)
+        assign(meeting, fields, MEETING_FIELDS)
         meeting.full_clean()
         meeting.save()
         if delegations is not None:
@@ -45,7 +46,7 @@ def update_meeting(meeting, *, acting_user, delegations=None, organizations=None
     with acting_as(acting_user):
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         corrected = [f"field:{name}" for name in fields]  # seen and saved by a person
-        _assign(meeting, fields, MEETING_FIELDS)
+        assign(meeting, fields, MEETING_FIELDS)
         meeting.full_clean()
         meeting.save()
         if delegations is not None:
@@ -118,7 +119,7 @@ def add_agenda_item(meeting, *, acting_user, **fields):
     access.require(acting_user, access.CHANGE, meeting)
     with acting_as(acting_user):
         item = AgendaItem(meeting=meeting)
-        _assign(item, fields, ("title_es", "title_en", "presenter"))
+        assign(item, fields, ("title_es", "title_en", "presenter"))
         item.position = (meeting.agenda.aggregate(m=Max("position"))["m"] or 0) + 1
         item.full_clean()
         item.save()

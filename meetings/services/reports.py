@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core import access
 from core.audit import acting_as
 from core.refusals import STATE, refusal
+from core.services import assign
 from network.models import BodyKind
 
 from ..access import APPROVE, DECIDE
@@ -20,7 +21,7 @@ from ..models import (
     ReportStatus,
     ReportVersion,
 )
-from .common import AGREEMENT_FIELDS, REPORT_FIELDS, EditConflict, _assign, _changed, _remember_edits, checked_off
+from .common import AGREEMENT_FIELDS, REPORT_FIELDS, EditConflict, _changed, _remember_edits, checked_off
 
 # ---- reports -------------------------------------------------------------------------------
 
@@ -95,7 +96,7 @@ def update_report_text(version, *, acting_user, **fields):
     access.require(acting_user, access.CHANGE, version)
     with acting_as(acting_user):
         version = ReportVersion.objects.select_for_update().get(pk=version.pk)
-        _assign(version, fields, REPORT_FIELDS)
+        assign(version, fields, REPORT_FIELDS)
         version.full_clean()
         version.save()
         checked_off(version.meeting_id, "field:participants")
@@ -195,7 +196,7 @@ def update_agreement(agreement, *, acting_user, revision, **fields):
         raise EditConflict(current)
     with acting_as(acting_user):
         _remember_edits(current, _changed(current, fields))
-        _assign(current, fields, AGREEMENT_FIELDS)
+        assign(current, fields, AGREEMENT_FIELDS)
         current.revision += 1
         current.updated_by = acting_user
         _validate_agreement(current)

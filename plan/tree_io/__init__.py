@@ -7,37 +7,8 @@ when nothing hangs on them. A sheet with any fault is refused whole, with one me
 naming its row and column, and nothing is written.
 """
 
-from .checks import (  # noqa: F401 (the package answers for all its modules)
-    Spec,
-)
-from .common import (  # noqa: F401 (the package answers for all its modules)
-    CODE_PATTERN,
-    COLUMNS,
-    CONTENT_TYPES,
-    CSV_TYPE,
-    FORMATS,
-    LIMITS,
-    MAX_BYTES,
-    MAX_CELL,
-    MAX_COLUMNS,
-    MAX_ROWS,
-    MAX_WEIGHT,
-    NO,
-    XLSX_TYPE,
-    YES,
-)
-from .export import (  # noqa: F401 (the package answers for all its modules)
-    export_tree,
-    filename,
-    organization_labels,
-    tree_rows,
-)
-from .importing import (  # noqa: F401 (the package answers for all its modules)
-    FIELDS,
-    import_tree,
-)
-from .reading import (  # noqa: F401 (the package answers for all its modules)
-    ImportResult,
-    Row,
-    read_sheet,
-)
+from .common import COLUMNS, CONTENT_TYPES, FORMATS, MAX_BYTES, XLSX_TYPE
+from .export import export_tree, filename
+from .importing import import_tree
+
+__all__ = ["COLUMNS", "CONTENT_TYPES", "FORMATS", "MAX_BYTES", "XLSX_TYPE", "export_tree", "filename", "import_tree"]

@@ -1,66 +1,6 @@
-"""API of the repository: search with facets and filters, practices, resources, the review, calls.
+"""The practices API: request and response schemas (schemas.py) and endpoints (endpoints.py).
 
-The same access rules as the pages: anonymous readers get published versions only; the working
-copy, review steps and call tracking need the rights core.access gives.
+config/api.py mounts `router`; the schemas are imported from `practices.api.schemas`.
 """
 
-from .endpoints import (  # noqa: F401 (the package answers for all its modules)
-    DOCX_RESPONSE,
-    VIEW_PARAM,
-    add_practice_file,
-    call_compilation,
-    comment_practice,
-    compiled_response,
-    create_practice,
-    create_resource,
-    get_call,
-    get_file,
-    get_practice,
-    get_practice_version,
-    get_resource,
-    list_axes,
-    list_calls,
-    list_practice_review,
-    list_practice_versions,
-    list_themes,
-    open_call,
-    publish_practice,
-    resource_step,
-    return_practice,
-    router,
-    search_repository,
-    set_resource_file,
-    start_practice_review,
-    submit_practice,
-    update_practice,
-    update_resource,
-    withdraw_practice,
-)
-from .schemas import (  # noqa: F401 (the package answers for all its modules)
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AxisOut,
-    CallIn,
-    CallOut,
-    CommentIn,
-    EventOut,
-    FacetOut,
-    FacetValueOut,
-    FileOut,
-    HitOut,
-    Id,
-    PracticeIn,
-    PracticeOut,
-    PracticePatch,
-    RequiredCommentIn,
-    ResourceIn,
-    ResourceOut,
-    ResourcePatch,
-    SearchFilters,
-    SearchOut,
-    ThemeOut,
-    TrackingOut,
-    VersionOut,
-    practice_out,
-    resource_out,
-)
+from .endpoints import router  # noqa: F401 (mounted by config/api.py)

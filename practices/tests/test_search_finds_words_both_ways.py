@@ -13,7 +13,7 @@ from django.utils import translation
 
 from core.testing import api_client, build_network
 from practices import search
-from practices.api import SearchOut
+from practices.api.schemas import SearchOut
 
 from .helpers import axis, published_practice, theme
 
