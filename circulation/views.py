@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import access, documents
 from core.confirm import confirmation
+from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.mywork import items_for
 from messaging.models import EmailState, Notification, NotificationPreference, OutboundEmail
@@ -195,10 +196,7 @@ def attachment_remove(request, pk, attachment_pk):
 
 
 def _file_response(field, name):
-    try:
-        return FileResponse(field.open("rb"), as_attachment=True, filename=name)
-    except FileNotFoundError:
-        raise Http404 from None
+    return stored_file_response(field, name)
 
 
 @login_required

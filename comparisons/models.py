@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin, current_language
+from core.i18n import BilingualMixin, current_language, one_language_errors, require_one_language
 from core.models import Visibility
 from core.versioning import Versioned
 
@@ -73,8 +73,7 @@ class Analysis(BilingualMixin, models.Model):
         return self.localized("title")
 
     def clean(self):
-        if not (self.title_es or self.title_en):
-            raise ValidationError({"title_es": _("Give the title in Spanish or in English.")})
+        require_one_language(self, "title")
 
     def get_absolute_url(self):
         return reverse("comparisons:analysis", args=[self.pk])
@@ -98,8 +97,7 @@ class Section(BilingualMixin, models.Model):
         return self.localized("title")
 
     def clean(self):
-        if not (self.title_es or self.title_en):
-            raise ValidationError({"title_es": _("Give the title in Spanish or in English.")})
+        require_one_language(self, "title")
 
 
 class AnswerType(models.TextChoices):
@@ -176,8 +174,7 @@ class Question(BilingualMixin, models.Model):
 
     def clean(self):
         errors = {}
-        if not (self.text_es or self.text_en):
-            errors["text_es"] = _("Give the question in Spanish or in English.")
+        errors.update(one_language_errors(self, "text", _("Give the question in Spanish or in English.")))
         if self.answer_type in (AnswerType.SINGLE, AnswerType.MULTIPLE):
             problem = check_choices(self.choices)
             if problem:

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "accounts.security.SessionLimitsMiddleware",
     "core.middleware.UserPreferencesMiddleware",
     "core.middleware.AuditContextMiddleware",
+    "core.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -322,6 +323,10 @@ LOGGING = {
 }
 
 # Enlace's own settings.
+# Rate limits (core/ratelimits.py), counted in the cache (shared across app servers with CACHE_URL):
+# public search per reader, API writes per token. A rate like "60/m"; empty turns the limit off.
+RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60/m")
+RATE_LIMIT_API_WRITES = os.environ.get("RATE_LIMIT_API_WRITES", "120/m")
 ENLACE_DEMO = env_bool("ENLACE_DEMO", DEBUG)
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 

@@ -35,6 +35,29 @@ def missing_languages(obj, field):
     return [lang for lang in CONTENT_LANGUAGES if not getattr(obj, f"{field}_{lang}", "")]
 
 
+def one_language_errors(obj, field, message=None):
+    """The rule of every bilingual text: written in at least one language. {field_es: message} when
+    `field` is empty in both, else {}; the message says which text (title, name, …) is missing."""
+    if any(getattr(obj, f"{field}_{lang}", "") for lang in CONTENT_LANGUAGES):
+        return {}
+    from django.utils.translation import gettext as _
+
+    defaults = {
+        "title": _("Give the title in Spanish or in English."),
+        "name": _("Give the name in Spanish or in English."),
+    }
+    return {f"{field}_{CONTENT_LANGUAGES[0]}": message or defaults[field]}
+
+
+def require_one_language(obj, field, message=None):
+    """Refuse `obj` (ValidationError naming the field) when `field` is empty in both languages."""
+    from django.core.exceptions import ValidationError
+
+    errors = one_language_errors(obj, field, message)
+    if errors:
+        raise ValidationError(errors)
+
+
 class BilingualMixin:
     """Give a model `.localized(field)` and `.missing_languages(field)`."""
 

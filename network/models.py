@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from core.i18n import BilingualMixin
+from core.i18n import BilingualMixin, one_language_errors, require_one_language
 from core.models import Visibility
 from core.versioning import Versioned
 
@@ -35,8 +35,7 @@ class Conference(BilingualMixin, models.Model):
         return self.localized("name")
 
     def clean(self):
-        if not (self.name_es or self.name_en):
-            raise ValidationError({"name_es": _("Give the name in Spanish or in English.")})
+        require_one_language(self, "name")
 
 
 class BodyKind(models.TextChoices):
@@ -86,8 +85,7 @@ class Body(BilingualMixin, models.Model):
         return self.localized("name")
 
     def clean(self):
-        if not (self.name_es or self.name_en):
-            raise ValidationError({"name_es": _("Give the name in Spanish or in English.")})
+        require_one_language(self, "name")
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A body cannot report to itself.")})
 
@@ -247,8 +245,7 @@ class Organization(BilingualMixin, Versioned, models.Model):
 
     def clean(self):
         errors = {}
-        if not (self.name_es or self.name_en):
-            errors["name_es"] = _("Give the name in Spanish or in English.")
+        errors.update(one_language_errors(self, "name"))
         if self.kind == OrganizationKind.NATIONAL_INSTITUTION and not self.country_id:
             errors["country"] = _("A national institution needs its country.")
         if self.parent_id and self.parent_id == self.pk:

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin
+from core.i18n import BilingualMixin, one_language_errors, require_one_language
 from core.models import Visibility
 from core.versioning import Versioned
 
@@ -95,8 +95,7 @@ class Plan(BilingualMixin, models.Model):
         return self.localized("title")
 
     def clean(self):
-        if not (self.title_es or self.title_en):
-            raise ValidationError({"title_es": _("Give the title in Spanish or in English.")})
+        require_one_language(self, "title")
 
     def get_absolute_url(self):
         return reverse("plan:plan", args=[self.pk])
@@ -212,8 +211,7 @@ class Node(BilingualMixin, models.Model):
 
     def clean(self):
         errors = {}
-        if not (self.title_es or self.title_en):
-            errors["title_es"] = _("Give the title in Spanish or in English.")
+        errors.update(one_language_errors(self, "title"))
         unknown = [code for code in self.approaches or [] if code not in Approach.values]
         if not isinstance(self.approaches, list) or unknown:
             errors["approaches"] = _("Unknown approach: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
@@ -300,8 +298,7 @@ class Indicator(BilingualMixin, models.Model):
 
     def clean(self):
         errors = {}
-        if not (self.name_es or self.name_en):
-            errors["name_es"] = _("Give the name in Spanish or in English.")
+        errors.update(one_language_errors(self, "name"))
         if (self.baseline_value is None) != (self.baseline_year is None):
             errors["baseline_year"] = _("A baseline needs both its value and its year.")
         if errors:

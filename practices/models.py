@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin
+from core.i18n import BilingualMixin, one_language_errors, require_one_language
 from core.versioning import Versioned
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
@@ -48,8 +48,7 @@ class Theme(BilingualMixin, models.Model):
         return self.localized("name")
 
     def clean(self):
-        if not (self.name_es or self.name_en):
-            raise ValidationError({"name_es": _("Give the name in Spanish or in English.")})
+        require_one_language(self, "name")
 
 
 class Axis(BilingualMixin, models.Model):
@@ -236,8 +235,7 @@ class Practice(Reviewable):
 
     def clean(self):
         errors = {}
-        if not (self.title_es or self.title_en):
-            errors["title_es"] = _("Give the title in Spanish or in English.")
+        errors.update(one_language_errors(self, "title"))
         if self.start_year and self.end_year and self.end_year < self.start_year:
             errors["end_year"] = _("The period cannot end before it starts.")
         unknown = [code for code in self.population or [] if code not in Population.values]
@@ -301,8 +299,7 @@ class Resource(Reviewable):
 
     def clean(self):
         errors = {}
-        if not (self.title_es or self.title_en):
-            errors["title_es"] = _("Give the title in Spanish or in English.")
+        errors.update(one_language_errors(self, "title"))
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The course cannot end before it starts.")
         if errors:
@@ -440,8 +437,7 @@ class Call(BilingualMixin, models.Model):
         return self.localized("title")
 
     def clean(self):
-        if not (self.title_es or self.title_en):
-            raise ValidationError({"title_es": _("Give the title in Spanish or in English.")})
+        require_one_language(self, "title")
 
     def get_absolute_url(self):
         return reverse("practices:call", args=[self.pk])
@@ -489,8 +485,7 @@ class Compilation(BilingualMixin, models.Model):
         return self.localized("title")
 
     def clean(self):
-        if not (self.title_es or self.title_en):
-            raise ValidationError({"title_es": _("Give the title in Spanish or in English.")})
+        require_one_language(self, "title")
 
     def get_absolute_url(self):
         return reverse("practices:compilation", args=[self.pk])

@@ -1,11 +1,9 @@
 """Pages of the repository. Views parse, ask core.access, call services and queries, render."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import access, documents
 from core.confirm import confirmation
+from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.models import AuditEntry
 
@@ -278,15 +277,6 @@ def practice_file_remove(request, pk):
     return redirect(f"{attached.practice.get_absolute_url()}?view=working")
 
 
-def _download(stored, name, kind):
-    try:
-        handle = stored.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    content_type = mimetypes.guess_type(f"x.{kind}")[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-
-
 def file_download(request, pk):
     """Download an attached file as an attachment with its clean name, if a visible version shows it."""
     attached = get_object_or_404(
@@ -294,7 +284,7 @@ def file_download(request, pk):
     )
     if not queries.file_visible(request.user, attached):
         raise Http404
-    return _download(attached.file, attached.name, attached.kind)
+    return stored_file_response(attached.file, attached.name, attached.kind)
 
 
 def resource_file(request, pk):
@@ -308,11 +298,9 @@ def resource_file(request, pk):
     else:
         data = record.published_version.data
         name, kind = data.get("file_name") or "file", data.get("file_kind") or ""
-    stored = record.file.storage.open(stored_name, "rb") if record.file.storage.exists(stored_name) else None
-    if stored is None:
+    if not record.file.storage.exists(stored_name):
         raise Http404
-    content_type = mimetypes.guess_type(f"x.{kind}")[0] or "application/octet-stream"
-    return FileResponse(stored, as_attachment=True, filename=name, content_type=content_type)
+    return stored_file_response(record.file.storage.open(stored_name, "rb"), name, kind)
 
 
 @login_required

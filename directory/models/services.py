@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin
+from core.i18n import BilingualMixin, require_one_language
 from core.versioning import Versioned
 from network.models import Country
 from network.models import Organization as NetworkOrganization
@@ -139,8 +139,7 @@ class Provider(BilingualMixin, Versioned, models.Model):
         return self.localized("name")
 
     def clean(self):
-        if not (self.name_es or self.name_en):
-            raise ValidationError({"name_es": _("Give the name in Spanish or in English.")})
+        require_one_language(self, "name")
 
 
 class ServiceStatus(models.TextChoices):
@@ -228,8 +227,7 @@ class Service(BilingualMixin, Versioned, models.Model):
         return self.localized("name")
 
     def clean(self):
-        if not (self.name_es or self.name_en):
-            raise ValidationError({"name_es": _("Give the name in Spanish or in English.")})
+        require_one_language(self, "name")
         if self.minimum_age is not None and self.maximum_age is not None and self.minimum_age > self.maximum_age:
             raise ValidationError({"maximum_age": _("The minimum age cannot be above the maximum age.")})
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin
+from core.i18n import BilingualMixin, one_language_errors
 from core.versioning import Versioned
 from network.models import Country, Organization
 
@@ -153,8 +153,7 @@ class Commitment(BilingualMixin, Versioned, models.Model):
 
     def clean(self):
         errors = {}
-        if not (self.action_es or self.action_en):
-            errors["action_es"] = _("Say what is to be done, in Spanish or in English.")
+        errors.update(one_language_errors(self, "action", _("Say what is to be done, in Spanish or in English.")))
         if self.due_period and not DUE_PERIOD_RE.match(self.due_period):
             errors["due_period"] = _("Write a year (2018) or a quarter (2018-Q1).")
         if self.due_period and self.due_date:

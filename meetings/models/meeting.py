@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin
+from core.i18n import BilingualMixin, one_language_errors, require_one_language
 from core.models import Visibility
 from network.models import Body, Country, Organization
 
@@ -147,8 +147,7 @@ class Meeting(BilingualMixin, models.Model):
 
     def clean(self):
         errors = {}
-        if not (self.title_es or self.title_en):
-            errors["title_es"] = _("Give the title in Spanish or in English.")
+        errors.update(one_language_errors(self, "title"))
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The meeting cannot end before it starts.")
         if (
@@ -193,8 +192,7 @@ class AgendaItem(BilingualMixin, models.Model):
         return self.localized("title")
 
     def clean(self):
-        if not (self.title_es or self.title_en):
-            raise ValidationError({"title_es": _("Give the item in Spanish or in English.")})
+        require_one_language(self, "title", _("Give the item in Spanish or in English."))
 
 
 class DocumentKind(models.TextChoices):

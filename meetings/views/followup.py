@@ -1,12 +1,10 @@
 """The follow-up of commitments: the board, a commitment's page, status changes with evidence."""
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.confirm import confirmation
+from core.downloads import stored_file_response
 from core.forms import add_service_errors
 
 from .. import queries, services
@@ -214,10 +213,4 @@ def evidence_download(request, pk, change_pk=None, actor_pk=None):
         field = change.evidence_file
     if actor_pk is not None:
         field = get_object_or_404(CommitmentActor, pk=actor_pk, commitment=commitment).evidence_file
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field.name))
+    return stored_file_response(field)

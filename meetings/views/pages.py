@@ -1,13 +1,12 @@
 """Meeting pages: list, calendar, detail, editing, documents, calendar feeds."""
 
 import datetime
-import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.confirm import confirmation
+from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.models import AuditEntry
 
@@ -258,11 +258,7 @@ def document_add(request, pk):
 def document_download(request, pk):
     document = get_object_or_404(MeetingDocument.objects.select_related("meeting"), pk=pk)
     access.require(request.user, access.VIEW, document)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(document.file.name))
+    return stored_file_response(document.file)
 
 
 # ---- calendar feeds ------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """A country's or the region's follow-up report: filled, submitted, reviewed, with its evidence."""
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import access
 from core.confirm import confirmation
+from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from network.models import Country, Membership
 
@@ -301,10 +300,4 @@ def evidence_download(request, pk, year, code, evidence_pk):
         raise Http404
     evidence = get_object_or_404(Evidence.objects.select_related("line__report"), pk=evidence_pk, line__report=report)
     access.require(request.user, access.VIEW, evidence)
-    if not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(evidence.file.name))
+    return stored_file_response(evidence.file)
