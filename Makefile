@@ -42,6 +42,7 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check_catalogues
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint:

@@ -1,6 +1,7 @@
 """Writes for accounts: invitations, their acceptance, preferences and API tokens."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -22,14 +23,15 @@ from .models import ApiToken, EmailChange, Invitation, User, hash_secret
 
 
 @transaction.atomic
-def invite_person(person, *, acting_user, language=None):
-    """Send `person` an invitation to open their account; return the Invitation and its raw token."""
+def invite_person(person: Any, *, acting_user: User, language: str | None = None) -> tuple[Invitation, str]:
+    """Send `person` (a network.models.Person: accounts does not import the network) an invitation to
+    open their account; return the Invitation and its raw token."""
     access.require(acting_user, INVITE, person)
     if not person.email:
         raise ValidationError({"email": _("This contact has no e-mail address to invite.")})
-    if person.user_id and person.user.has_usable_password():
+    if person.user is not None and person.user.has_usable_password():
         raise ValidationError(_("This person already has an account."))
-    clash = User.objects.filter(email__iexact=person.email).exclude(pk=person.user_id).exists()
+    clash = User.objects.filter(email__iexact=person.email).exclude(pk=person.user_id or 0).exists()
     if clash:
         raise ValidationError({"email": _("An account already uses this e-mail address.")})
     if not person.appointments.current().exists():
@@ -55,7 +57,7 @@ def invite_person(person, *, acting_user, language=None):
     return invitation, token
 
 
-def find_invitation(token):
+def find_invitation(token: str | None) -> Invitation | None:
     """Return the pending invitation for a raw token, or None."""
     if not token or len(token) > 100:
         return None
@@ -63,7 +65,7 @@ def find_invitation(token):
 
 
 @transaction.atomic
-def accept_invitation(invitation, password):
+def accept_invitation(invitation: Invitation, password: str) -> User:
     """Open the invited person's account with the chosen password and return the user."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
@@ -90,7 +92,7 @@ def accept_invitation(invitation, password):
 EMAIL_CHANGE_VALID = datetime.timedelta(days=2)
 
 
-def _check_free_email(email, user):
+def _check_free_email(email: str, user: User) -> str:
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -101,7 +103,7 @@ def _check_free_email(email, user):
     return email
 
 
-def _mail(template, subject, to, context, language):
+def _mail(template: str, subject: str, to: str, context: dict[str, Any], language: str) -> None:
     """Send a short account e-mail in the reader's language once the transaction commits."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = str(subject)
@@ -110,7 +112,7 @@ def _mail(template, subject, to, context, language):
 
 
 @transaction.atomic
-def request_email_change(user, new_email, password, *, acting_user):
+def request_email_change(user: User, new_email: str, password: str, *, acting_user: User) -> tuple[EmailChange, str]:
     """Ask to sign in with `new_email`: a link goes to that address, a notice to the current one.
 
     Only the account's owner may ask, with their password; nothing changes until the link is
@@ -156,7 +158,7 @@ def request_email_change(user, new_email, password, *, acting_user):
     return change, token
 
 
-def find_email_change(token):
+def find_email_change(token: str | None) -> EmailChange | None:
     """Return the pending e-mail change for a raw token, or None."""
     if not token or len(token) > 100:
         return None
@@ -164,7 +166,7 @@ def find_email_change(token):
 
 
 @transaction.atomic
-def confirm_email_change(change):
+def confirm_email_change(change: EmailChange) -> User:
     """Make the confirmed address the account's sign-in e-mail; tell the previous address."""
     change = EmailChange.objects.select_for_update().select_related("user").get(pk=change.pk)
     if not change.is_pending:
@@ -190,7 +192,7 @@ def confirm_email_change(change):
 
 
 @transaction.atomic
-def set_account_email(user, email, *, acting_user):
+def set_account_email(user: User, email: str, *, acting_user: User) -> User:
     """Set an account's sign-in e-mail directly (the TS, e.g. for someone who lost their mailbox).
 
     Both the previous and the new address are told.
@@ -213,7 +215,7 @@ def set_account_email(user, email, *, acting_user):
     return user
 
 
-def set_preferences(user, *, language=None, timezone_name=None):
+def set_preferences(user: User, *, language: str | None = None, timezone_name: str | None = None) -> User:
     """Save the user's language and time zone."""
     fields = []
     if language is not None:
@@ -230,7 +232,7 @@ def set_preferences(user, *, language=None, timezone_name=None):
     return user
 
 
-def create_api_token(user, name):
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create an API token for `user`; return the record and the raw key (shown once)."""
     name = (name or "").strip()
     if not name:
@@ -242,7 +244,7 @@ def create_api_token(user, name):
     return token, raw
 
 
-def revoke_api_token(token, *, acting_user):
+def revoke_api_token(token: ApiToken, *, acting_user: User) -> None:
     """Revoke an API token of one's own."""
     if token.user_id != acting_user.pk:
         access.refuse(acting_user, "revoke", token)
@@ -250,7 +252,7 @@ def revoke_api_token(token, *, acting_user):
     token.save(update_fields=["revoked_at"])
 
 
-def user_for_token(raw):
+def user_for_token(raw: str | None) -> User | None:
     """Return the active user owning the raw API token, or None; note its use."""
     if not raw or not raw.startswith("enl_") or len(raw) > 100:
         return None

@@ -11,12 +11,15 @@ Tempore Presidency, and per-object grants.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, NoReturn
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from .models import DocumentSettings, Visibility
 
@@ -31,7 +34,7 @@ CREATE = "create"
 class _Any:
     """Context value meaning 'in some context of the user's' (e.g. any country they keep)."""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "ANY"
 
 
@@ -54,40 +57,40 @@ class Principal:
     grants: frozenset = field(default_factory=frozenset)
 
     @property
-    def is_authenticated(self):
+    def is_authenticated(self) -> bool:
         return self.user_id is not None
 
     @property
-    def is_member(self):
+    def is_member(self) -> bool:
         """Network member: TS staff, a liaison officer, or staff of a partner organization."""
         return self.is_ts or bool(self.officer_countries) or bool(self.organizations)
 
     @property
-    def is_officer(self):
+    def is_officer(self) -> bool:
         return bool(self.officer_countries)
 
     @property
-    def is_ppt(self):
+    def is_ppt(self) -> bool:
         return bool(self.ppt_countries)
 
     @property
-    def is_partner(self):
+    def is_partner(self) -> bool:
         return bool(self.partner_organizations)
 
-    def has_grant(self, obj, permission):
+    def has_grant(self, obj: models.Model, permission: str) -> bool:
         ct_id = ContentType.objects.get_for_model(obj).pk
         return (ct_id, str(obj.pk), permission) in self.grants
 
-    def granted_ids(self, model, permission):
+    def granted_ids(self, model: type[models.Model], permission: str) -> set[str]:
         """Return the keys (as text) of the `model` records this principal holds `permission` on."""
         ct_id = ContentType.objects.get_for_model(model).pk
         return {obj_id for (ct, obj_id, perm) in self.grants if ct == ct_id and perm == permission}
 
-    def role_flags(self):
+    def role_flags(self) -> dict[str, bool]:
         """The roles as yes/no answers, for the API's account description."""
         return {"is_ts": self.is_ts, "is_ppt": self.is_ppt}
 
-    def role_labels(self):
+    def role_labels(self) -> list[str]:
         """Return the names of this principal's roles, for display."""
         from django.utils.translation import gettext as _
 
@@ -104,6 +107,8 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+# Who a decision is asked about: a user (or None, anonymous) or the Principal already read.
+UserLike = Any
 
 
 # ---- the decisions every app asks by name --------------------------------------------------------
@@ -111,38 +116,38 @@ ANONYMOUS = Principal()
 # place follows. Each takes a user or a Principal.
 
 
-def _p(user_or_principal):
+def _p(user_or_principal: UserLike) -> "Principal":
     return user_or_principal if isinstance(user_or_principal, Principal) else principal_for(user_or_principal)
 
 
-def sees_members_only(user):
+def sees_members_only(user: UserLike) -> bool:
     """Contact details, who wrote or entered what, exact places of confidential services and work
     not yet published are for network members only (TS, liaison officers, partners' staff)."""
     return _p(user).is_member
 
 
-def acts_for_whole_network(user):
+def acts_for_whole_network(user: UserLike) -> bool:
     """The TS acts for every country and organization: its choices (countries, institutions,
     roles, fields) are not limited to a country it keeps, and closing someone's access is its own."""
     return _p(user).is_ts
 
 
-def sees_history(user):
+def sees_history(user: UserLike) -> bool:
     """The audit history of a record (who changed what, when): the TS's."""
     return _p(user).is_ts
 
 
-def makes_working_copies(user):
+def makes_working_copies(user: UserLike) -> bool:
     """Documents with content not yet approved, marked as a working copy: the TS's."""
     return _p(user).is_ts
 
 
-def administers(user):
+def administers(user: UserLike) -> bool:
     """The administration site, the e-mail outbox and the TS's menu entries."""
     return _p(user).is_ts
 
 
-def sees_audience(user, audience):
+def sees_audience(user: UserLike, audience: str) -> bool:
     """Whether a page or menu entry for `audience` ("public", "member" or "ts") is for `user`."""
     if audience == "member":
         return sees_members_only(user)
@@ -153,16 +158,16 @@ def sees_audience(user, audience):
 
 # How a user's roles are read: registered by the network directory (network/roles.py), which core
 # does not import. A function of the user that returns the Principal's fields, user_id aside.
-_role_reader = None
+_role_reader: Callable[[Any], dict[str, Any]] | None = None
 
 
-def register_role_reader(read):
+def register_role_reader(read: Callable[[Any], dict[str, Any]]) -> None:
     """Say how a user's roles are read: `read(user)` returns the fields of their Principal."""
     global _role_reader
     _role_reader = read
 
 
-def principal_for(user):
+def principal_for(user: Any) -> Principal:
     """Return the user's Principal, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
@@ -181,7 +186,7 @@ def principal_for(user):
     return result
 
 
-def forget_principal(user):
+def forget_principal(user: Any) -> None:
     """Drop the cached Principal after roles change within one request."""
     if hasattr(user, "_enlace_principal"):
         del user._enlace_principal
@@ -190,15 +195,15 @@ def forget_principal(user):
 class Policy:
     """Rules for one model. Subclasses override what differs from 'anyone sees, the TS edits'."""
 
-    def can(self, p, action, obj):
+    def can(self, p: Principal, action: str, obj: Any) -> bool:
         if action == VIEW:
             return True
         return p.is_ts
 
-    def can_create(self, p, **context):
+    def can_create(self, p: Principal, **context: Any) -> bool:
         return p.is_ts
 
-    def restrict(self, queryset, p, action):
+    def restrict[QS: QuerySet](self, queryset: QS, p: Principal, action: str) -> QS:
         if action == VIEW or p.is_ts:
             return queryset
         return queryset.none()
@@ -207,12 +212,12 @@ class Policy:
 class VisibilityPolicy(Policy):
     """For records with a `visibility` field: public, network members, or TS only."""
 
-    def visible(self, p, obj):
+    def visible(self, p: Principal, obj: Any) -> bool:
         if obj.visibility == Visibility.PUBLIC or p.is_ts:
             return True
         return obj.visibility == Visibility.MEMBERS and p.is_member
 
-    def visibility_q(self, p, prefix=""):
+    def visibility_q(self, p: Principal, prefix: str = "") -> Q:
         """Return a filter for what `p` may see; `prefix` reaches the field across a relation."""
         if p.is_ts:
             return Q()
@@ -225,28 +230,28 @@ class ThroughParent(Policy):
     policy decides — seeing it is seeing the parent, anything else is changing the parent. With several
     parent fields (an HSDS phone belongs to a service, a location, a provider…), the one that is set."""
 
-    def __init__(self, *parent_fields, members_only=False):
+    def __init__(self, *parent_fields: str, members_only: bool = False) -> None:
         self.parent_fields = parent_fields
         self.members_only = members_only  # parts that may hold confidential details (an address, a phone)
 
-    def _parent(self, obj):
+    def _parent(self, obj: Any) -> Any:
         for name in self.parent_fields:
             parent = getattr(obj, name, None)
             if parent is not None:
                 return parent
         return None
 
-    def can(self, p, action, obj):
+    def can(self, p: Principal, action: str, obj: Any) -> bool:
         parent = self._parent(obj)
         if parent is None or (self.members_only and not p.is_member):
             return p.is_ts
         return policy_for(parent).can(p, VIEW if action == VIEW else CHANGE, parent)
 
-    def can_create(self, p, **context):
+    def can_create(self, p: Principal, **context: Any) -> bool:
         parent = next((context[name] for name in self.parent_fields if context.get(name) is not None), None)
         return p.is_ts if parent is None else policy_for(parent).can(p, CHANGE, parent)
 
-    def restrict(self, queryset, p, action):
+    def restrict[QS: QuerySet](self, queryset: QS, p: Principal, action: str) -> QS:
         if p.is_ts:
             return queryset
         if self.members_only and not p.is_member:
@@ -265,50 +270,50 @@ class TSOnly(Policy):
     """Records only the Technical Secretariat reads directly (the audit trail, search internals, review
     history); people see what they say through the pages of the records they are about."""
 
-    def can(self, p, action, obj):
+    def can(self, p: Principal, action: str, obj: Any) -> bool:
         return p.is_ts
 
-    def restrict(self, queryset, p, action):
+    def restrict[QS: QuerySet](self, queryset: QS, p: Principal, action: str) -> QS:
         return queryset if p.is_ts else queryset.none()
 
 
 class OwnedBy(Policy):
     """A user's own record (an API token, an invitation sent): its owner and the TS."""
 
-    def __init__(self, owner_field):
+    def __init__(self, owner_field: str) -> None:
         self.owner_field = owner_field
 
-    def can(self, p, action, obj):
+    def can(self, p: Principal, action: str, obj: Any) -> bool:
         return p.is_ts or (p.user_id is not None and getattr(obj, f"{self.owner_field}_id") == p.user_id)
 
-    def can_create(self, p, **context):
+    def can_create(self, p: Principal, **context: Any) -> bool:
         return p.is_authenticated
 
-    def restrict(self, queryset, p, action):
+    def restrict[QS: QuerySet](self, queryset: QS, p: Principal, action: str) -> QS:
         if p.is_ts:
             return queryset
         return queryset.filter(**{f"{self.owner_field}_id": p.user_id}) if p.user_id else queryset.none()
 
 
-_registry = {}
+_registry: dict[type[models.Model], Policy] = {}
 
 
-def register_policy(model, policy):
+def register_policy(model: type[models.Model], policy: Policy) -> None:
     """Make an instance of a shared Policy (ThroughParent, TSOnly, OwnedBy) the rules for `model`."""
     _registry[model] = policy
 
 
-def register(model):
+def register(model: type[models.Model]) -> Callable[[type[Policy]], type[Policy]]:
     """Class decorator: make a Policy the rules for `model`."""
 
-    def decorate(policy_class):
+    def decorate(policy_class: type[Policy]) -> type[Policy]:
         _registry[model] = policy_class()
         return policy_class
 
     return decorate
 
 
-def policy_for(model_or_obj):
+def policy_for(model_or_obj: models.Model | type[models.Model]) -> Policy:
     # `__class__`, not type(): request.user is a lazy object that reports its wrapped class.
     model = model_or_obj if isinstance(model_or_obj, type) else model_or_obj.__class__
     model = getattr(model._meta, "concrete_model", model)
@@ -318,17 +323,17 @@ def policy_for(model_or_obj):
         raise LookupError(f"No access policy is registered for {model.__name__}.") from None
 
 
-def can(user, action, obj):
+def can(user: Any, action: str, obj: Any) -> bool:
     """May `user` do `action` on `obj`?"""
     return policy_for(obj).can(principal_for(user), action, obj)
 
 
-def can_create(user, model, **context):
+def can_create(user: Any, model: type[models.Model], **context: Any) -> bool:
     """May `user` create a `model` record (in the given context, e.g. country=…)?"""
     return policy_for(model).can_create(principal_for(user), **context)
 
 
-def restrict(queryset, user, action=VIEW):
+def restrict[QS: QuerySet](queryset: QS, user: Any, action: str = VIEW) -> QS:
     """Return only the rows of `queryset` that `user` may `action`."""
     return policy_for(queryset.model).restrict(queryset, principal_for(user), action)
 
@@ -340,7 +345,7 @@ class Refused(PermissionDenied):
     written by the 403 handlers (page and API) once the transaction is over.
     """
 
-    def __init__(self, user, action, target):
+    def __init__(self, user: Any, action: str, target: Any) -> None:
         super().__init__()
         self.actor = user if getattr(user, "is_authenticated", False) else None
         self.action = action
@@ -348,7 +353,7 @@ class Refused(PermissionDenied):
         self.target = target
         self.recorded = False
 
-    def record(self, request=None):
+    def record(self, request: HttpRequest | None = None) -> None:
         from .audit import record
         from .models import AuditAction
 
@@ -360,13 +365,13 @@ class Refused(PermissionDenied):
         record(AuditAction.REFUSED, target, actor=self.actor, note=self.action, object_repr=label, request=request)
 
 
-def record_refusal(exception, request=None):
+def record_refusal(exception: BaseException, request: HttpRequest | None = None) -> None:
     """Write a refusal to the audit trail if it was not written yet (called by 403 handlers)."""
     if isinstance(exception, Refused):
         exception.record(request)
 
 
-def refuse(user, action, target):
+def refuse(user: Any, action: str, target: Any) -> NoReturn:
     """Refuse: raise PermissionDenied, recording who was refused what."""
     exc = Refused(user, action, target)
     log.info("refused %s on %r for user %s", action, target, getattr(exc.actor, "pk", None))
@@ -375,19 +380,19 @@ def refuse(user, action, target):
     raise exc
 
 
-def require(user, action, obj):
+def require(user: Any, action: str, obj: Any) -> None:
     """Raise PermissionDenied unless `user` may `action` on `obj`."""
     if not can(user, action, obj):
         refuse(user, action, obj)
 
 
-def require_create(user, model, **context):
+def require_create(user: Any, model: type[models.Model], **context: Any) -> None:
     """Raise PermissionDenied unless `user` may create a `model` record."""
     if not can_create(user, model, **context):
         refuse(user, CREATE, model)
 
 
-def require_member(user):
+def require_member(user: Any) -> None:
     """Raise PermissionDenied unless `user` is a network member."""
     if not principal_for(user).is_member:
         refuse(user, "member", None)
@@ -400,7 +405,7 @@ class DocumentSettingsPolicy(Policy):
 
 # The audit trail and grants: the TS reads and keeps them (a record's history is shown on its page
 # through history_for, which asks the record's own policy).
-def _register_core_policies():
+def _register_core_policies() -> None:
     from .models import AuditEntry, Grant
 
     register_policy(AuditEntry, TSOnly())

@@ -1,7 +1,11 @@
 """Writes on what every domain shares: the settings of the network's official documents."""
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from . import access
@@ -13,7 +17,7 @@ LOGO_KINDS = frozenset({"png", "jpg", "jpeg"})
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
-def assign(instance, fields, allowed):
+def assign(instance: models.Model, fields: Mapping[str, Any], allowed: Iterable[str]) -> None:
     """Set `fields` on `instance`, refusing — with the field's name, before anything is written — any
     field the service does not let its caller set. Every create/update service writes through this."""
     unknown = set(fields) - set(allowed)
@@ -23,7 +27,7 @@ def assign(instance, fields, allowed):
         setattr(instance, name, value)
 
 
-def check_logo(file):
+def check_logo(file: UploadedFile) -> UploadedFile:
     """Check an uploaded logo: a real PNG or JPEG that Word documents can hold, at most 2 MB."""
     checked = check_upload(file, LOGO_KINDS, LOGO_MAX_BYTES)
     from docx.image.image import Image
@@ -41,7 +45,13 @@ def check_logo(file):
 
 
 @transaction.atomic
-def update_document_settings(*, acting_user, logo=None, remove_logo=False, circular_reference=None):
+def update_document_settings(
+    *,
+    acting_user: Any,
+    logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+    circular_reference: str | None = None,
+) -> DocumentSettings:
     """Change the logo of the documents and the pattern of circular references (TS)."""
     row = DocumentSettings.current()
     access.require(acting_user, access.CHANGE, row)

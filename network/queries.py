@@ -1,6 +1,9 @@
 """Reads the network pages, API and exports share, each with a fixed number of queries."""
 
-from django.db.models import Prefetch, Q
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core import access
@@ -21,7 +24,7 @@ from .models import (
 )
 
 
-def current_ppt(conference=None, on=None):
+def current_ppt(conference: Conference | None = None, on: datetime.date | None = None) -> PPTPeriod | None:
     """Return the Pro Tempore Presidency running on `on` (today by default), or None."""
     periods = PPTPeriod.objects.current(on).select_related("country")
     if conference is not None:
@@ -29,7 +32,16 @@ def current_ppt(conference=None, on=None):
     return periods.first()
 
 
-def directory(user, *, country=None, body=None, organization=None, q="", include_past=False, on=None):
+def directory(
+    user: Any,
+    *,
+    country: Country | None = None,
+    body: Body | None = None,
+    organization: Organization | None = None,
+    q: str = "",
+    include_past: bool = False,
+    on: datetime.date | None = None,
+) -> QuerySet[Appointment]:
     """Return the appointments a user may see in the contact directory, filtered.
 
     One definition serves the page, the exports and the API.
@@ -57,7 +69,7 @@ def directory(user, *, country=None, body=None, organization=None, q="", include
     return rows.order_by("country__code", "body__order", "organization__name_es", "role", "person__family_names", "pk")
 
 
-def country_page(user, country, on=None):
+def country_page(user: Any, country: Country, on: datetime.date | None = None) -> dict[str, Any]:
     """Return what a country page shows: its institutions, and its officers now and before."""
     on = on or timezone.localdate()
     appointments = list(
@@ -76,7 +88,9 @@ def country_page(user, country, on=None):
     }
 
 
-def organization_contacts(user, organization, on=None):
+def organization_contacts(
+    user: Any, organization: Organization, on: datetime.date | None = None
+) -> list[tuple[Any, list[Appointment]]]:
     """Return an organization's current contact points, grouped by country (None: regional)."""
     rows = (
         access.restrict(Appointment.objects.for_directory(), user)
@@ -84,13 +98,13 @@ def organization_contacts(user, organization, on=None):
         .filter(Q(organization=organization) | Q(organization__parent=organization))
         .order_by("country__code", "role", "person__family_names")
     )
-    groups = {}
+    groups: dict[Country | None, list[Appointment]] = {}
     for row in rows:
         groups.setdefault(row.country, []).append(row)
     return sorted(groups.items(), key=lambda item: (item[0] is not None, str(item[0] or "")))
 
 
-def home(conference=None):
+def home(conference: Conference | None = None) -> dict[str, Any]:
     """Return what the network's home page shows."""
     bodies = Body.objects.select_related("conference", "parent").order_by("order", "pk")
     if conference is not None:
@@ -105,33 +119,33 @@ def home(conference=None):
     }
 
 
-def person_detail(user, person):
+def person_detail(user: Any, person: Person) -> list[Appointment]:
     """Return a person's appointments (that the user may see) for the person page."""
     return list(
         access.restrict(Appointment.objects.for_directory(), user).filter(person=person).order_by("-start_date")
     )
 
 
-def pending_proposals(user, person):
+def pending_proposals(user: Any, person: Person) -> list[AppointmentProposal]:
     """Return the terms proposed to `person` that await an answer, as far as `user` may see them."""
     rows = AppointmentProposal.objects.filter(person=person, decided_at=None)
     rows = rows.select_related("organization", "country", "body", "proposed_by__person")
     return list(access.restrict(rows, user).order_by("created_at"))
 
 
-def people_with_appointments():
+def people_with_appointments() -> QuerySet[Person]:
     return Person.objects.prefetch_related(
         Prefetch("appointments", queryset=Appointment.objects.select_related("organization", "body", "country"))
     )
 
 
-def proposals_to_answer(user):
+def proposals_to_answer(user: Any) -> list[AppointmentProposal]:
     """Return the pending terms proposed to `user` (the TS sees every pending proposal)."""
     rows = AppointmentProposal.objects.filter(decided_at=None).select_related("person", "organization")
     return list(access.restrict(rows, user, access.CHANGE).order_by("created_at")[:50])
 
 
-def network_name(lang):
+def network_name(lang: str) -> str:
     """The network's name in `lang` (the first liaison officer network), else the conference's: the
     name documents carry in their header."""
     body = Body.objects.networks().order_by("order", "pk").first()
@@ -141,7 +155,7 @@ def network_name(lang):
     return localized(conference, "name", lang) if conference else ""
 
 
-def officer_users(country):
+def officer_users(country: Country) -> list[Any]:
     """Active accounts of a country's current liaison officers (who hear of its reports and columns)."""
     from accounts.models import User
 

@@ -59,9 +59,16 @@ def url_patterns():
 def objects(n):
     """The world's objects each address names, by variant."""
     from accounts.services import create_api_token
-    from circulation.models import CircularAttachment, ReplyAttachment
+    from circulation.models import CircularAttachment, CircularRecipient, ReplyAttachment
     from comparisons.models import Question, Section
-    from meetings.models import Agreement, Commitment, ImportJob, MeetingDocument
+    from meetings.models import (
+        Agreement,
+        Commitment,
+        CommitmentActor,
+        CommitmentStatusChange,
+        ImportJob,
+        MeetingDocument,
+    )
     from messaging.models import Notification, OutboundEmail
     from network.models import Appointment, AppointmentProposal
     from plan.models import Evidence, FollowUpReport, Indicator, Node
@@ -107,6 +114,9 @@ def objects(n):
         "country": {"gt": "gt", "hn": "hn"},
         "token": {"gt": token.pk},
         "circular": {"any": n.circular.pk},
+        "recipient": {"gt": pk(CircularRecipient, circular=n.circular, country__code="GT")},
+        "status_change": {"published": pk(CommitmentStatusChange, commitment__agreement__version=n.approved_version)},
+        "commitment_actor": {"published": pk(CommitmentActor, commitment__agreement__version=n.approved_version)},
         "circular_attachment": {"any": pk(CircularAttachment)},
         "reply_attachment": {"any": pk(ReplyAttachment)},
         "notification": {"gt": pk(Notification, user=n.gt_officer), "hn": pk(Notification, user=n.hn_officer)},
@@ -162,29 +172,43 @@ WEB_PARAMETERS = {
     "practices:file": {"pk": "practice_file"},
     "practices:file_remove": {"pk": "practice_file"},
 }
+# Otherwise a parameter names the object of the route segment right before it ("meetings/<pk>/…" a
+# meeting, "meetings/agreements/<pk>/…" an agreement), or, for the parameters below, its own kind.
 BY_SEGMENT = {
-    "people": {"pk": "person"},
-    "meetings": {"pk": "meeting"},
-    "agreements": {"pk": "agreement"},
-    "commitments": {"pk": "commitment", "change_pk": "commitment", "actor_pk": "commitment"},
-    "circulars": {
-        "pk": "circular",
-        "attachment_pk": "circular_attachment",
-        "recipient_pk": "circular",
-    },
-    "plan": {"pk": "plan", "node_pk": "node", "code": "country", "evidence_pk": "plan_evidence"},
-    "practices": {"pk": "practice"},
-    "resources": {"pk": "resource"},
-    "calls": {"pk": "call"},
-    "compilations": {"pk": "compilation"},
-    "services": {"pk": "service"},
-    "comparisons": {
-        "pk": "analysis",
-        "number": "round",
-        "code": "column",
-        "section_pk": "section",
-        "question_pk": "question",
-    },
+    "people": "person",
+    "terms": "term",
+    "meetings": "meeting",
+    "agreements": "agreement",
+    "commitments": "commitment",
+    "circulars": "circular",
+    "attachments": "circular_attachment",
+    "plan": "plan",
+    "nodes": "node",
+    "reports": "country",
+    "practices": "practice",
+    "resources": "resource",
+    "calls": "call",
+    "compilations": "compilation",
+    "services": "service",
+    "comparisons": "analysis",
+    "rounds": "round",
+    "countries": "column",
+    "sections": "section",
+    "questions": "question",
+    "versions": None,
+}
+BY_PARAMETER = {
+    "change_pk": "status_change",
+    "actor_pk": "commitment_actor",
+    "recipient_pk": "recipient",
+    "evidence_pk": "plan_evidence",
+    "attachment_pk": "circular_attachment",
+    "node_pk": "node",
+    "section_pk": "section",
+    "question_pk": "question",
+    "person_pk": "person",
+    "agreement_pk": "agreement",
+    "org_pk": "organization",
 }
 # Fixed values of parameters that are not objects.
 FIXED = {
@@ -201,23 +225,22 @@ FIXED = {
 STEPS = {"practices:practice_step": "submit", "practices:resource_step": "publish"}
 
 
-def _segments(route):
-    return [part for part in re.split(r"[/.]", route) if part and "<" not in part and "(" not in part]
-
-
 def _web_parameters(name, route):
-    parameters = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
-    parameters = [a or b for a, b in parameters]
-    segments = _segments(route)
-    mapping = WEB_PARAMETERS.get(name)
-    if mapping is None:
-        for segment in reversed(segments[:3]):
-            if segment in BY_SEGMENT:
-                mapping = BY_SEGMENT[segment]
-                break
-        if name.startswith("meetings:") and ("agreement" in name or "commitment" in name):
-            mapping = BY_SEGMENT["agreements" if "agreement" in name else "commitments"]
-        mapping = {**(BY_SEGMENT.get(segments[0] if segments else "", {})), **(mapping or {})}
+    """The route's parameters, in order, and the kind of object each names."""
+    mapping = dict(WEB_PARAMETERS.get(name, {}))
+    parameters = []
+    previous = ""
+    for part in re.split(r"/", route):
+        found = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", part)
+        for a, b in found:
+            parameter = a or b
+            parameters.append(parameter)
+            if parameter not in mapping:
+                kind = BY_PARAMETER.get(parameter) or BY_SEGMENT.get(previous)
+                if kind == "column" and not name.startswith("comparisons:"):
+                    kind = "country"
+                mapping[parameter] = kind
+        previous = "" if found else part
     return parameters, mapping
 
 
