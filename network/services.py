@@ -4,6 +4,8 @@ Views and API endpoints call these; they never save network records themselves.
 """
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +28,8 @@ from .models import (
     Appointment,
     AppointmentProposal,
     Body,
+    Conference,
+    Country,
     Organization,
     Person,
     PPTPeriod,
@@ -38,7 +42,7 @@ ORGANIZATION_FIELDS = ("kind", "name_es", "name_en", "acronym_es", "acronym_en",
 BODY_FIELDS = ("conference", "kind", "slug", "name_es", "name_en", "acronym_es", "acronym_en", "parent", "order")
 
 
-def _validate_person(person):
+def _validate_person(person: Person) -> None:
     """Validate a contact, refusing an e-mail that another contact already uses (named on the field)."""
     person.email = (person.email or "").strip().lower()
     if person.email:
@@ -48,7 +52,7 @@ def _validate_person(person):
     person.full_clean()
 
 
-def _check_no_duplicate_appointment(appointment):
+def _check_no_duplicate_appointment(appointment: Appointment) -> None:
     same = Appointment.objects.current().filter(
         person_id=appointment.person_id,
         organization_id=appointment.organization_id,
@@ -61,7 +65,7 @@ def _check_no_duplicate_appointment(appointment):
         raise refusal(STATE, _("This person already holds this role in this institution."))
 
 
-def _check_no_duplicate_name(person, organization):
+def _check_no_duplicate_name(person: Person, organization: Organization | None) -> None:
     if organization is None:
         return
     namesake = (
@@ -77,7 +81,7 @@ def _check_no_duplicate_name(person, organization):
         )
 
 
-def sync_account(person):
+def sync_account(person: Person) -> None:
     """Deactivate the person's account when no term is current; reactivate it when one is."""
     user = person.user
     if user is None or user.is_superuser:
@@ -90,7 +94,7 @@ def sync_account(person):
 
 
 @transaction.atomic
-def create_person(*, acting_user, appointment=None, **fields):
+def create_person(*, acting_user: Any, appointment: dict[str, Any] | None = None, **fields: Any) -> Person:
     """Create a contact, with their first appointment when given (a dict of appointment fields)."""
     appointment = dict(appointment or {})
     org = appointment.get("organization")
@@ -111,7 +115,7 @@ def create_person(*, acting_user, appointment=None, **fields):
 
 
 @transaction.atomic
-def update_person(person, *, acting_user, revision=None, **fields):
+def update_person(person: Person, *, acting_user: Any, revision: int | None = None, **fields: Any) -> Person:
     """Change a contact's record; people may correct their own, officers the people they keep.
 
     The contact e-mail is not the sign-in e-mail: an account's address changes only through
@@ -127,7 +131,7 @@ def update_person(person, *, acting_user, revision=None, **fields):
     return person
 
 
-def _save_appointment(appointment, fields, *, acting_user=None):
+def _save_appointment(appointment: Appointment, fields: dict[str, Any], *, acting_user: Any = None) -> Appointment:
     assign(appointment, fields, APPOINTMENT_FIELDS)
     appointment.full_clean()
     _check_no_duplicate_appointment(appointment)
@@ -138,7 +142,7 @@ def _save_appointment(appointment, fields, *, acting_user=None):
     return appointment
 
 
-def _closes_access_guard(person, acting_user):
+def _closes_access_guard(person: Person, acting_user: Any) -> Callable[[], None]:
     """Return a check, run after a change, that refuses it when it left someone without access.
 
     Only the TS may close a person's access (leave an account with no current term): an officer
@@ -149,7 +153,7 @@ def _closes_access_guard(person, acting_user):
         return lambda: None
     had_access = user.is_active and person.appointments.current().exists()
 
-    def check():
+    def check() -> None:
         if had_access and not person.appointments.current().exists():
             raise ValidationError(
                 _(
@@ -162,13 +166,13 @@ def _closes_access_guard(person, acting_user):
     return check
 
 
-def _term_context(person, fields):
+def _term_context(person: Person, fields: dict[str, Any]) -> tuple[Any, Organization | None]:
     org = fields.get("organization")
     return fields.get("country") or (org.country if org else None), org
 
 
 @transaction.atomic
-def create_appointment(person, *, acting_user, **fields):
+def create_appointment(person: Person, *, acting_user: Any, **fields: Any) -> Appointment | AppointmentProposal:
     """Give a person a role (liaison officer, alternate, contact point, staff) for a term.
 
     Return the Appointment; or, for a person the acting officer does not keep (another
@@ -183,7 +187,7 @@ def create_appointment(person, *, acting_user, **fields):
         return _save_appointment(Appointment(person=person), fields, acting_user=acting_user)
 
 
-def _propose_appointment(person, fields, *, acting_user):
+def _propose_appointment(person: Person, fields: dict[str, Any], *, acting_user: Any) -> AppointmentProposal:
     # Validate the term as it would be saved, so the proposal can be accepted as it stands.
     draft = Appointment(person=person)
     assign(draft, fields, APPOINTMENT_FIELDS)
@@ -203,7 +207,7 @@ def _propose_appointment(person, fields, *, acting_user):
     return proposal
 
 
-def _notify_proposal(proposal):
+def _notify_proposal(proposal: AppointmentProposal) -> None:
     """Tell the person, at their sign-in address, that a term awaits their answer."""
     user = proposal.person.user
     if user is None or not user.is_active or not user.email:
@@ -219,7 +223,7 @@ def _notify_proposal(proposal):
 
 
 @transaction.atomic
-def decide_proposal(proposal, *, acting_user, accept):
+def decide_proposal(proposal: AppointmentProposal, *, acting_user: Any, accept: bool) -> AppointmentProposal:
     """Accept (the term starts) or decline a proposed term; only its person or the TS decide."""
     access.require(acting_user, access.CHANGE, proposal)
     proposal = AppointmentProposal.objects.select_for_update().get(pk=proposal.pk)
@@ -236,7 +240,7 @@ def decide_proposal(proposal, *, acting_user, accept):
 
 
 @transaction.atomic
-def update_appointment(appointment, *, acting_user, **fields):
+def update_appointment(appointment: Appointment, *, acting_user: Any, **fields: Any) -> Appointment:
     """Change a term; ending it hides the contact from current lists and may close the account.
 
     Only the TS may close someone's access (leave them no current term).
@@ -252,13 +256,15 @@ def update_appointment(appointment, *, acting_user, **fields):
         return _save_appointment(appointment, fields, acting_user=acting_user)
 
 
-def end_appointment(appointment, *, acting_user, end_date=None):
+def end_appointment(
+    appointment: Appointment, *, acting_user: Any, end_date: datetime.date | None = None
+) -> Appointment:
     """End a term today (or on `end_date`)."""
     return update_appointment(appointment, acting_user=acting_user, end_date=end_date or timezone.localdate())
 
 
 @transaction.atomic
-def create_organization(*, acting_user, **fields):
+def create_organization(*, acting_user: Any, **fields: Any) -> Organization:
     """Add an institution or organization."""
     access.require_create(acting_user, Organization, country=fields.get("country"), kind=fields.get("kind"))
     with acting_as(acting_user):
@@ -270,7 +276,9 @@ def create_organization(*, acting_user, **fields):
 
 
 @transaction.atomic
-def update_organization(org, *, acting_user, revision=None, **fields):
+def update_organization(
+    org: Organization, *, acting_user: Any, revision: int | None = None, **fields: Any
+) -> Organization:
     """Change an organization; officers may not move it to another country or kind."""
     access.require(acting_user, access.CHANGE, org)
     if not access.acts_for_whole_network(acting_user):
@@ -286,7 +294,7 @@ def update_organization(org, *, acting_user, revision=None, **fields):
 
 
 @transaction.atomic
-def create_body(*, acting_user, **fields):
+def create_body(*, acting_user: Any, **fields: Any) -> Body:
     """Add a body to a conference (a second network, a working group)."""
     access.require_create(acting_user, Body)
     with acting_as(acting_user):
@@ -298,7 +306,7 @@ def create_body(*, acting_user, **fields):
 
 
 @transaction.atomic
-def update_body(body, *, acting_user, **fields):
+def update_body(body: Body, *, acting_user: Any, **fields: Any) -> Body:
     """Change a body."""
     access.require(acting_user, access.CHANGE, body)
     with acting_as(acting_user):
@@ -309,7 +317,7 @@ def update_body(body, *, acting_user, **fields):
 
 
 @transaction.atomic
-def set_country_membership(country, membership, *, acting_user):
+def set_country_membership(country: Country, membership: str, *, acting_user: Any) -> Country:
     """Make a country a member or an observer."""
     access.require(acting_user, access.CHANGE, country)
     with acting_as(acting_user):
@@ -320,7 +328,14 @@ def set_country_membership(country, membership, *, acting_user):
 
 
 @transaction.atomic
-def start_ppt_period(conference, country, start_date, *, acting_user, handed_over_at=""):
+def start_ppt_period(
+    conference: Conference,
+    country: Country,
+    start_date: datetime.date,
+    *,
+    acting_user: Any,
+    handed_over_at: str = "",
+) -> PPTPeriod:
     """Hand the Pro Tempore Presidency to `country` from `start_date`, closing the running period."""
     access.require_create(acting_user, PPTPeriod)
     with acting_as(acting_user):
@@ -337,13 +352,16 @@ def start_ppt_period(conference, country, start_date, *, acting_user, handed_ove
     return period
 
 
-def deactivate_ended_accounts():
+def deactivate_ended_accounts() -> int:
     """Close the accounts of people whose every term has ended; return how many were closed."""
     closed = 0
     people = Person.objects.filter(user__is_active=True, user__is_superuser=False).select_related("user")
     for person in people:
+        user = person.user
+        if user is None:  # the filter keeps people with an account; the type does not know it
+            continue
         with transaction.atomic(), acting_as(None):
-            before = person.user.is_active
+            before = user.is_active
             sync_account(person)
-            closed += before and not person.user.is_active
+            closed += before and not user.is_active
     return closed
