@@ -23,6 +23,7 @@ from .models import (
     Modality,
 )
 from .services import EVIDENCE_KINDS
+from .services.common import MEETING_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -55,26 +56,8 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "body",
-            "title_es",
-            "title_en",
-            "ordinal",
-            "kind",
-            "modality",
-            "place",
-            "link",
-            "start_date",
-            "end_date",
-            "starts_at",
-            "ends_at",
-            "time_zone",
-            "mandate_es",
-            "mandate_en",
-            "delegations",
-            "organizations",
-            "visibility",
-        ]
+        # The service's fields (one list), the delegations and organizations taking part among them.
+        fields = [*MEETING_FIELDS[:-1], "delegations", "organizations", MEETING_FIELDS[-1]]
         widgets = {
             "start_date": DATE,
             "end_date": DATE,

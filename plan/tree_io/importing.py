@@ -9,23 +9,13 @@ from core.audit import acting_as
 
 from ..models import Node, Responsible, reindex_outline
 from .checks import _check_row, _check_tree, _organization_index
+from .common import COLUMNS
 from .reading import ImportResult, _message, read_sheet
 
 # ---- writing -------------------------------------------------------------------------------
 
-FIELDS = (
-    "title_es",
-    "title_en",
-    "description_es",
-    "description_en",
-    "scope",
-    "responsible",
-    "start_year",
-    "end_year",
-    "priority",
-    "weight",
-    "approaches",
-)
+# What a row sets on its node: every column but the two that place it in the tree.
+FIELDS = tuple(column for column in COLUMNS if column not in ("code", "parent_code"))
 
 
 def import_tree(plan, file, fmt, *, acting_user, dry_run=False):
