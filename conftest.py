@@ -11,6 +11,10 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests run thousands of searches and API writes from one address in one process: the rate
+    # limits are off here and turned on, with small rates, by their own tests (test_rate_limits.py).
+    settings.RATE_LIMIT_SEARCH = ""
+    settings.RATE_LIMIT_API_WRITES = ""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

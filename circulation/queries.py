@@ -1,21 +1,24 @@
 """Reads shared by pages, the API and the reminders: who a recipient is today, boards, inboxes."""
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import access
-from network.models import OFFICER_ROLES, Appointment, Person
+from network.models import OFFICER_ROLES, Appointment, Country, Organization, Person
 
 from .access import VIEW_BOARD, recipient_match
 from .models import Circular, CircularRecipient, CircularStatus, Reply
 
 
-def people_of(recipients, on=None):
+def people_of(recipients: Iterable[CircularRecipient], on: datetime.date | None = None) -> dict[int, list[Person]]:
     """Return {recipient_id: [Person, …]}: who receives each recipient's circulars today.
 
     A country: its current liaison officers (principal and alternate). An organization: its
@@ -25,7 +28,8 @@ def people_of(recipients, on=None):
     countries = {r.country_id for r in recipients if r.country_id}
     orgs = {r.organization_id for r in recipients if r.organization_id}
     named = {r.person_id for r in recipients if r.person_id}
-    by_country, by_org = defaultdict(dict), defaultdict(dict)
+    by_country: defaultdict[int, dict[int, Person]] = defaultdict(dict)
+    by_org: defaultdict[int, dict[int, Person]] = defaultdict(dict)
     if countries or orgs:
         terms = (
             Appointment.objects.current(on)
@@ -50,19 +54,19 @@ def people_of(recipients, on=None):
     return result
 
 
-def users_of(recipients, on=None):
+def users_of(recipients: Iterable[CircularRecipient], on: datetime.date | None = None) -> dict[int, list[Any]]:
     """Return {recipient_id: [active User, …]} of the people each recipient resolves to today."""
     return {
-        rid: [p.user for p in people if p.user_id and p.user.is_active]
+        rid: [p.user for p in people if p.user is not None and p.user.is_active]
         for rid, people in people_of(recipients, on).items()
     }
 
 
-def visible_circulars(user):
+def visible_circulars(user: Any) -> QuerySet[Circular]:
     return access.restrict(Circular.objects.select_related("created_by__person"), user)
 
 
-def circular_list(user, *, status=None):
+def circular_list(user: Any, *, status: str | None = None) -> QuerySet[Circular]:
     rows = visible_circulars(user).annotate(
         recipient_count=Count("recipients", distinct=True),
         replied_count=Count("recipients", filter=Q(recipients__last_reply_at__isnull=False), distinct=True),
@@ -72,7 +76,7 @@ def circular_list(user, *, status=None):
     return rows.order_by("status", "-sent_at", "-created_at", "-id")
 
 
-def circular_detail(user, circular):
+def circular_detail(user: Any, circular: Circular) -> dict[str, Any]:
     """What the circular's page shows this user: attachments, their own recipients, replies they may read."""
     principal = access.principal_for(user)
     recipients = list(circular.recipients.with_parties())
@@ -100,7 +104,7 @@ class BoardRow:
     replies: int
 
 
-def board(circular, today=None):
+def board(circular: Circular, today: datetime.date | None = None) -> tuple[list[BoardRow], dict[str, int]]:
     """Every recipient's state: read, acknowledged, replied, overdue — with whom it reaches today."""
     today = today or timezone.localdate()
     recipients = list(
@@ -131,7 +135,9 @@ def board(circular, today=None):
     return rows, summary
 
 
-def inbox(user, *, country=None, organization=None, person=None):
+def inbox(
+    user: Any, *, country: Country | None = None, organization: Organization | None = None, person: Person | None = None
+) -> list[CircularRecipient]:
     """Sent circulars addressed to a country, an organization or a person, with that party's state.
 
     Without a party: everything addressed to the user's own countries, organizations and self.
@@ -156,11 +162,11 @@ def inbox(user, *, country=None, organization=None, person=None):
     return list(recipients)
 
 
-def replies_prefetch():
+def replies_prefetch() -> Prefetch:
     return Prefetch("replies", queryset=Reply.objects.select_related("author__person").prefetch_related("attachments"))
 
 
-def send_preview(circular):
+def send_preview(circular: Circular) -> list[str]:
     """Say what sending `circular` will do and to whom, for the confirmation step."""
     recipients = list(circular.recipients.with_parties())
     people = people_of(recipients)

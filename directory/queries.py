@@ -4,14 +4,19 @@ The map reads `MapPoint` only: the public gets the `public_*` columns (a confide
 sits at its municipality's centroid), network members the exact ones.
 """
 
+from __future__ import annotations
+
+import datetime
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core import access
@@ -39,7 +44,7 @@ REGIONAL_LANGUAGES = {
 }
 
 
-def language_name(code):
+def language_name(code: str) -> str:
     """Return a language's own name for an ISO 639 code ('' → '')."""
     code = (code or "").lower()
     if code in REGIONAL_LANGUAGES:
@@ -52,14 +57,14 @@ def language_name(code):
 class MapFilters:
     """What the map and its list are filtered by (one definition for page, list, API and export)."""
 
-    country: object = None  # network Country
-    division: object = None  # Place
+    country: Any = None  # network Country
+    division: Any = None  # Place
     terms: list = field(default_factory=list)  # TaxonomyTerm ids, each must match
     age: int | None = None
     language: str = ""
     status: str = ""
 
-    def apply(self, rows):
+    def apply(self, rows: QuerySet[MapPoint]) -> QuerySet[MapPoint]:
         if self.country is not None:
             rows = rows.filter(country_id=self.country.pk)
         if self.division is not None:
@@ -78,13 +83,13 @@ class MapFilters:
         return rows
 
 
-def map_points(user, filters=None):
+def map_points(user: Any, filters: MapFilters | None = None) -> QuerySet[MapPoint]:
     """Return the published map points the user may see, filtered."""
     rows = MapPoint.objects.filter(is_published=True)
     return (filters or MapFilters()).apply(rows)
 
 
-def columns(user):
+def columns(user: Any) -> tuple[str, str, str, str]:
     """Return (x, y, lat, lon) column names for this reader: exact for members, public otherwise."""
     if access.sees_members_only(user):
         return "mx", "my", "latitude", "longitude"
@@ -103,29 +108,29 @@ class BBox:
     north: float
 
     @classmethod
-    def parse(cls, text):
+    def parse(cls, text: str | None) -> BBox | None:
         """Parse 'west,south,east,north' (degrees, as BBOX_PATTERN says); None when absent or malformed.
 
         Values beyond the globe are brought back onto it, and a box given upside down is turned over.
         """
         if not re.match(BBOX_PATTERN, text or ""):
             return None
-        west, south, east, north = (float(part) for part in text.split(","))
+        west, south, east, north = (float(part) for part in (text or "").split(","))
         west, east = sorted((max(-180.0, min(180.0, west)), max(-180.0, min(180.0, east))))
         south, north = sorted((max(-90.0, min(90.0, south)), max(-90.0, min(90.0, north))))
         return cls(west, south, east, north)
 
-    def pixels(self):
+    def pixels(self) -> tuple[int, int, int, int]:
         x0, y0 = mercator_pixels(self.north, self.west)
         x1, y1 = mercator_pixels(self.south, self.east)
         return x0, y0, x1, y1
 
 
-def _cells(x0, y0, x1, y1, shift):
+def _cells(x0: int, y0: int, x1: int, y1: int, shift: int) -> int:
     return ((x1 >> shift) - (x0 >> shift) + 1) * ((y1 >> shift) - (y0 >> shift) + 1)
 
 
-def clusters(user, filters, bbox, zoom):
+def clusters(user: Any, filters: MapFilters, bbox: BBox, zoom: int) -> dict[str, Any]:
     """Return the map's content for a viewport: clusters [lat, lon, count] and points.
 
     Points are counted on a grid of 64-pixel cells at the requested zoom (Web Mercator); the
@@ -155,7 +160,8 @@ def clusters(user, filters, bbox, zoom):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cells = cursor.fetchall()
-    out_clusters, spots = [], {}
+    out_clusters: list[list[float]] = []
+    spots: dict[tuple[int, int], list[Any]] = {}
     expand = zoom >= POINTS_FROM_ZOOM
     for count, x, y, min_x, max_x, min_y, max_y in cells:
         same_place = min_x == max_x and min_y == max_y
@@ -189,7 +195,7 @@ def clusters(user, filters, bbox, zoom):
     return {"zoom": zoom, "total": total, "clusters": out_clusters, "points": points}
 
 
-def naive_geojson(user, filters=None):
+def naive_geojson(user: Any, filters: MapFilters | None = None) -> dict[str, Any]:
     """Every point as GeoJSON, as a map without clustering would fetch (the benchmark's baseline)."""
     _x, _y, lat_col, lon_col = columns(user)
     features = [
@@ -203,7 +209,7 @@ def naive_geojson(user, filters=None):
     return {"type": "FeatureCollection", "features": features}
 
 
-def haversine_km(lat1, lon1, lat2, lon2):
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
@@ -213,7 +219,7 @@ def haversine_km(lat1, lon1, lat2, lon2):
 NEAR_RADII_KM = (25, 100, 400, 1600, 6400)
 
 
-def nearest(user, filters, lat, lon, limit=20):
+def nearest(user: Any, filters: MapFilters, lat: float, lon: float, limit: int = 20) -> list[Any]:
     """Return [(map point, km)] nearest to a point, by haversine after a bounding-box prefilter."""
     _x, _y, lat_col, lon_col = columns(user)
     base = map_points(user, filters)
@@ -238,7 +244,7 @@ def nearest(user, filters, lat, lon, limit=20):
     return found[:limit]
 
 
-def in_view(user, filters, bbox=None):
+def in_view(user: Any, filters: MapFilters, bbox: BBox | None = None) -> QuerySet[MapPoint]:
     """Return the map points of the list (the viewport's, when given), ordered by name."""
     rows = map_points(user, filters)
     if bbox is not None:
@@ -248,7 +254,7 @@ def in_view(user, filters, bbox=None):
     return rows.order_by("name_es", "name_en", "service_at_location_id")
 
 
-def services_for_points(points):
+def services_for_points(points: Iterable[MapPoint]) -> dict[Any, Service]:
     """Return {service id: service} with what the list shows, in a fixed number of queries."""
     ids = {p.service_id for p in points}
     services = (
@@ -257,29 +263,29 @@ def services_for_points(points):
     return {s.pk: s for s in services}
 
 
-def place_choices(country_code=None):
+def place_choices(country_code: str | None = None) -> QuerySet[Place]:
     places = Place.objects.filter(kind=PlaceKind.DIVISION)
     if country_code:
         places = places.filter(country_code=country_code)
     return places.order_by("country_code", "name")
 
 
-def to_verify(user, country, on=None):
+def to_verify(user: Any, country: Any, on: datetime.date | None = None) -> QuerySet[Service]:
     """Return the country's services not verified for 12 months (oldest first), for those who verify."""
     on = on or timezone.localdate()
-    cutoff = on - timezone.timedelta(days=UNVERIFIED_AFTER_DAYS)
+    cutoff = on - datetime.timedelta(days=UNVERIFIED_AFTER_DAYS)
     rows = access.restrict(Service.objects.select_related("provider", "country"), user, "verify")
     return rows.filter(country=country).unverified_since(cutoff).order_by("assured_date", "name_es")
 
 
-def pending_edits(user, country=None):
+def pending_edits(user: Any, country: Any = None) -> QuerySet[ServiceEdit]:
     rows = access.restrict(ServiceEdit.objects.pending().select_related("service__country", "author"), user, "approve")
     if country is not None:
         rows = rows.filter(service__country=country)
     return rows
 
 
-def pending_services(user, country=None):
+def pending_services(user: Any, country: Any = None) -> QuerySet[Service]:
     rows = access.restrict(
         Service.objects.filter(is_published=False).select_related("provider", "country"), user, "approve"
     )
@@ -288,6 +294,6 @@ def pending_services(user, country=None):
     return rows
 
 
-def default_view():
+def default_view() -> dict[str, float]:
     """Return the map's first view (the member countries, from Canada to Panama)."""
     return getattr(settings, "DIRECTORY_MAP_VIEW", {"lat": 20.0, "lon": -90.0, "zoom": 4})

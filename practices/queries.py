@@ -1,7 +1,10 @@
 """Reads that the repository's pages, API and documents share, each with a fixed number of queries."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from core import access
@@ -15,16 +18,19 @@ PUBLISHED = "published"
 WORKING = "working"
 MAX_ID = 2**63 - 1  # larger ids cannot exist; asking for one is a 404, not a database error
 MAX_VERSION = 2**31 - 1
+# What goes through review: a practice or a resource.
+Reviewable = Practice | Resource
 
 
-def valid_id(pk, maximum=MAX_ID):
+def valid_id(pk: Any, maximum: int = MAX_ID) -> int:
     """Raise Http404 for an id no record can have."""
     if not isinstance(pk, int) or not 0 < pk <= maximum:
         raise Http404
     return pk
 
 
-def records(model):
+def records(model: Any) -> QuerySet[Any]:
+    # `model` is Practice or Resource; typed Any because each has relations the other lacks.
     """Return the model's records with what showing them needs."""
     rows = model.objects.select_related("published_version", "submitting_organization", "submitting_country", "axis")
     rows = rows.prefetch_related("countries", "themes")
@@ -37,7 +43,7 @@ def records(model):
     return rows
 
 
-def get_visible(user, model, pk):
+def get_visible(user: Any, model: type[Reviewable], pk: Any) -> Any:
     """Return the record if the user may see it (published, or its working copy), else raise Http404."""
     record = records(model).filter(pk=valid_id(pk)).first()
     if record is None or not access.can(user, access.VIEW, record):
@@ -45,7 +51,7 @@ def get_visible(user, model, pk):
     return record
 
 
-def shown(user, record, view=None):
+def shown(user: Any, record: Reviewable, view: str | None = None) -> tuple[Any, str]:
     """Return (content, view): the published version, or the working copy for those who may see it.
 
     `view` asks for one of them; by default contributors and reviewers see the working copy and
@@ -66,7 +72,7 @@ def shown(user, record, view=None):
     return content_module.working(record), WORKING
 
 
-def visible_resources(user, ids):
+def visible_resources(user: Any, ids: Iterable[int]) -> list[Resource]:
     """Return the resources among `ids` that the user may see, in one query."""
     if not ids:
         return []
@@ -75,7 +81,7 @@ def visible_resources(user, ids):
     return sorted(rows, key=lambda r: order.get(r.pk, 0))
 
 
-def versions(record):
+def versions(record: Reviewable) -> list[Version]:
     content_type = ContentType.objects.get_for_model(record)
     return list(
         Version.objects.filter(content_type=content_type, object_id=record.pk)
@@ -85,7 +91,7 @@ def versions(record):
     )
 
 
-def version(record, number):
+def version(record: Reviewable, number: Any) -> Version:
     content_type = ContentType.objects.get_for_model(record)
     number = valid_id(number, MAX_VERSION)
     found = Version.objects.filter(content_type=content_type, object_id=record.pk, number=number).first()
@@ -94,7 +100,7 @@ def version(record, number):
     return found
 
 
-def review_events(record):
+def review_events(record: Reviewable) -> list[ReviewEvent]:
     content_type = ContentType.objects.get_for_model(record)
     return list(
         ReviewEvent.objects.filter(content_type=content_type, object_id=record.pk)
@@ -103,13 +109,13 @@ def review_events(record):
     )
 
 
-def call_answers(user, call):
+def call_answers(user: Any, call: Call) -> list[Practice]:
     """Return the practices answering a call that the user may see (submitted or further)."""
     rows = records(Practice).filter(call=call).exclude(status=Status.DRAFT)
     return list(access.restrict(rows, user).order_by("submitting_country__code", "pk"))
 
 
-def call_tracking(call):
+def call_tracking(call: Call) -> list[dict[str, Any]]:
     """Return, for each country asked, whether it has answered and with how many practices.
 
     An answer is a practice submitted to the call (any state but draft) that concerns the country.
@@ -122,7 +128,7 @@ def call_tracking(call):
         .annotate(n=Count("pk", distinct=True))
         .values_list("countries", "n")
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"country": country, "answered": counts.get(country.pk, 0) > 0, "answers": counts.get(country.pk, 0)}
         for country in asked
     ]
@@ -130,7 +136,7 @@ def call_tracking(call):
     return rows
 
 
-def calls(user):
+def calls(user: Any) -> list[Call]:
     return list(
         Call.objects.select_related("theme")
         .prefetch_related(Prefetch("countries", queryset=Country.objects.order_by("code")))
@@ -139,7 +145,7 @@ def calls(user):
     )
 
 
-def my_records(user, model):
+def my_records(user: Any, model: type[Reviewable]) -> QuerySet[Any]:
     """Return the records the user contributes to (as author, organization or country), newest first."""
     from .access import ReviewablePolicy
 
@@ -148,13 +154,13 @@ def my_records(user, model):
     return records(model).filter(condition).order_by("-updated_at", "-pk")
 
 
-def review_queue(user, model):
+def review_queue(user: Any, model: type[Reviewable]) -> QuerySet[Any]:
     from .access import REVIEW
 
     return access.restrict(records(model), user, REVIEW).order_by("submitted_at", "pk")
 
 
-def file_visible(user, attached):
+def file_visible(user: Any, attached: PracticeFile) -> bool:
     """May the user download this attached file? Its practice's working copy, or a published version, shows it."""
     practice = attached.practice
     if access.can(user, VIEW_WORKING, practice):
@@ -163,10 +169,11 @@ def file_visible(user, attached):
     return version is not None and attached.pk in version.data.get("file_ids", [])
 
 
-def resource_file_visible(user, resource, view):
+def resource_file_visible(user: Any, resource: Resource, view: str | None) -> str | None:
     """Return the stored file name the user may download for this resource, or None."""
     if view == WORKING and access.can(user, VIEW_WORKING, resource):
         return resource.file.name or None
-    if resource.published_version_id is None:
+    published = resource.published_version
+    if published is None:
         return resource.file.name if access.can(user, VIEW_WORKING, resource) else None
-    return resource.published_version.data.get("file") or None
+    return published.data.get("file") or None
