@@ -4,9 +4,12 @@ The matrix is read in five queries whatever its size: the round, the columns the
 see, the round's questions with their sections, and the answers of those columns.
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core import access
 
@@ -17,11 +20,11 @@ from .services import numbers_of
 VIEWS = ("all", "differences", "gaps")
 
 
-def visible_analyses(user):
+def visible_analyses(user: Any) -> QuerySet[Analysis]:
     return access.restrict(Analysis.objects.select_related("lead_organization"), user)
 
 
-def analysis_list(user):
+def analysis_list(user: Any) -> QuerySet[Analysis]:
     """Analyses the user may see, with their latest round and how many countries they cover."""
     latest = Round.objects.order_by("-number")
     return (
@@ -32,15 +35,15 @@ def analysis_list(user):
     )
 
 
-def get_round(analysis, number):
+def get_round(analysis: Analysis, number: int) -> Round | None:
     return analysis.rounds.filter(number=number).first()
 
 
-def latest_round(analysis):
+def latest_round(analysis: Analysis) -> Round | None:
     return analysis.rounds.order_by("-number").first()
 
 
-def visible_columns(user, round_, *, only_validated=False):
+def visible_columns(user: Any, round_: Round, *, only_validated: bool = False) -> list[Column]:
     """The round's columns the user may see (`only_validated`: those validated), by their countries' names."""
     rows = access.restrict(Column.objects.filter(round=round_).select_related("country"), user)
     if only_validated:
@@ -51,9 +54,9 @@ def visible_columns(user, round_, *, only_validated=False):
     return sorted(columns, key=lambda c: str(c.country.name))
 
 
-def round_questions(round_, section=None):
+def round_questions(round_: Round, section: Section | None = None) -> list[Any]:
     """The round's questions, in framework order, each with its section and number ("2.3")."""
-    questions = list(
+    questions: list[Any] = list(
         Question.objects.filter(analysis_id=round_.analysis_id).in_round(round_.number).select_related("section")
     )
     numbers = numbers_of(questions)
@@ -65,7 +68,7 @@ def round_questions(round_, section=None):
     return questions
 
 
-def answers_of(columns, questions):
+def answers_of(columns: list[Column], questions: list[Question]) -> dict[tuple[int, int], Answer]:
     """Return {(column id, question id): Answer} with each answer's question set (no query per answer)."""
     by_pk = {q.pk: q for q in questions}
     columns_by_pk = {c.pk: c for c in columns}
@@ -89,7 +92,7 @@ class Row:
     agreement: str = ""  # the shared answer when every answering country agrees
 
     @property
-    def answered(self):
+    def answered(self) -> list[Answer]:
         return [answer for _column, answer in self.cells if answer is not None]
 
 
@@ -111,11 +114,11 @@ class Matrix:
     total_questions: int
 
     @property
-    def rows(self):
+    def rows(self) -> list[Row]:
         return [row for block in self.blocks for row in block.rows]
 
 
-def _row(question, columns, answers):
+def _row(question: Question, columns: list[Column], answers: dict[tuple[int, int], Answer]) -> Row:
     cells = [(column, answers.get((column.pk, question.pk))) for column in columns]
     row = Row(question=question, cells=cells)
     given = row.answered
@@ -128,7 +131,9 @@ def _row(question, columns, answers):
     return row
 
 
-def matrix(user, round_, *, section=None, view="all", only_validated=False):
+def matrix(
+    user: Any, round_: Round, *, section: Section | None = None, view: str = "all", only_validated: bool = False
+) -> Matrix:
     """Questions × countries for `round_`, as `user` may see it; `view` keeps all rows, differences or gaps.
 
     `only_validated` keeps the validated columns only (what documents show by default).
@@ -138,7 +143,8 @@ def matrix(user, round_, *, section=None, view="all", only_validated=False):
     all_questions = round_questions(round_)
     questions = [q for q in all_questions if section is None or q.section_id == section.pk]
     answers = answers_of(columns, questions)
-    blocks, sections = [], []
+    blocks: list[SectionBlock] = []
+    sections: list[Section] = []
     for question in all_questions:
         if not sections or sections[-1].pk != question.section_id:
             sections.append(question.section)
@@ -163,7 +169,7 @@ def matrix(user, round_, *, section=None, view="all", only_validated=False):
     )
 
 
-def narrative(user, round_, *, only_validated=False):
+def narrative(user: Any, round_: Round, *, only_validated: bool = False) -> tuple[Matrix, list[Any]]:
     """Per section: the questions every answering country agrees on, and the countries with gaps."""
     full = matrix(user, round_, only_validated=only_validated)
     sections = []
@@ -178,7 +184,7 @@ def narrative(user, round_, *, only_validated=False):
 # ---- a country's column ------------------------------------------------------------------
 
 
-def column_for(round_, code):
+def column_for(round_: Round, code: str) -> Column | None:
     return (
         Column.objects.filter(round=round_, country__code=code.upper()[:2])
         .select_related("country", "round__analysis", "submitted_by", "reviewed_by")
@@ -186,11 +192,11 @@ def column_for(round_, code):
     )
 
 
-def country_profile(user, column):
+def country_profile(user: Any, column: Column) -> dict[str, Any]:
     """A country's answers in a round, by section, with its review steps (for those who may see them)."""
     questions = round_questions(column.round)
     answers = answers_of([column], questions)
-    blocks = []
+    blocks: list[SectionBlock] = []
     for question in questions:
         if not blocks or blocks[-1].section.pk != question.section_id:
             blocks.append(SectionBlock(section=question.section, rows=[]))
@@ -216,7 +222,7 @@ def country_profile(user, column):
 # ---- one question across countries and rounds ------------------------------------------------
 
 
-def question_page(user, round_, question):
+def question_page(user: Any, round_: Round, question: Any) -> dict[str, Any]:
     """Every visible country's answer and basis to `question` in `round_`, and its answers in other rounds."""
     columns = visible_columns(user, round_)
     questions = round_questions(round_)
@@ -233,7 +239,7 @@ def question_page(user, round_, question):
         .select_related("column__country", "column__round")
         .order_by("-column__round__number", "column__country__code")
     )
-    past = {}
+    past: dict[Any, list[Answer]] = {}
     for answer in history:
         answer.question = question
         past.setdefault(answer.column.round, []).append(answer)
@@ -263,7 +269,7 @@ class RoundChanges:
     carried: list = field(default_factory=list)  # [(column, answers still carried over, unconfirmed)]
 
 
-def changes(user, round_):
+def changes(user: Any, round_: Round) -> RoundChanges:
     """What changed from the previous round to `round_`, for the countries the user may see in both.
 
     Answers carried over and not confirmed yet are counted per country, not listed.
@@ -287,7 +293,7 @@ def changes(user, round_):
     pairs = [(c, before_columns[c.country_id]) for c in now_columns if c.country_id in before_columns]
     answers_now = answers_of([now for now, _before in pairs], shared)
     answers_before = answers_of([before for _now, before in pairs], shared)
-    carried = {}
+    carried: dict[Column, int] = {}
     for question in shared:
         items = []
         for now, before in pairs:
@@ -304,7 +310,7 @@ def changes(user, round_):
     return result
 
 
-def _change_kind(before, after):
+def _change_kind(before: Any, after: Any) -> str:
     if before is None and after is None:
         return ""
     if before is None:
@@ -328,16 +334,16 @@ def _change_kind(before, after):
 # ---- the framework and the rounds -----------------------------------------------------------
 
 
-def framework(analysis):
+def framework(analysis: Analysis) -> list[Any]:
     """Sections with their current questions (and a section's removed questions), for the framework page."""
-    sections = list(
+    sections: list[Any] = list(  # each given .all_questions
         analysis.sections.prefetch_related(
             Prefetch("questions", queryset=Question.objects.order_by("order", "pk"), to_attr="all_questions")
         )
     )
     current = [q for s in sections for q in s.all_questions if q.retired_from is None]
     numbers = numbers_of(list(current))
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for section in sections:
         live = [q for q in section.all_questions if q.retired_from is None]
         removed = [q for q in section.all_questions if q.retired_from is not None]
@@ -350,15 +356,15 @@ def framework(analysis):
     return blocks
 
 
-def round_overview(user, analysis):
+def round_overview(user: Any, analysis: Analysis) -> list[Any]:
     """Each round with its columns' states (the columns the user may see) and answer counts."""
-    rounds = list(analysis.rounds.order_by("-number"))
+    rounds: list[Any] = list(analysis.rounds.order_by("-number"))  # each given .visible_columns
     columns = (
         access.restrict(Column.objects.filter(round__analysis=analysis), user)
         .select_related("country")
         .annotate(answer_count=Count("answers"), carried_count=Count("answers", filter=Q(answers__carried_over=True)))
     )
-    by_round = {}
+    by_round: dict[int, list[Column]] = {}
     for column in columns:
         by_round.setdefault(column.round_id, []).append(column)
     for round_ in rounds:
@@ -368,7 +374,7 @@ def round_overview(user, analysis):
     return rounds
 
 
-def columns_to_answer(user):
+def columns_to_answer(user: Any) -> QuerySet[Column]:
     """Open columns the user answers for (their countries'), to answer or returned."""
     rows = access.restrict(Column.objects.all(), user, ANSWER)
     principal = access.principal_for(user)
@@ -377,7 +383,7 @@ def columns_to_answer(user):
     return rows.select_related("country", "round__analysis").order_by("round__due_date", "pk")
 
 
-def columns_to_review(user):
+def columns_to_review(user: Any) -> QuerySet[Column]:
     """Submitted columns of open rounds that the user validates (as lead or TS)."""
     rows = access.restrict(Column.objects.filter(status=ColumnStatus.SUBMITTED), user, REVIEW)
     return rows.select_related("country", "round__analysis").order_by("submitted_at", "pk")

@@ -2,12 +2,13 @@
 
 import calendar
 import datetime
+from typing import Any
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from core import access
-from network.models import Country, Organization
+from network.models import Body, Country, Organization
 
 from .access import VIEW_DRAFT, actor_q, may_register_delegates
 from .models import (
@@ -27,7 +28,7 @@ from .models import (
 )
 
 
-def meetings(user, *, body=None, when=None, q=""):
+def meetings(user: Any, *, body: Body | None = None, when: str | None = None, q: str = "") -> QuerySet[Meeting]:
     """Return the meetings a user may see, filtered; upcoming ones soonest first, else newest first."""
     rows = access.restrict(Meeting.objects.select_related("body").defer("source_text", "import_warnings"), user)
     if body is not None:
@@ -50,7 +51,7 @@ def meetings(user, *, body=None, when=None, q=""):
     return rows.order_by("-start_date", "-pk")
 
 
-def month_weeks(user, year, month, body=None):
+def month_weeks(user: Any, year: int, month: int, body: Body | None = None) -> list[list[Any]]:
     """Return the weeks (Monday first) of a month, each day with the meetings held that day."""
     rows = access.restrict(Meeting.objects.select_related("body").defer("source_text"), user).in_month(year, month)
     if body is not None:
@@ -66,7 +67,9 @@ def month_weeks(user, year, month, body=None):
     return weeks
 
 
-def shown_version(user, meeting, number=None):
+def shown_version(
+    user: Any, meeting: Meeting, number: int | None = None
+) -> tuple[ReportVersion | None, list[ReportVersion]]:
     """The report version a reader sees: the one asked for, else the approved one, else the draft (members)."""
     versions = list(access.restrict(ReportVersion.objects.filter(meeting=meeting), user).order_by("-number"))
     if number is not None:
@@ -80,15 +83,15 @@ def shown_version(user, meeting, number=None):
     return None, versions
 
 
-def agreement_tree(version, positions=None):
+def agreement_tree(version: ReportVersion | None, positions: tuple[int, int] | None = None) -> list[Any]:
     """Return a version's numbered agreements in order, each with `.children` (its sub-items in order);
     `positions` (first, last) keeps one page of them."""
     if version is None:
         return []
-    rows = version.agreements.select_related("rcgm_meeting").order_by("position", "sub_position", "pk")
+    query = version.agreements.select_related("rcgm_meeting").order_by("position", "sub_position", "pk")
     if positions is not None:
-        rows = rows.filter(position__gte=positions[0], position__lte=positions[1])
-    rows = list(rows)
+        query = query.filter(position__gte=positions[0], position__lte=positions[1])
+    rows: list[Any] = list(query)  # Agreements given .children below
     tops = [row for row in rows if row.parent_id is None]
     by_pk = {top.pk: top for top in tops}
     for top in tops:
@@ -99,7 +102,9 @@ def agreement_tree(version, positions=None):
     return tops
 
 
-def commitments_of(user, version, positions=None):
+def commitments_of(
+    user: Any, version: ReportVersion | None, positions: tuple[int, int] | None = None
+) -> dict[int, list[Commitment]]:
     """Return the commitments a user may see in a report version (of one page of agreements), by agreement pk."""
     if version is None:
         return {}
@@ -108,13 +113,15 @@ def commitments_of(user, version, positions=None):
     rows = access.restrict(Commitment.objects.for_board(), user).filter(agreement__version=version)
     if positions is not None:
         rows = rows.filter(agreement__position__gte=positions[0], agreement__position__lte=positions[1])
-    grouped = {}
+    grouped: dict[int, list[Commitment]] = {}
     for row in rows.order_by("position", "pk"):
         grouped.setdefault(row.agreement_id, []).append(row)
     return grouped
 
 
-def meeting_detail(user, meeting, number=None, positions=None):
+def meeting_detail(
+    user: Any, meeting: Meeting, number: int | None = None, positions: tuple[int, int] | None = None
+) -> dict[str, Any]:
     """Return what the meeting page shows, in a fixed number of queries (one page of agreements if asked)."""
     version, versions = shown_version(user, meeting, number)
     tree = agreement_tree(version, positions)
@@ -134,12 +141,12 @@ def meeting_detail(user, meeting, number=None, positions=None):
     }
 
 
-def delegates(user, meeting):
+def delegates(user: Any, meeting: Meeting) -> list[Delegate]:
     """The registered delegates of a meeting, by country, for those who may see names (else an empty list)."""
     return list(access.restrict(Delegate.objects.filter(meeting=meeting).for_page(), user))
 
 
-def countries_registering(user, meeting):
+def countries_registering(user: Any, meeting: Meeting) -> list[Country]:
     """The countries whose delegates `user` may register to `meeting` now: theirs, or every member for the TS."""
 
     principal = access.principal_for(user)
@@ -153,12 +160,14 @@ def countries_registering(user, meeting):
 # ---- follow-up board --------------------------------------------------------------------------
 
 
-def actor_choices():
+def actor_choices() -> list[tuple[str, Any]]:
     """The actors one can filter the board by: TS, PPT, each country, each organization."""
     from django.utils.translation import gettext as _
 
     choices = [("ts", _("Technical Secretariat")), ("ppt", _("Pro Tempore Presidency"))]
-    choices += [(f"country:{c.code.code}", str(c.code.name)) for c in Country.objects.order_by("code")]
+    # django-countries gives a Country object (with .code and .name) where its stubs say str.
+    countries: list[Any] = [c.code for c in Country.objects.order_by("code")]
+    choices += [(f"country:{code.code}", str(code.name)) for code in countries]
     choices += [
         (f"org:{o.pk}", o.short_name)
         for o in Organization.objects.exclude(kind="secretariat").order_by("acronym_en", "name_en")
@@ -166,7 +175,7 @@ def actor_choices():
     return choices
 
 
-def actor_filter(value):
+def actor_filter(value: str) -> Q | None:
     """Turn a board actor value (ts, ppt, country:MX, org:12) into a CommitmentActor filter, or None."""
     if value == "ts":
         return Q(kind=ActorKind.TS)
@@ -179,7 +188,17 @@ def actor_filter(value):
     return None
 
 
-def board(user, *, actor="", body=None, meeting=None, status="open", ours=False, q="", on=None):
+def board(
+    user: Any,
+    *,
+    actor: str = "",
+    body: Body | None = None,
+    meeting: Meeting | None = None,
+    status: str = "open",
+    ours: bool = False,
+    q: str = "",
+    on: datetime.date | None = None,
+) -> QuerySet[Commitment]:
     """Commitments for the follow-up board: overdue first, then by due date; one definition for page and API."""
     today = on or timezone.localdate()
     rows = access.restrict(Commitment.objects.for_board(), user)
@@ -223,7 +242,7 @@ def board(user, *, actor="", body=None, meeting=None, status="open", ours=False,
     )
 
 
-def commitment_history(user, commitment):
+def commitment_history(user: Any, commitment: Commitment) -> list[CommitmentStatusChange]:
     return list(
         access.restrict(CommitmentStatusChange.objects.filter(commitment=commitment), user)
         .select_related("changed_by", "actor__country", "actor__organization")
@@ -231,7 +250,9 @@ def commitment_history(user, commitment):
     )
 
 
-def recommendations(user, body, start, end, *, working=False):
+def recommendations(
+    user: Any, body: Body, start: datetime.date, end: datetime.date, *, working: bool = False
+) -> list[Agreement]:
     """Recommendations to the RCGM of a body's meetings in a period, with decisions: approved reports only.
 
     `working` (the TS's working copy) takes each meeting's draft instead where it has one.
@@ -253,7 +274,9 @@ def recommendations(user, body, start, end, *, working=False):
     return rows
 
 
-def pack_commitments(user, body, start, end, *, working=False):
+def pack_commitments(
+    user: Any, body: Body, start: datetime.date, end: datetime.date, *, working: bool = False
+) -> list[Commitment]:
     """Commitments of a body's meetings in a period, with actors, in report order: of approved reports only.
 
     A commitment counts when its source agreement is in its meeting's approved report; `working` (the
@@ -276,7 +299,7 @@ def pack_commitments(user, body, start, end, *, working=False):
     )
 
 
-def upcoming_for_feed(user, days_back=31):
+def upcoming_for_feed(user: Any, days_back: int = 31) -> list[Meeting]:
     """Meetings for a calendar feed: from a month ago on, as the user may see them."""
     since = timezone.localdate() - datetime.timedelta(days=days_back)
     return list(
@@ -286,7 +309,7 @@ def upcoming_for_feed(user, days_back=31):
     )
 
 
-def versions_with_agreements(meeting):
+def versions_with_agreements(meeting: Meeting) -> QuerySet[ReportVersion]:
     return ReportVersion.objects.filter(meeting=meeting).prefetch_related(
         Prefetch("agreements", queryset=Agreement.objects.order_by("position", "sub_position", "pk"))
     )
@@ -295,7 +318,7 @@ def versions_with_agreements(meeting):
 REVIEW_PAGE = 100  # numbered agreements per page of the review
 
 
-def review_page(user, meeting, page_number):
+def review_page(user: Any, meeting: Meeting, page_number: Any) -> dict[str, Any]:
     """One page of the import review: its agreements (with sub-items and commitments), their source
     paragraphs, and where the page stands — a fixed number of queries whatever the report's size."""
     from django.core.paginator import Paginator
@@ -335,11 +358,11 @@ def review_page(user, meeting, page_number):
     return context
 
 
-def _mark_sources(agreements, source_lines, warnings):
+def _mark_sources(agreements: list[Any], source_lines: list[Any], warnings: list[Any]) -> list[Any]:
     """Give each agreement and item shown `source_line` (the source paragraph it was read from, an
     index into `source_lines`) and `confidence` ("high", or "check" when a warning is about it or its
     kind was not recognised); return those to check, in their order."""
-    where = {}
+    where: dict[str, int] = {}
     for index, line in enumerate(source_lines):
         where.setdefault(line.strip(), index)
     doubtful = {(warning.get("key") or "")[4:] for warning in warnings if (warning.get("key") or "").startswith("ref:")}
@@ -357,7 +380,7 @@ def _mark_sources(agreements, source_lines, warnings):
     return to_check
 
 
-def _about_agreement(warning):
+def _about_agreement(warning: Any) -> str | None:
     """The number of the agreement a warning is about ("ref:12b" → "12"), or None."""
     key = warning.get("key") or ""
     return key[4:].rstrip("abcdefghijklmnopqrstuvwxyz") if key.startswith("ref:") else None

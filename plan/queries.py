@@ -4,30 +4,33 @@ Pages, exports and the API all read through these functions, so they show the sa
 costs a fixed number of queries whatever the plan's size, and every row passes `core.access`.
 """
 
-import datetime
-from dataclasses import dataclass, field
+from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core import access
 from network.models import Country
 
-from .models import FollowUpLine, FollowUpReport, LineStatus, Node, ReportStatus, Scope
+from .models import FollowUpLine, FollowUpReport, LineStatus, Node, Plan, ReportStatus, Scope
 from .rollup import activity_progress, build_tree, mean, roll_up, walk
 
 
-def visible_plans(user):
-    from .models import Plan
-
+def visible_plans(user: Any) -> QuerySet[Plan]:
     return access.restrict(Plan.objects.select_related("body"), user, access.VIEW)
 
 
-def member_countries():
+def member_countries() -> list[Country]:
     """The member countries, by name in the reader's language."""
     return sorted(Country.objects.members(), key=lambda country: str(country.name))
 
 
-def default_year(plan, user):
+def default_year(plan: Plan, user: Any) -> int:
     """The year pages and API show by default: the latest year with an approved report the reader
     may see, else the plan's last year not in the future."""
     approved = access.restrict(
@@ -44,7 +47,9 @@ APPROVED_ONLY = (ReportStatus.APPROVED,)
 EVERY_REPORT = tuple(ReportStatus.values)
 
 
-def approved_lines(plan, year, user, country_id=None, statuses=APPROVED_ONLY):
+def approved_lines(
+    plan: Plan, year: int, user: Any, country_id: int | None = None, statuses: Iterable[str] = APPROVED_ONLY
+) -> list[Any]:
     """(node id, country id or None, status, progress) of the approved reports of a year that `user` may see.
 
     `statuses` widens it (a working copy: every report, approved or not).
@@ -61,19 +66,26 @@ def approved_lines(plan, year, user, country_id=None, statuses=APPROVED_ONLY):
     )
 
 
-def activity_values(lines):
+def activity_values(lines: Iterable[Any]) -> dict[int, Any]:
     """{activity id: mean progress over the lines given} (None where no line counts)."""
-    grouped = {}
+    grouped: dict[int, list[tuple[str, Any]]] = {}
     for node_id, _country, status, progress in lines:
         grouped.setdefault(node_id, []).append((status, progress))
     return {node_id: activity_progress(values) for node_id, values in grouped.items()}
 
 
-def plan_nodes(plan):
+def plan_nodes(plan: Plan) -> list[Node]:
     return list(Node.objects.filter(plan=plan).select_related("responsible_organization").order_by("position", "pk"))
 
 
-def plan_tree(plan, year, user, country_id=None, nodes=None, statuses=APPROVED_ONLY):
+def plan_tree(
+    plan: Plan,
+    year: int,
+    user: Any,
+    country_id: int | None = None,
+    nodes: list[Node] | None = None,
+    statuses: Iterable[str] = APPROVED_ONLY,
+) -> tuple[list[Any], list[Any]]:
     """The plan's tree with each node's progress for `year` (for one country's reports when given).
 
     Return (roots, outline): the roots, and every TreeNode in outline order.
@@ -87,7 +99,7 @@ def plan_tree(plan, year, user, country_id=None, nodes=None, statuses=APPROVED_O
 NOTHING_TO_REPORT = "nothing"  # no activity of the report's scope runs that year
 
 
-def scopes_running(plan, year):
+def scopes_running(plan: Plan, year: int) -> set[str]:
     """The scopes (national, regional) that have at least one activity running in `year`."""
     rows = Node.objects.filter(plan=plan).exclude(scope="").values_list("scope", "start_year", "end_year")
     return {scope for scope, start, end in rows if (start or 0) <= year <= (end or 9999)}
@@ -97,22 +109,22 @@ def scopes_running(plan, year):
 class ReportState:
     """Where a country's (or the regional) report for a year stands, as the reader may know it."""
 
-    country: object
-    report: object = None
+    country: Country | None
+    report: FollowUpReport | None = None
     status: str = "missing"
     since: datetime.date | None = None
     overdue: bool = False
 
     @property
-    def label(self):
+    def label(self) -> str:
         from django.utils.translation import gettext as _
 
         if self.status == NOTHING_TO_REPORT:
-            return _("Nothing to report")
+            return str(_("Nothing to report"))
         if self.report is None:
             # Another country's report is known only as submitted or not: drafts stay with their authors.
-            return ReportStatus.SUBMITTED.label if self.status == ReportStatus.SUBMITTED else _("Not submitted")
-        return self.report.get_status_display()
+            return str(ReportStatus.SUBMITTED.label) if self.status == ReportStatus.SUBMITTED else _("Not submitted")
+        return str(self.report.get_status_display())
 
 
 @dataclass
@@ -127,17 +139,17 @@ class Matrix:
     states: dict = field(default_factory=dict)  # country id -> ReportState
     averages: dict = field(default_factory=dict)  # node id -> mean progress over approved reports
 
-    def cell(self, node_id, country_id):
+    def cell(self, node_id: int, country_id: int) -> Any:
         return self.cells.get((node_id, country_id))
 
-    def rows(self):
+    def rows(self) -> Iterator[Any]:
         """Each activity with its cells in column order, for templates and exports."""
         for node in self.activities:
             cells = [self.cells.get((node.pk, country.pk)) for country in self.countries]
             yield node, cells, self.averages.get(node.pk)
 
 
-def report_states(plan, year, user, countries):
+def report_states(plan: Plan, year: int, user: Any, countries: Iterable[Country]) -> dict[int | None, ReportState]:
     """{country id (None: regional): ReportState} for the reports of a year, as `user` may see them.
 
     A report the reader may not see (another country's draft) shows as not yet approved, without
@@ -146,8 +158,8 @@ def report_states(plan, year, user, countries):
     today = timezone.localdate()
     due = plan.due_date(year)
     reports = {r.country_id: r for r in FollowUpReport.objects.filter(plan=plan, year=year).select_related("country")}
-    visible = access.restrict(FollowUpReport.objects.filter(plan=plan, year=year), user)
-    visible = set(visible.values_list("pk", flat=True))
+    readable = access.restrict(FollowUpReport.objects.filter(plan=plan, year=year), user)
+    visible = set(readable.values_list("pk", flat=True))
     running = scopes_running(plan, year)
     states = {}
     for country in [None, *countries]:
@@ -167,7 +179,14 @@ def report_states(plan, year, user, countries):
     return states
 
 
-def matrix(plan, year, user, countries=None, nodes=None, statuses=APPROVED_ONLY):
+def matrix(
+    plan: Plan,
+    year: int,
+    user: Any,
+    countries: list[Country] | None = None,
+    nodes: list[Node] | None = None,
+    statuses: Iterable[str] = APPROVED_ONLY,
+) -> Matrix:
     """The matrix of a year: approved national lines only (a missing report is missing, never 0)."""
     countries = member_countries() if countries is None else countries
     nodes = plan_nodes(plan) if nodes is None else nodes
@@ -182,11 +201,11 @@ def matrix(plan, year, user, countries=None, nodes=None, statuses=APPROVED_ONLY)
     return result
 
 
-def _outline(nodes):
+def _outline(nodes: Iterable[Node]) -> list[Node]:
     return [item.node for item in walk(build_tree(nodes))]
 
 
-def not_submitted(plan, year, user, countries=None):
+def not_submitted(plan: Plan, year: int, user: Any, countries: list[Country] | None = None) -> list[ReportState]:
     """The member countries whose report for `year` is not submitted yet, with the date it was due."""
     countries = member_countries() if countries is None else countries
     states = report_states(plan, year, user, countries)
@@ -194,14 +213,14 @@ def not_submitted(plan, year, user, countries=None):
     return [states[c.pk] for c in countries if states[c.pk].status in waiting]
 
 
-def timeline(node, user):
+def timeline(node: Node, user: Any) -> list[tuple[int, Any, dict[str, int], dict[Any, tuple[Any, Any]]]]:
     """An activity's progress year by year: [(year, mean progress or None, {status: count}, lines by country)]."""
     plan = node.plan
     reports = access.restrict(FollowUpReport.objects.filter(plan=plan, status=ReportStatus.APPROVED), user, access.VIEW)
     rows = FollowUpLine.objects.filter(report__in=reports, node=node).values_list(
         "report__year", "report__country_id", "status", "progress"
     )
-    by_year = {}
+    by_year: dict[int, list[tuple[int | None, str, Any]]] = {}
     for year, country_id, status, progress in rows:
         by_year.setdefault(year, []).append((country_id, status, progress))
     result = []
@@ -221,10 +240,12 @@ def timeline(node, user):
     return result
 
 
-def country_progress(plan, year, user, countries=None):
+def country_progress(
+    plan: Plan, year: int, user: Any, countries: list[Country] | None = None
+) -> dict[int, float | None]:
     """{country id: mean progress of its approved national lines for `year`} (None when nothing counts)."""
     countries = member_countries() if countries is None else countries
-    grouped = {}
+    grouped: dict[int, list[Any]] = {}
     for _node, country_id, status, progress in approved_lines(plan, year, user):
         if country_id is not None and status != LineStatus.NOT_APPLICABLE and progress is not None:
             grouped.setdefault(country_id, []).append(progress)
