@@ -5,6 +5,8 @@ draft (or, for a new entry, an unpublished service) until an officer or the TS a
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,7 +63,7 @@ SCHEDULE_FIELDS = (
 UNVERIFIED_AFTER_DAYS = 365
 
 
-def _terms(ids):
+def _terms(ids: Iterable[Any]) -> list[TaxonomyTerm]:
     ids = [str(i.pk if isinstance(i, TaxonomyTerm) else i) for i in ids]
     found = list(TaxonomyTerm.objects.filter(pk__in=ids))
     if len(found) != len(set(ids)):
@@ -69,7 +71,7 @@ def _terms(ids):
     return found
 
 
-def _set_languages(service, codes):
+def _set_languages(service: Service, codes: Iterable[str]) -> None:
     from .queries import language_name
 
     service.languages.all().delete()
@@ -82,7 +84,7 @@ def _set_languages(service, codes):
 
 
 @transaction.atomic
-def create_provider(*, acting_user, **fields):
+def create_provider(*, acting_user: Any, **fields: Any) -> Provider:
     """Add a service provider (HSDS organization)."""
     access.require_create(acting_user, Provider, country=fields.get("country"))
     with acting_as(acting_user):
@@ -94,7 +96,7 @@ def create_provider(*, acting_user, **fields):
 
 
 @transaction.atomic
-def update_provider(provider, *, acting_user, revision=None, **fields):
+def update_provider(provider: Provider, *, acting_user: Any, revision: int | None = None, **fields: Any) -> Provider:
     """Change a service provider."""
     require(acting_user, access.CHANGE, provider)
     with acting_as(acting_user):
@@ -106,7 +108,7 @@ def update_provider(provider, *, acting_user, revision=None, **fields):
     return provider
 
 
-def _place_fields(fields):
+def _place_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Fill the division from the municipality when it is not given."""
     municipality = fields.get("municipality")
     if municipality is not None and not fields.get("division"):
@@ -119,7 +121,7 @@ def _place_fields(fields):
 
 
 @transaction.atomic
-def create_location(*, acting_user, address=None, **fields):
+def create_location(*, acting_user: Any, address: dict[str, Any] | None = None, **fields: Any) -> Location:
     """Add a location (with its street address, when given)."""
     access.require_create(acting_user, Location, country=fields.get("country"))
     with acting_as(acting_user):
@@ -132,17 +134,25 @@ def create_location(*, acting_user, address=None, **fields):
     return location
 
 
-def _save_address(address, fields):
+def _save_address(address: Address, fields: dict[str, Any]) -> Address:
     assign(address, fields, ADDRESS_FIELDS)
     if not address.country:
-        address.country = address.location.country.code.code
+        code: Any = address.location.country.code  # django-countries' Country, typed str by its stubs
+        address.country = code.code
     address.full_clean()
     address.save()
     return address
 
 
 @transaction.atomic
-def update_location(location, *, acting_user, address=None, revision=None, **fields):
+def update_location(
+    location: Location,
+    *,
+    acting_user: Any,
+    address: dict[str, Any] | None = None,
+    revision: int | None = None,
+    **fields: Any,
+) -> Location:
     """Change a location; the map shows the change at once."""
     require(acting_user, access.CHANGE, location)
     with acting_as(acting_user):
@@ -161,8 +171,17 @@ def update_location(location, *, acting_user, address=None, revision=None, **fie
 
 @transaction.atomic
 def create_service(
-    *, acting_user, provider, country, terms=(), languages=(), locations=(), phones=(), schedules=(), **fields
-):
+    *,
+    acting_user: Any,
+    provider: Provider,
+    country: Any,
+    terms: Iterable[Any] = (),
+    languages: Iterable[str] = (),
+    locations: Iterable[Location] = (),
+    phones: Iterable[dict[str, Any]] = (),
+    schedules: Iterable[dict[str, Any]] = (),
+    **fields: Any,
+) -> Service:
     """Add a service. A partner's new entry stays unpublished until an officer or the TS approves it."""
     access.require_create(acting_user, Service, country=country, provider=provider)
     direct = keeps(access.principal_for(acting_user), country.pk)
@@ -188,7 +207,7 @@ def create_service(
     return service
 
 
-def _save_schedule(schedule, fields):
+def _save_schedule(schedule: Schedule, fields: dict[str, Any]) -> Schedule:
     assign(schedule, fields, SCHEDULE_FIELDS)
     schedule.full_clean()
     schedule.save()
@@ -196,7 +215,7 @@ def _save_schedule(schedule, fields):
 
 
 @transaction.atomic
-def add_schedule(service, *, acting_user, **fields):
+def add_schedule(service: Service, *, acting_user: Any, **fields: Any) -> Schedule:
     """Add an opening schedule (an RFC 5545 rule) to a service."""
     require(acting_user, access.CHANGE, service)
     with acting_as(acting_user):
@@ -204,7 +223,9 @@ def add_schedule(service, *, acting_user, **fields):
 
 
 @transaction.atomic
-def link_location(service, location, *, acting_user, description=""):
+def link_location(
+    service: Service, location: Location, *, acting_user: Any, description: str = ""
+) -> ServiceAtLocation:
     """Say that a service is delivered at a location."""
     require(acting_user, access.CHANGE, service)
     with acting_as(acting_user):
@@ -215,7 +236,7 @@ def link_location(service, location, *, acting_user, description=""):
     return link
 
 
-def _encode(fields, terms, languages):
+def _encode(fields: dict[str, Any], terms: Iterable[Any] | None, languages: Iterable[str] | None) -> dict[str, Any]:
     """Turn proposed changes into JSON for a draft."""
     changes = {}
     for name, value in fields.items():
@@ -227,7 +248,7 @@ def _encode(fields, terms, languages):
     return changes
 
 
-def _apply(service, changes):
+def _apply(service: Service, changes: dict[str, Any]) -> Service:
     fields = {name: value for name, value in changes.items() if name not in ("terms", "languages")}
     assign(service, fields, SERVICE_FIELDS)
     service.last_modified = timezone.now()
@@ -242,7 +263,15 @@ def _apply(service, changes):
 
 
 @transaction.atomic
-def update_service(service, *, acting_user, terms=None, languages=None, revision=None, **fields):
+def update_service(
+    service: Service,
+    *,
+    acting_user: Any,
+    terms: Iterable[Any] | None = None,
+    languages: Iterable[str] | None = None,
+    revision: int | None = None,
+    **fields: Any,
+) -> Service | ServiceEdit:
     """Change a service: at once for its country's officers and the TS, as a draft for partners.
 
     Returns the service when applied, or the `ServiceEdit` draft when it waits for approval.
@@ -265,7 +294,7 @@ def update_service(service, *, acting_user, terms=None, languages=None, revision
 
 
 @transaction.atomic
-def approve_edit(edit, *, acting_user):
+def approve_edit(edit: ServiceEdit, *, acting_user: Any) -> ServiceEdit:
     """Apply a partner's draft to the service, which the public then sees."""
     edit = ServiceEdit.objects.select_for_update().select_related("service").get(pk=edit.pk)
     require(acting_user, APPROVE, edit.service)
@@ -281,7 +310,7 @@ def approve_edit(edit, *, acting_user):
 
 
 @transaction.atomic
-def reject_edit(edit, *, acting_user, note=""):
+def reject_edit(edit: ServiceEdit, *, acting_user: Any, note: str = "") -> ServiceEdit:
     """Turn down a partner's draft; the service stays as it was."""
     edit = ServiceEdit.objects.select_for_update().select_related("service").get(pk=edit.pk)
     require(acting_user, APPROVE, edit.service)
@@ -297,7 +326,7 @@ def reject_edit(edit, *, acting_user, note=""):
 
 
 @transaction.atomic
-def publish_service(service, *, acting_user):
+def publish_service(service: Service, *, acting_user: Any) -> Service:
     """Approve a partner's new entry: the public sees it from now on."""
     require(acting_user, APPROVE, service)
     with acting_as(acting_user):
@@ -310,7 +339,7 @@ def publish_service(service, *, acting_user):
 
 
 @transaction.atomic
-def verify_service(service, *, acting_user, on=None):
+def verify_service(service: Service, *, acting_user: Any, on: datetime.date | None = None) -> Service:
     """Record that a person checked the entry today (HSDS assured_date)."""
     require(acting_user, VERIFY, service)
     with acting_as(acting_user):
@@ -323,7 +352,7 @@ def verify_service(service, *, acting_user, on=None):
 
 
 @transaction.atomic
-def delete_service(service, *, acting_user):
+def delete_service(service: Service, *, acting_user: Any) -> None:
     """Remove a service and its links (its locations stay)."""
     require(acting_user, access.DELETE, service)
     with acting_as(acting_user):
@@ -331,7 +360,7 @@ def delete_service(service, *, acting_user):
 
 
 @transaction.atomic
-def name_partner(service, user, *, acting_user):
+def name_partner(service: Service, user: Any, *, acting_user: Any) -> Any:
     """Name a partner's member on one service: they may then propose changes to it (as drafts)."""
 
     from django.contrib.contenttypes.models import ContentType

@@ -6,6 +6,8 @@ circulation app. Bad input raises ValidationError naming the field at fault; not
 """
 
 import decimal
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,9 +26,11 @@ from .models import (
     Evidence,
     FollowUpLine,
     FollowUpReport,
+    Indicator,
     IndicatorValue,
     LineStatus,
     Node,
+    Plan,
     ReportAction,
     ReportEvent,
     ReportStatus,
@@ -39,7 +43,7 @@ MAX_COMMENT = 5000
 MAX_NARRATIVE = 10000
 
 
-def activities_for(plan, country_id, year=None):
+def activities_for(plan: Plan, country_id: int | None, year: int | None = None) -> list[Node]:
     """The activities a report covers: national ones for a country, regional ones for the regional report."""
     scope = Scope.REGIONAL if country_id is None else Scope.NATIONAL
     nodes = list(Node.objects.filter(plan=plan, scope=scope).order_by("position", "pk"))
@@ -48,23 +52,25 @@ def activities_for(plan, country_id, year=None):
     return nodes
 
 
-def _check_year(plan, year):
+def _check_year(plan: Plan, year: int) -> None:
     if not isinstance(year, int) or isinstance(year, bool) or not plan.covers(year):
         message = _("%(year)s is outside the plan (%(start)s–%(end)s).")
         raise refusal(UNKNOWN, message % {"year": year, "start": plan.start_year, "end": plan.end_year}, "year")
 
 
-def _check_country(country):
+def _check_country(country: Any) -> None:
     if country is not None and country.membership != "member":
         raise ValidationError({"country": _("Only member countries report on the plan.")})
 
 
 @transaction.atomic
-def get_or_start_report(plan, year, country, *, acting_user, is_demo=False):
+def get_or_start_report(
+    plan: Plan, year: int, country: Any, *, acting_user: Any, is_demo: bool = False
+) -> FollowUpReport:
     """Return the year's report of `country` (None: regional), starting a draft with one line per activity."""
     _check_year(plan, year)
     _check_country(country)
-    country_id = getattr(country, "pk", None)
+    country_id: Any = getattr(country, "pk", None)  # None: the regional report
     existing = FollowUpReport.objects.filter(plan=plan, year=year, country_id=country_id).first()
     if existing is not None:
         access.require(acting_user, access.VIEW, existing)
@@ -81,7 +87,7 @@ def get_or_start_report(plan, year, country, *, acting_user, is_demo=False):
     return report
 
 
-def add_missing_lines(report, *, acting_user):
+def add_missing_lines(report: FollowUpReport, *, acting_user: Any) -> list[FollowUpLine]:
     """Give an open report a line for each activity of its scope running that year that it lacks yet
     (activities added to the plan after the report was started). Return the new lines."""
     if not report.is_editable:
@@ -94,11 +100,11 @@ def add_missing_lines(report, *, acting_user):
         )
 
 
-def _lock(report):
+def _lock(report: FollowUpReport) -> FollowUpReport:
     return FollowUpReport.objects.select_related("plan", "country").select_for_update(of=("self",)).get(pk=report.pk)
 
 
-def _check_fillable(report, acting_user):
+def _check_fillable(report: FollowUpReport, acting_user: Any) -> None:
     """Refuse outsiders (403); tell the report's own people why it cannot change now (409 in the API)."""
     if access.can(acting_user, FILL, report):
         return
@@ -108,7 +114,7 @@ def _check_fillable(report, acting_user):
     raise refusal(STATE, message % {"status": report.get_status_display().lower()})
 
 
-def clean_line_values(status, progress, narrative):
+def clean_line_values(status: Any, progress: Any, narrative: Any) -> tuple[str, int | None, str]:
     """Check one line's values; return them cleaned. Raise ValidationError naming the field."""
     errors = {}
     if status not in LineStatus.values:
@@ -153,7 +159,7 @@ def clean_line_values(status, progress, narrative):
 class LinesConflict(ValidationError):
     """Lines changed by someone else since they were read; `lines` maps node id to the saved line."""
 
-    def __init__(self, lines):
+    def __init__(self, lines: dict[int, FollowUpLine]) -> None:
         self.lines = lines
         super().__init__(
             {
@@ -167,7 +173,9 @@ class LinesConflict(ValidationError):
 
 
 @transaction.atomic
-def save_lines(report, entries, *, acting_user):
+def save_lines(
+    report: FollowUpReport, entries: Mapping[Any, dict[str, Any]], *, acting_user: Any
+) -> list[FollowUpLine]:
     """Save several lines at once: `entries` maps an activity (node id) to {status, progress, narrative}
     (a narrative left out or None stays as it is) and, optionally, the line's `revision` as read.
 
@@ -216,7 +224,9 @@ def save_lines(report, entries, *, acting_user):
 
 
 @transaction.atomic
-def add_evidence(line, *, acting_user, link="", file=None, label=""):
+def add_evidence(
+    line: FollowUpLine, *, acting_user: Any, link: str = "", file: Any = None, label: str = ""
+) -> Evidence:
     """Attach a link or an upload to a line; the upload is checked here (core.uploads.check_upload)."""
     report = _lock(line.report)
     _check_fillable(report, acting_user)
@@ -245,21 +255,21 @@ def add_evidence(line, *, acting_user, link="", file=None, label=""):
 
 
 @transaction.atomic
-def remove_evidence(evidence, *, acting_user):
+def remove_evidence(evidence: Evidence, *, acting_user: Any) -> None:
     report = _lock(evidence.line.report)
     _check_fillable(report, acting_user)
     with acting_as(acting_user):
         evidence.delete()
 
 
-def _event(report, action, acting_user, comment=""):
+def _event(report: FollowUpReport, action: str, acting_user: Any, comment: str = "") -> ReportEvent:
     return ReportEvent.objects.create(
         report=report, action=action, comment=comment, by=acting_user, is_demo=report.is_demo
     )
 
 
 @transaction.atomic
-def submit_report(report, *, acting_user):
+def submit_report(report: FollowUpReport, *, acting_user: Any) -> FollowUpReport:
     """Submit a report to the TS: every line needs a status and, unless it does not apply, a progress."""
     report = _lock(report)
     _check_fillable(report, acting_user)
@@ -287,7 +297,7 @@ def submit_report(report, *, acting_user):
     return report
 
 
-def _review(report, acting_user, action):
+def _review(report: FollowUpReport, acting_user: Any, action: str) -> FollowUpReport:
     report = _lock(report)
     if not access.can(acting_user, action, report):
         if rules.reviews_reports(access.principal_for(acting_user)):
@@ -298,7 +308,7 @@ def _review(report, acting_user, action):
     return report
 
 
-def _clean_comment(comment, required, field="comment", missing=None):
+def _clean_comment(comment: Any, required: bool, field: str = "comment", missing: str | None = None) -> str:
     comment = office_text(comment or "").strip() if isinstance(comment, str | type(None)) else None
     if comment is None:
         raise ValidationError({field: _("Give the comment as text.")})
@@ -310,7 +320,7 @@ def _clean_comment(comment, required, field="comment", missing=None):
 
 
 @transaction.atomic
-def return_report(report, *, acting_user, comment):
+def return_report(report: FollowUpReport, *, acting_user: Any, comment: str) -> FollowUpReport:
     """Return a submitted report to those who fill it, with comments (TS)."""
     comment = _clean_comment(comment, required=True)
     report = _review(report, acting_user, REVIEW)
@@ -323,7 +333,7 @@ def return_report(report, *, acting_user, comment):
 
 
 @transaction.atomic
-def approve_report(report, *, acting_user, comment=""):
+def approve_report(report: FollowUpReport, *, acting_user: Any, comment: str = "") -> FollowUpReport:
     """Approve a submitted report (TS): it is locked, and counts in the plan's progress."""
     comment = _clean_comment(comment, required=False)
     report = _review(report, acting_user, REVIEW)
@@ -337,7 +347,7 @@ def approve_report(report, *, acting_user, comment=""):
 
 
 @transaction.atomic
-def reopen_report(report, *, acting_user, reason):
+def reopen_report(report: FollowUpReport, *, acting_user: Any, reason: str) -> FollowUpReport:
     """Reopen an approved report (TS), saying why: it goes back to its country as returned."""
     missing = _("Say why the approved report is reopened.")
     reason = _clean_comment(reason, required=True, field="reason", missing=missing)
@@ -355,9 +365,18 @@ def reopen_report(report, *, acting_user, reason):
 
 
 @transaction.atomic
-def add_indicator_value(indicator, *, acting_user, kind, year, value, country=None, note=""):
+def add_indicator_value(
+    indicator: Indicator,
+    *,
+    acting_user: Any,
+    kind: str,
+    year: Any,
+    value: Any,
+    country: Any = None,
+    note: str = "",
+) -> IndicatorValue:
     """Record a target or an actual value as a new row (the latest counts; nothing is overwritten)."""
-    errors = {}
+    errors: dict[str, Any] = {}
     plan = indicator.node.plan
     if kind not in ValueKind.values:
         errors["kind"] = _("Choose target or actual.")
@@ -384,7 +403,7 @@ def add_indicator_value(indicator, *, acting_user, kind, year, value, country=No
     note = note or ""
     if not isinstance(note, str) or len(note) > 500:
         errors["note"] = _("The note is text of at most %(max)s characters.") % {"max": 500}
-    if errors:
+    if errors or number is None:
         raise ValidationError(errors)
     if not access.can_create(acting_user, IndicatorValue, indicator=indicator, kind=kind, country=country):
         access.refuse(acting_user, access.CREATE, IndicatorValue)
@@ -394,7 +413,7 @@ def add_indicator_value(indicator, *, acting_user, kind, year, value, country=No
             kind=kind,
             year=year,
             country=country,
-            value=number,
+            value=number,  # a finite number here: anything else was refused above
             note=note.strip(),
             entered_by=acting_user,
             is_demo=indicator.is_demo,
@@ -404,31 +423,32 @@ def add_indicator_value(indicator, *, acting_user, kind, year, value, country=No
 # ---- notifications ---------------------------------------------------------------------------
 
 
-def report_users(report):
+def report_users(report: FollowUpReport) -> list[Any]:
     """Who fills the report: the country's officers, or the current PPT's officers."""
     from network.models import PPTPeriod
     from network.queries import officer_users
 
-    if report.country_id:
-        return officer_users(report.country)
+    country = report.country
+    if country is not None:
+        return officer_users(country)
     users = []
     for period in PPTPeriod.objects.current().select_related("country"):
         users += officer_users(period.country)
     return users
 
 
-def _notify_submitted(report):
+def _notify_submitted(report: FollowUpReport) -> None:
     from messaging.models import NotificationKind
     from messaging.notifications import notify, ts_users
 
-    def subject(lang):
+    def subject(lang: str) -> str:
         return _("%(who)s submitted its %(year)s follow-up of “%(plan)s”") % {
             "who": reporter_name(report.country),
             "year": report.year,
             "plan": report.plan.localized("title", lang),
         }
 
-    def body(lang):
+    def body(lang: str) -> str:
         return _("Approve the report or return it with comments.")
 
     notify(
@@ -437,15 +457,15 @@ def _notify_submitted(report):
         subject=subject,
         body=body,
         url=report.get_absolute_url(),
-        dedupe_key=f"plan-report:{report.pk}:submitted:{report.submitted_at.isoformat()}",
+        dedupe_key=f"plan-report:{report.pk}:submitted:{(report.submitted_at or timezone.now()).isoformat()}",
     )
 
 
-def _notify_reviewed(report, comment, *, returned):
+def _notify_reviewed(report: FollowUpReport, comment: str, *, returned: bool) -> None:
     from messaging.models import NotificationKind
     from messaging.notifications import notify
 
-    def subject(lang):
+    def subject(lang: str) -> str:
         values = {"year": report.year, "plan": report.plan.localized("title", lang)}
         if returned:
             return _("The %(year)s follow-up of “%(plan)s” was returned") % values
