@@ -6,6 +6,9 @@ to the author, who fixes and submits again. Publishing keeps a version; the publ
 latest version while the author works on the next.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -76,7 +79,9 @@ RESOURCE_M2M = ("countries", "themes")
 CALL_FIELDS = ("title_es", "title_en", "description_es", "description_en", "theme", "deadline", "is_closed")
 
 
-def _split(fields, scalars, m2m):
+def _split(
+    fields: dict[str, Any], scalars: Iterable[str], m2m: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     unknown = set(fields) - set(scalars) - set(m2m)
     if unknown:
         raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
@@ -86,7 +91,7 @@ def _split(fields, scalars, m2m):
     )
 
 
-def _default_submitter(user):
+def _default_submitter(user: Any) -> tuple[Organization | None, Country | None]:
     """Return (organization, country) a new record is submitted for, from the author's current terms."""
     rows = list(
         Appointment.objects.current()
@@ -100,7 +105,7 @@ def _default_submitter(user):
     return (rows[0].organization if rows else None), None
 
 
-def _check_submitter(user, record):
+def _check_submitter(user: Any, record: Any) -> None:
     """Non-TS authors submit for their own organization or country only."""
     p = access.principal_for(user)
     if access.acts_for_whole_network(p):
@@ -114,19 +119,19 @@ def _check_submitter(user, record):
         raise refusals(NOT_YOURS, errors)
 
 
-def _check_links(user, m2m):
+def _check_links(user: Any, m2m: dict[str, list[Any]]) -> None:
     for resource in m2m.get("resources", []):
         if not access.can(user, access.VIEW, resource):
             raise ValidationError({"resources": _("Unknown resource: %(id)s.") % {"id": resource.pk}})
 
 
-def _check_call(record, previous_call_id=None):
+def _check_call(record: Any, previous_call_id: int | None = None) -> None:
     call = getattr(record, "call", None)
     if call is not None and call.pk != previous_call_id and not call.is_open:
         raise ValidationError({"call": _("This call for practices is closed.")})
 
 
-def _event(record, action, user, comment=""):
+def _event(record: Any, action: str, user: Any, comment: str = "") -> ReviewEvent:
     return ReviewEvent.objects.create(
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
@@ -136,7 +141,7 @@ def _event(record, action, user, comment=""):
     )
 
 
-def _refuse_nul(record):
+def _refuse_nul(record: Any) -> None:
     """Refuse text holding NUL characters (PostgreSQL cannot store them), naming the field."""
     errors = {
         field.name: _("This text holds a character that cannot be stored (NUL).")
@@ -147,7 +152,7 @@ def _refuse_nul(record):
         raise ValidationError(errors)
 
 
-def _save(record, m2m):
+def _save(record: Any, m2m: dict[str, list[Any]]) -> None:
     """Validate and save a record, then set its many-to-many fields."""
     _refuse_nul(record)
     record.full_clean()
@@ -160,7 +165,7 @@ def _save(record, m2m):
 
 
 @transaction.atomic
-def create_practice(*, acting_user, **fields):
+def create_practice(*, acting_user: Any, **fields: Any) -> Practice:
     """Start a practice as a draft of the author (for their organization or country)."""
     access.require_create(acting_user, Practice)
     scalars, m2m = _split(fields, PRACTICE_FIELDS, PRACTICE_M2M)
@@ -179,7 +184,7 @@ def create_practice(*, acting_user, **fields):
 
 
 @transaction.atomic
-def update_practice(practice, *, acting_user, revision=None, **fields):
+def update_practice(practice: Practice, *, acting_user: Any, revision: int | None = None, **fields: Any) -> Practice:
     """Change the working copy; a published practice becomes a draft of its next version.
 
     `revision` is the one the editor read: a practice saved since then is not overwritten.
@@ -202,7 +207,7 @@ def update_practice(practice, *, acting_user, revision=None, **fields):
 
 
 @transaction.atomic
-def delete_practice(practice, *, acting_user):
+def delete_practice(practice: Practice, *, acting_user: Any) -> None:
     """Delete a draft that was never published."""
     access.require(acting_user, access.DELETE, practice)
     with acting_as(acting_user):
@@ -212,7 +217,7 @@ def delete_practice(practice, *, acting_user):
         practice.delete()
 
 
-def _checked_attachment(file, kinds=ATTACHMENT_KINDS):
+def _checked_attachment(file: Any, kinds: Iterable[str] = ATTACHMENT_KINDS) -> tuple[Any, Any]:
     """Check an upload and read its text; raise ValidationError naming the file when it is refused."""
     checked = check_upload(file, kinds)
     file.name = checked.name
@@ -221,7 +226,7 @@ def _checked_attachment(file, kinds=ATTACHMENT_KINDS):
 
 
 @transaction.atomic
-def add_practice_file(practice, file, *, acting_user):
+def add_practice_file(practice: Practice, file: Any, *, acting_user: Any) -> PracticeFile:
     """Attach a document to a practice's working copy; its text is searched with the practice."""
     access.require(acting_user, access.CHANGE, practice)
     checked, extracted = _checked_attachment(file)
@@ -250,7 +255,7 @@ def add_practice_file(practice, file, *, acting_user):
 
 
 @transaction.atomic
-def remove_practice_file(attached, *, acting_user):
+def remove_practice_file(attached: PracticeFile, *, acting_user: Any) -> None:
     """Take a file out of the working copy; it stays stored while a published version shows it."""
     practice = Practice.objects.select_for_update().get(pk=attached.practice_id)
     access.require(acting_user, access.CHANGE, practice)
@@ -278,7 +283,7 @@ def remove_practice_file(attached, *, acting_user):
 # ---- resources -----------------------------------------------------------------------------
 
 
-def _set_resource_file(resource, file):
+def _set_resource_file(resource: Resource, file: Any) -> None:
     checked, extracted = _checked_attachment(file)
     resource.file.save(checked.name, file, save=False)
     resource.file_name = checked.name
@@ -289,7 +294,7 @@ def _set_resource_file(resource, file):
 
 
 @transaction.atomic
-def create_resource(*, acting_user, file=None, **fields):
+def create_resource(*, acting_user: Any, file: Any = None, **fields: Any) -> Resource:
     """Add a resource (guide, protocol, study, training material, course) as a draft."""
     access.require_create(acting_user, Resource)
     scalars, m2m = _split(fields, RESOURCE_FIELDS, RESOURCE_M2M)
@@ -307,7 +312,7 @@ def create_resource(*, acting_user, file=None, **fields):
     return resource
 
 
-def _store_atomically(resource, m2m):
+def _store_atomically(resource: Resource, m2m: dict[str, list[Any]]) -> None:
     """Save the resource; if the write fails after its file was stored, remove the file."""
     try:
         _save(resource, m2m)
@@ -319,7 +324,9 @@ def _store_atomically(resource, m2m):
 
 
 @transaction.atomic
-def update_resource(resource, *, acting_user, file=None, revision=None, **fields):
+def update_resource(
+    resource: Resource, *, acting_user: Any, file: Any = None, revision: int | None = None, **fields: Any
+) -> Resource:
     """Change a resource's working copy (and its file); a published one becomes a draft of its next version."""
     access.require(acting_user, access.CHANGE, resource)
     scalars, m2m = _split(fields, RESOURCE_FIELDS, RESOURCE_M2M)
@@ -338,7 +345,7 @@ def update_resource(resource, *, acting_user, file=None, revision=None, **fields
 
 
 @transaction.atomic
-def delete_resource(resource, *, acting_user):
+def delete_resource(resource: Resource, *, acting_user: Any) -> None:
     """Delete a draft resource that was never published."""
     access.require(acting_user, access.DELETE, resource)
     with acting_as(acting_user):
@@ -352,11 +359,11 @@ def delete_resource(resource, *, acting_user):
 # ---- the review ------------------------------------------------------------------------------
 
 
-def _lock(record):
+def _lock(record: Any) -> Any:
     return type(record).objects.select_for_update().get(pk=record.pk)
 
 
-def _check_complete(record):
+def _check_complete(record: Any) -> None:
     """Refuse to submit what the template requires and is missing, naming each field."""
     errors = {}
     lang = record.original_language if record.original_language in ("es", "en") else "es"
@@ -378,7 +385,7 @@ def _check_complete(record):
 
 
 @transaction.atomic
-def submit(record, *, acting_user, comment=""):
+def submit(record: Any, *, acting_user: Any, comment: str = "") -> Any:
     """Send a draft or returned practice (or resource) to the TS for review."""
     record = _lock(record)
     access.require(acting_user, SUBMIT, record)
@@ -393,7 +400,7 @@ def submit(record, *, acting_user, comment=""):
 
 
 @transaction.atomic
-def start_review(record, *, acting_user):
+def start_review(record: Any, *, acting_user: Any) -> Any:
     """Take a submission into review."""
     record = _lock(record)
     access.require(acting_user, REVIEW, record)
@@ -407,7 +414,7 @@ def start_review(record, *, acting_user):
 
 
 @transaction.atomic
-def comment(record, text, *, acting_user):
+def comment(record: Any, text: str, *, acting_user: Any) -> ReviewEvent:
     """Write a comment to the author (reviewers) or an answer (contributors)."""
     text = (text or "").strip().replace("\x00", "")
     if not text:
@@ -420,7 +427,7 @@ def comment(record, text, *, acting_user):
 
 
 @transaction.atomic
-def return_to_author(record, text, *, acting_user):
+def return_to_author(record: Any, text: str, *, acting_user: Any) -> Any:
     """Return a submission to its author with what to fix."""
     record = _lock(record)
     access.require(acting_user, REVIEW, record)
@@ -436,7 +443,7 @@ def return_to_author(record, text, *, acting_user):
 
 
 @transaction.atomic
-def publish(record, *, acting_user, comment=""):
+def publish(record: Any, *, acting_user: Any, comment: str = "") -> Any:
     """Publish the reviewed working copy as the record's next version."""
     record = _lock(record)
     access.require(acting_user, REVIEW, record)
@@ -460,7 +467,7 @@ def publish(record, *, acting_user, comment=""):
 
 
 @transaction.atomic
-def withdraw(record, *, acting_user, comment=""):
+def withdraw(record: Any, *, acting_user: Any, comment: str = "") -> Any:
     """Take a record out of publication (its versions are kept); it returns to its author."""
     record = _lock(record)
     access.require(acting_user, WITHDRAW, record)
@@ -480,7 +487,7 @@ def withdraw(record, *, acting_user, comment=""):
 
 
 @transaction.atomic
-def open_call(*, acting_user, countries, **fields):
+def open_call(*, acting_user: Any, countries: Iterable[Country], **fields: Any) -> Call:
     """Open a call for practices (TS): a theme, the countries asked, a deadline."""
     access.require_create(acting_user, Call)
     scalars, _m2m = _split(fields, CALL_FIELDS, ())
@@ -498,7 +505,7 @@ def open_call(*, acting_user, countries, **fields):
 
 
 @transaction.atomic
-def update_call(call, *, acting_user, countries=None, **fields):
+def update_call(call: Call, *, acting_user: Any, countries: Iterable[Country] | None = None, **fields: Any) -> Call:
     """Change a call (TS): its texts, deadline, countries asked, or close it."""
     access.require(acting_user, access.CHANGE, call)
     scalars, _m2m = _split(fields, CALL_FIELDS, ())
@@ -518,7 +525,15 @@ def update_call(call, *, acting_user, countries=None, **fields):
 
 
 @transaction.atomic
-def create_compilation(*, acting_user, practices=(), call=None, compiler=None, title_es="", title_en=""):
+def create_compilation(
+    *,
+    acting_user: Any,
+    practices: Iterable[Practice] = (),
+    call: Call | None = None,
+    compiler: Organization | None = None,
+    title_es: str = "",
+    title_en: str = "",
+) -> Compilation:
     """Start a compilation of practices (or of a call's answers) and name who compiles it."""
     access.require_create(acting_user, Compilation)
     with acting_as(acting_user):
@@ -533,7 +548,7 @@ def create_compilation(*, acting_user, practices=(), call=None, compiler=None, t
     return compilation
 
 
-def name_compiler(compilation, organization, *, acting_user):
+def name_compiler(compilation: Compilation, organization: Organization, *, acting_user: Any) -> Compilation:
     """Give the current staff of `organization` the right to review the compilation's practices."""
     access.require(acting_user, access.CHANGE, compilation)
     if not isinstance(organization, Organization):

@@ -1,5 +1,8 @@
 """Commitments: who owes what by when, each party's status, and the follow-up until done."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -20,6 +23,7 @@ from ..access import UPDATE_STATUS
 from ..importer.dates import parse_due
 from ..models import (
     ActorKind,
+    Agreement,
     Commitment,
     CommitmentActor,
     CommitmentStatus,
@@ -32,9 +36,9 @@ from .common import COMMITMENT_FIELDS, EVIDENCE_KINDS, _changed, _remember_edits
 # ---- commitments ---------------------------------------------------------------------------
 
 
-def actors_from_codes(codes):
+def actors_from_codes(codes: Iterable[str]) -> list[tuple[str, Any, Any]]:
     """Turn actor codes (TS, PPT, an ISO country code, an organization's acronym or `org:<id>`) into actors."""
-    actors = []
+    actors: list[tuple[str, Any, Any]] = []
     unknown = []
     for raw in codes:
         code = (raw or "").strip()
@@ -60,7 +64,7 @@ def actors_from_codes(codes):
     return actors
 
 
-def _prepare_actors(actors):
+def _prepare_actors(actors: Iterable[Any]) -> list[CommitmentActor]:
     """Validate (kind, country, organization) triples into unsaved actors, without duplicates."""
     if not actors:
         raise ValidationError({"actors": _("Name at least one actor: the TS, the PPT, a country or an organization.")})
@@ -83,15 +87,15 @@ def _prepare_actors(actors):
     return rows
 
 
-def _actor_codes(rows):
+def _actor_codes(rows: Iterable[CommitmentActor]) -> str:
     return ", ".join(actor.code for actor in rows)[:600]
 
 
-def _actor_key(row):
+def _actor_key(row: CommitmentActor) -> tuple[str, int | None, int | None]:
     return (row.kind, row.country_id, row.organization_id)
 
 
-def _write_actors(commitment, rows):
+def _write_actors(commitment: Commitment, rows: list[CommitmentActor]) -> list[CommitmentActor]:
     """Set a commitment's actors; the audit trail sees them in `actor_codes`. An actor kept keeps its
     own follow-up (status, note, evidence, history); an actor removed goes, its history staying
     with the commitment; a new actor starts pending. The roll-up follows."""
@@ -107,7 +111,7 @@ def _write_actors(commitment, rows):
     return created
 
 
-def _due_fields(due):
+def _due_fields(due: Any) -> dict[str, Any]:
     due_date, due_period = parse_due(due if due is None or isinstance(due, str) else due.isoformat())
     if due_period is None:
         raise ValidationError(
@@ -116,7 +120,7 @@ def _due_fields(due):
     return {"due_date": due_date, "due_period": due_period}
 
 
-def _announce(commitment, actors, acting_user):
+def _announce(commitment: Commitment, actors: Iterable[CommitmentActor], acting_user: Any) -> None:
     transaction.on_commit(
         lambda: commitment_assigned.send(
             sender=Commitment, commitment=commitment, actors=actors, acting_user=acting_user
@@ -125,7 +129,17 @@ def _announce(commitment, actors, acting_user):
 
 
 @transaction.atomic
-def create_commitment(agreement, *, acting_user, actors, action_es="", action_en="", due=None, notes="", is_demo=False):
+def create_commitment(
+    agreement: Agreement,
+    *,
+    acting_user: Any,
+    actors: Iterable[Any],
+    action_es: str = "",
+    action_en: str = "",
+    due: Any = None,
+    notes: str = "",
+    is_demo: bool = False,
+) -> Commitment:
     """Record a commitment of an agreement: who (actors), what (action), by when (due)."""
     access.require_create(acting_user, Commitment)
     with acting_as(acting_user):
@@ -150,7 +164,15 @@ def create_commitment(agreement, *, acting_user, actors, action_es="", action_en
 
 
 @transaction.atomic
-def update_commitment(commitment, *, acting_user, actors=None, due=..., revision=None, **fields):
+def update_commitment(
+    commitment: Commitment,
+    *,
+    acting_user: Any,
+    actors: Iterable[Any] | None = None,
+    due: Any = ...,
+    revision: int | None = None,
+    **fields: Any,
+) -> Commitment:
     """Change what a commitment says (the TS): action, actors, due time, notes."""
     access.require(acting_user, access.CHANGE, commitment)
     with acting_as(acting_user):
@@ -172,13 +194,13 @@ def update_commitment(commitment, *, acting_user, actors=None, due=..., revision
 
 
 @transaction.atomic
-def delete_commitment(commitment, *, acting_user):
+def delete_commitment(commitment: Commitment, *, acting_user: Any) -> None:
     access.require(acting_user, access.DELETE, commitment)
     with acting_as(acting_user):
         commitment.delete()
 
 
-def _followup_targets(commitment, acting_user, actor):
+def _followup_targets(commitment: Commitment, acting_user: Any, actor: CommitmentActor | None) -> list[CommitmentActor]:
     """The actor rows a status change applies to: `actor` (a row or its id), else every row the
     acting user speaks for (all of them for the TS). Nobody speaks for another actor."""
     rows = list(commitment.actors.all())
@@ -197,8 +219,16 @@ def _followup_targets(commitment, acting_user, actor):
 
 @transaction.atomic
 def change_commitment_status(
-    commitment, status, *, acting_user, actor=None, note="", evidence_link="", evidence_file=None, revision=None
-):
+    commitment: Commitment,
+    status: str,
+    *,
+    acting_user: Any,
+    actor: CommitmentActor | None = None,
+    note: str = "",
+    evidence_link: str = "",
+    evidence_file: Any = None,
+    revision: int | None = None,
+) -> Commitment:
     """Change an actor's follow-up of a commitment: pending, in progress, done or dropped, with who,
     when and the evidence, in that actor's history.
 
@@ -256,7 +286,9 @@ def change_commitment_status(
     return commitment
 
 
-def _status_change(commitment, row, status, acting_user, note, evidence_link):
+def _status_change(
+    commitment: Commitment, row: CommitmentActor | None, status: str, acting_user: Any, note: str, evidence_link: str
+) -> CommitmentStatusChange:
     return CommitmentStatusChange(
         commitment=commitment,
         actor=row,
@@ -269,7 +301,7 @@ def _status_change(commitment, row, status, acting_user, note, evidence_link):
     )
 
 
-def _roll_up(commitment, *, evidence_link="", evidence_file=None):
+def _roll_up(commitment: Commitment, *, evidence_link: str = "", evidence_file: Any = None) -> None:
     """Set the commitment's status from its actors' rows, and keep the latest evidence given on it
     (no revision change: nobody typed these)."""
     derived = roll_up(CommitmentActor.objects.filter(commitment=commitment).values_list("status", flat=True))
@@ -283,7 +315,15 @@ def _roll_up(commitment, *, evidence_link="", evidence_file=None):
     Commitment.objects.filter(pk=commitment.pk).update(**fields)
 
 
-def _change_own_status(commitment, status, acting_user, note, evidence_link, evidence_file, revision):
+def _change_own_status(
+    commitment: Commitment,
+    status: str,
+    acting_user: Any,
+    note: str,
+    evidence_link: str,
+    evidence_file: Any,
+    revision: int | None,
+) -> Commitment:
     commitment = expect(Commitment.objects.select_for_update().get(pk=commitment.pk), revision)
     if status == commitment.status and not (note or evidence_link or evidence_file):
         raise refusal(STATE, _("The commitment already has this status."), "status")
@@ -303,7 +343,7 @@ def _change_own_status(commitment, status, acting_user, note, evidence_link, evi
 
 
 @transaction.atomic
-def fulfil_commitment(commitment, *, by, acting_user):
+def fulfil_commitment(commitment: Commitment, *, by: Any, acting_user: Any) -> Commitment:
     """Mark a commitment done because `by` (e.g. a circular) fulfils it; registered with core.fulfilment."""
     url = by.get_absolute_url() if hasattr(by, "get_absolute_url") else ""
     link = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
@@ -325,7 +365,7 @@ def fulfil_commitment(commitment, *, by, acting_user):
 # ---- import ----------------------------------------------------------------------------------
 
 
-def _actor_rows(parsed_actors):
+def _actor_rows(parsed_actors: Iterable[Any]) -> list[tuple[str, Any, Any]]:
     countries = {
         c.pk: c for c in Country.objects.filter(pk__in=[a.pk for a in parsed_actors if a.kind == ActorKind.COUNTRY])
     }
@@ -333,7 +373,7 @@ def _actor_rows(parsed_actors):
         o.pk: o
         for o in Organization.objects.filter(pk__in=[a.pk for a in parsed_actors if a.kind == ActorKind.ORGANIZATION])
     }
-    rows = []
+    rows: list[tuple[str, Any, Any]] = []
     for actor in parsed_actors:
         if actor.kind == ActorKind.TS:
             rows.append((ActorKind.TS, None, None))

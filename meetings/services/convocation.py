@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ from ..models import (
 
 
 @transaction.atomic
-def create_calendar_feed(user):
+def create_calendar_feed(user: Any) -> tuple[CalendarFeed, str]:
     """Give a user a new secret calendar address; return (feed, raw key) — the key is shown once."""
     access.require_create(user, CalendarFeed)
     raw = "cal_" + secrets.token_urlsafe(24)
@@ -38,7 +39,7 @@ def create_calendar_feed(user):
 
 
 @transaction.atomic
-def revoke_calendar_feed(feed, *, acting_user):
+def revoke_calendar_feed(feed: CalendarFeed, *, acting_user: Any) -> CalendarFeed:
     """Stop a calendar address for good."""
     access.require(acting_user, access.CHANGE, feed)
     with acting_as(acting_user):
@@ -55,13 +56,13 @@ CONVOCATION_DEADLINE_DAYS = 3
 DELEGATE_TEXT_LIMITS = {"name": 200, "position": 200, "institution": 200}
 
 
-def default_reply_deadline(meeting, today=None):
+def default_reply_deadline(meeting: Meeting, today: datetime.date | None = None) -> datetime.date:
     """A few days before the meeting, never before today."""
     today = today or timezone.localdate()
     return max(today, meeting.start_date - datetime.timedelta(days=CONVOCATION_DEADLINE_DAYS))
 
 
-def _convocation_texts(meeting, lang):
+def _convocation_texts(meeting: Meeting, lang: str) -> tuple[str, str]:
     """Title and body of a meeting's convocation in `lang` ("es" or "en")."""
     from django.utils import translation
     from django.utils.formats import date_format
@@ -101,7 +102,7 @@ def _convocation_texts(meeting, lang):
 
 
 @transaction.atomic
-def convene_meeting(meeting, *, acting_user, reply_deadline=None):
+def convene_meeting(meeting: Meeting, *, acting_user: Any, reply_deadline: datetime.date | None = None) -> Any:
     """Write the draft circular that convenes the member countries to a meeting, and link it to the meeting."""
     from circulation import services as circulation_services
     from circulation.models import CircularKind
@@ -135,7 +136,7 @@ def convene_meeting(meeting, *, acting_user, reply_deadline=None):
     return circular
 
 
-def _clean_delegate(fields):
+def _clean_delegate(fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = {key: (fields.get(key) or "").strip() for key in ("name", "position", "institution", "email")}
     errors = {}
     if not cleaned["name"]:
@@ -155,7 +156,7 @@ def _clean_delegate(fields):
     return cleaned
 
 
-def _acknowledge_in_convocation(meeting, country, delegate, acting_user):
+def _acknowledge_in_convocation(meeting: Meeting, country: Any, delegate: Delegate, acting_user: Any) -> Any:
     """Reply to the convocation for `country` when the registrant may answer it for that country."""
     from circulation import services as circulation_services
     from circulation.access import REPLY
@@ -178,7 +179,9 @@ def _acknowledge_in_convocation(meeting, country, delegate, acting_user):
 
 
 @transaction.atomic
-def register_delegate(meeting, country, *, acting_user, person=None, **fields):
+def register_delegate(
+    meeting: Meeting, country: Any, *, acting_user: Any, person: Any = None, **fields: Any
+) -> Delegate:
     """Register one delegate of a country to a meeting; the country becomes one of its delegations present.
 
     When the meeting was convened through a circular, the registration is also the country's reply to it.
@@ -205,7 +208,7 @@ def register_delegate(meeting, country, *, acting_user, person=None, **fields):
     return delegate
 
 
-def feed_for_key(raw):
+def feed_for_key(raw: str | None) -> CalendarFeed | None:
     """Return the active feed of a raw key, or None; its user must still be active."""
     if not raw or not raw.startswith("cal_") or len(raw) > 100:
         return None

@@ -1,5 +1,8 @@
 """A report read from a file becomes a draft meeting; its translation fills the other language."""
 
+import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,7 +27,15 @@ from .reports import draft_of
 
 
 @transaction.atomic
-def import_report(parsed, *, acting_user, source_name="", body=None, start_date=None, is_demo=False):
+def import_report(
+    parsed: Any,
+    *,
+    acting_user: Any,
+    source_name: str = "",
+    body: Any = None,
+    start_date: datetime.date | None = None,
+    is_demo: bool = False,
+) -> Meeting:
     """Build a draft meeting from an imported report: meeting, report v1, agreements, commitments."""
     access.require_create(acting_user, Meeting)
     body = body or (Body.objects.filter(pk=parsed.body_pk).first() if parsed.body_pk else None)
@@ -103,18 +114,18 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
                 items.append(sub)
         Agreement.objects.bulk_create(items)
         by_ref.update({item.ref: item for item in items})
-        positions = {}
+        positions: dict[str, int] = {}
         commitments, actor_lists = [], []
         for parsed_commitment in parsed.commitments:
-            agreement = by_ref.get(parsed_commitment.ref)
+            owner = by_ref.get(parsed_commitment.ref)
             rows = _actor_rows(parsed_commitment.actors)
-            if agreement is None or not rows:
+            if owner is None or not rows:
                 continue
-            positions[agreement.ref] = positions.get(agreement.ref, 0) + 1
+            positions[owner.ref] = positions.get(owner.ref, 0) + 1
             commitment = Commitment(
                 meeting=meeting,
-                agreement=agreement,
-                position=positions[agreement.ref],
+                agreement=owner,
+                position=positions[owner.ref],
                 is_demo=is_demo,
                 **_due_fields(parsed_commitment.due),
             )
@@ -146,7 +157,7 @@ def import_report(parsed, *, acting_user, source_name="", body=None, start_date=
 
 
 @transaction.atomic
-def add_translation(meeting, parsed, *, acting_user):
+def add_translation(meeting: Meeting, parsed: Any, *, acting_user: Any) -> list[str]:
     """Fill the other language of a draft report from its translation; return what did not match.
 
     A text a person corrected is never overwritten: when the translation brings a different
@@ -158,7 +169,8 @@ def add_translation(meeting, parsed, *, acting_user):
     if version is None:
         raise refusal(STATE, _("Start a correction first: an approved report cannot change."))
     lang = parsed.language
-    warnings, conflicts = [], []
+    warnings: list[str] = []
+    conflicts: list[Any] = []
     with acting_as(acting_user):
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if parsed.title:
@@ -185,10 +197,10 @@ def add_translation(meeting, parsed, *, acting_user):
                     agreement.save()
         for ref in sorted(set(agreements) - seen):
             warnings.append(_("%(ref)s has no translation.") % {"ref": ref})
-        commitments = {}
+        commitments: dict[str, list[Commitment]] = {}
         for commitment in Commitment.objects.filter(agreement__version=version).select_related("agreement"):
             commitments.setdefault(commitment.agreement.ref, []).append(commitment)
-        counts = {}
+        counts: dict[str, int] = {}
         for parsed_commitment in parsed.commitments:
             index = counts.get(parsed_commitment.ref, 0)
             counts[parsed_commitment.ref] = index + 1
@@ -211,7 +223,7 @@ def add_translation(meeting, parsed, *, acting_user):
     return warnings
 
 
-def _take_imported(item, name, text, ref, conflicts):
+def _take_imported(item: Any, name: str, text: str, ref: str, conflicts: list[Any]) -> bool:
     """Put an imported text in `item.name` unless a person corrected it (then list the conflict)."""
     current = getattr(item, name)
     if current == text:

@@ -1,5 +1,8 @@
 """Meetings: create, change, publish, delete; their agenda and documents."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -24,7 +27,13 @@ from .common import MEETING_FIELDS, checked_off
 
 
 @transaction.atomic
-def create_meeting(*, acting_user, delegations=None, organizations=None, **fields):
+def create_meeting(
+    *,
+    acting_user: Any,
+    delegations: Iterable[Any] | None = None,
+    organizations: Iterable[Any] | None = None,
+    **fields: Any,
+) -> Meeting:
     """Add a meeting of a body (a draft until published)."""
     access.require_create(acting_user, Meeting)
     with acting_as(acting_user):
@@ -40,7 +49,14 @@ def create_meeting(*, acting_user, delegations=None, organizations=None, **field
 
 
 @transaction.atomic
-def update_meeting(meeting, *, acting_user, delegations=None, organizations=None, **fields):
+def update_meeting(
+    meeting: Meeting,
+    *,
+    acting_user: Any,
+    delegations: Iterable[Any] | None = None,
+    organizations: Iterable[Any] | None = None,
+    **fields: Any,
+) -> Meeting:
     """Change a meeting's details, delegations present and organizations present."""
     access.require(acting_user, access.CHANGE, meeting)
     with acting_as(acting_user):
@@ -59,7 +75,7 @@ def update_meeting(meeting, *, acting_user, delegations=None, organizations=None
 
 
 @transaction.atomic
-def publish_meeting(meeting, *, acting_user):
+def publish_meeting(meeting: Meeting, *, acting_user: Any) -> Meeting:
     """Publish a reviewed meeting: it becomes visible according to its visibility."""
     access.require(acting_user, access.CHANGE, meeting)
     with acting_as(acting_user):
@@ -79,7 +95,7 @@ def publish_meeting(meeting, *, acting_user):
 
 
 @transaction.atomic
-def unpublish_meeting(meeting, *, acting_user):
+def unpublish_meeting(meeting: Meeting, *, acting_user: Any) -> Meeting:
     """Take a published meeting back to draft: only the TS sees it (and its commitments) again."""
     access.require(acting_user, access.CHANGE, meeting)
     with acting_as(acting_user):
@@ -92,7 +108,7 @@ def unpublish_meeting(meeting, *, acting_user):
 
 
 @transaction.atomic
-def delete_meeting(meeting, *, acting_user):
+def delete_meeting(meeting: Meeting, *, acting_user: Any) -> None:
     """Delete a draft meeting with its reports, agreements and commitments (a duplicate import, say).
 
     A published meeting is unpublished first; a meeting whose report was approved, or that
@@ -114,7 +130,7 @@ def delete_meeting(meeting, *, acting_user):
 
 
 @transaction.atomic
-def add_agenda_item(meeting, *, acting_user, **fields):
+def add_agenda_item(meeting: Meeting, *, acting_user: Any, **fields: Any) -> AgendaItem:
     """Add a point to a meeting's agenda, at the end."""
     access.require(acting_user, access.CHANGE, meeting)
     with acting_as(acting_user):
@@ -127,7 +143,7 @@ def add_agenda_item(meeting, *, acting_user, **fields):
 
 
 @transaction.atomic
-def remove_agenda_item(item, *, acting_user):
+def remove_agenda_item(item: AgendaItem, *, acting_user: Any) -> None:
     """Remove a point from a meeting's agenda."""
     access.require(acting_user, access.DELETE, item)
     with acting_as(acting_user):
@@ -135,7 +151,9 @@ def remove_agenda_item(item, *, acting_user):
 
 
 @transaction.atomic
-def attach_document(meeting, file, *, acting_user, title, kind="other"):
+def attach_document(
+    meeting: Meeting, file: Any, *, acting_user: Any, title: str, kind: str = "other"
+) -> MeetingDocument:
     """Attach a presentation, concept note or other document, checked by core.uploads."""
     access.require(acting_user, access.CHANGE, meeting)
     checked = check_upload(file)
@@ -148,7 +166,7 @@ def attach_document(meeting, file, *, acting_user, title, kind="other"):
 
 
 @transaction.atomic
-def remove_document(document, *, acting_user):
+def remove_document(document: MeetingDocument, *, acting_user: Any) -> None:
     access.require(acting_user, access.DELETE, document)
     with acting_as(acting_user):
         document.delete()

@@ -1,5 +1,7 @@
 """Reports to the RCGM: drafts, corrections, approval, and their numbered agreements."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -18,6 +20,7 @@ from ..models import (
     AgreementKind,
     Commitment,
     Decision,
+    Meeting,
     ReportStatus,
     ReportVersion,
 )
@@ -26,12 +29,12 @@ from .common import AGREEMENT_FIELDS, REPORT_FIELDS, EditConflict, _changed, _re
 # ---- reports -------------------------------------------------------------------------------
 
 
-def draft_of(meeting):
+def draft_of(meeting: Meeting) -> ReportVersion | None:
     return meeting.reports.filter(status=ReportStatus.DRAFT).first()
 
 
 @transaction.atomic
-def start_report(meeting, *, acting_user):
+def start_report(meeting: Meeting, *, acting_user: Any) -> ReportVersion:
     """Open the first draft of a meeting's report (drafted live during the meeting)."""
     access.require(acting_user, access.CHANGE, meeting)
     existing = draft_of(meeting)
@@ -44,7 +47,7 @@ def start_report(meeting, *, acting_user):
 
 
 @transaction.atomic
-def start_correction(meeting, *, acting_user, note=""):
+def start_correction(meeting: Meeting, *, acting_user: Any, note: str = "") -> ReportVersion:
     """Open a new draft version copying the approved one; the approved version stays as it was."""
     access.require(acting_user, access.CHANGE, meeting)
     if draft_of(meeting) is not None:
@@ -59,7 +62,7 @@ def start_correction(meeting, *, acting_user, note=""):
         version.correction_note = note[:500]
         version.full_clean()
         version.save()
-        copies = {}
+        copies: dict[Any, Agreement] = {}
         # Numbered agreements first, so their sub-items find their new parent (NULLs sort
         # differently on SQLite and PostgreSQL, so no ordering on parent_id).
         olds = list(approved.agreements.filter(parent__isnull=True).order_by("position", "pk"))
@@ -91,7 +94,7 @@ def start_correction(meeting, *, acting_user, note=""):
 
 
 @transaction.atomic
-def update_report_text(version, *, acting_user, **fields):
+def update_report_text(version: ReportVersion, *, acting_user: Any, **fields: Any) -> ReportVersion:
     """Change a draft's participants paragraph and submission line."""
     access.require(acting_user, access.CHANGE, version)
     with acting_as(acting_user):
@@ -104,7 +107,7 @@ def update_report_text(version, *, acting_user, **fields):
 
 
 @transaction.atomic
-def approve_report(version, *, acting_user):
+def approve_report(version: ReportVersion, *, acting_user: Any) -> ReportVersion:
     """Approve a draft (the TS): it is locked; the version it corrects is kept, marked superseded."""
     access.require(acting_user, APPROVE, version)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
@@ -121,10 +124,10 @@ def approve_report(version, *, acting_user):
     return version
 
 
-def _renumber(version):
+def _renumber(version: ReportVersion) -> None:
     """Number agreements 1, 2, 3… and their sub-items a, b, c… in their current order."""
     tops = list(version.agreements.filter(parent__isnull=True).order_by("position", "pk"))
-    items = {}
+    items: dict[int | None, list[Agreement]] = {}
     for item in version.agreements.filter(parent__isnull=False).order_by("position", "sub_position", "pk"):
         items.setdefault(item.parent_id, []).append(item)
     for index, top in enumerate(tops, start=1):
@@ -138,7 +141,7 @@ def _renumber(version):
                 item.save(update_fields=["position", "sub_position", "number", "letter", "updated_at"])
 
 
-def _letter(index):
+def _letter(index: int) -> str:
     letters = ""
     while index > 0:
         index, rem = divmod(index - 1, 26)
@@ -146,14 +149,23 @@ def _letter(index):
     return letters
 
 
-def _require_draft(version, acting_user):
+def _require_draft(version: ReportVersion, acting_user: Any) -> None:
     if version.status != ReportStatus.DRAFT:
         access.refuse(acting_user, access.CHANGE, version)
     access.require(acting_user, access.CHANGE, version)
 
 
 @transaction.atomic
-def add_agreement(version, *, acting_user, parent=None, after=None, kind=AgreementKind.OTHER, text_es="", text_en=""):
+def add_agreement(
+    version: ReportVersion,
+    *,
+    acting_user: Any,
+    parent: Agreement | None = None,
+    after: Agreement | None = None,
+    kind: str = AgreementKind.OTHER,
+    text_es: str = "",
+    text_en: str = "",
+) -> Agreement:
     """Add an agreement (or a sub-item of `parent`) at the end, or just after `after`."""
     _require_draft(version, acting_user)
     if parent is not None and (parent.version_id != version.pk or parent.parent_id is not None):
@@ -181,14 +193,14 @@ def add_agreement(version, *, acting_user, parent=None, after=None, kind=Agreeme
     return agreement
 
 
-def _validate_agreement(agreement):
+def _validate_agreement(agreement: Agreement) -> None:
     agreement.full_clean()
     if not (agreement.text_es.strip() or agreement.text_en.strip()):
         raise ValidationError({"text_es": _("Write the agreement in Spanish or in English.")})
 
 
 @transaction.atomic
-def update_agreement(agreement, *, acting_user, revision, **fields):
+def update_agreement(agreement: Agreement, *, acting_user: Any, revision: Any, **fields: Any) -> Agreement:
     """Change an agreement's kind or text; refused without loss if someone saved it meanwhile."""
     current = Agreement.objects.select_for_update().select_related("version").get(pk=agreement.pk)
     _require_draft(current.version, acting_user)
@@ -206,7 +218,7 @@ def update_agreement(agreement, *, acting_user, revision, **fields):
 
 
 @transaction.atomic
-def move_agreement(agreement, offset, *, acting_user):
+def move_agreement(agreement: Agreement, offset: int, *, acting_user: Any) -> Agreement:
     """Move an agreement (or a sub-item, among its siblings) up (-1) or down (+1); renumber."""
     agreement = Agreement.objects.select_for_update().select_related("version").get(pk=agreement.pk)
     _require_draft(agreement.version, acting_user)
@@ -230,7 +242,7 @@ def move_agreement(agreement, offset, *, acting_user):
 
 
 @transaction.atomic
-def delete_agreement(agreement, *, acting_user, revision=None):
+def delete_agreement(agreement: Agreement, *, acting_user: Any, revision: int | None = None) -> None:
     """Delete an agreement of a draft, with its sub-items, unless commitments come from it."""
     agreement = Agreement.objects.select_for_update().select_related("version").get(pk=agreement.pk)
     _require_draft(agreement.version, acting_user)
@@ -245,7 +257,9 @@ def delete_agreement(agreement, *, acting_user, revision=None):
 
 
 @transaction.atomic
-def record_rcgm_decision(agreement, *, acting_user, decision, rcgm_meeting=None, note=""):
+def record_rcgm_decision(
+    agreement: Agreement, *, acting_user: Any, decision: str, rcgm_meeting: Meeting | None = None, note: str = ""
+) -> Agreement:
     """Record what the RCGM decided on a recommendation, in every version of the report."""
     access.require(acting_user, DECIDE, agreement)
     if decision not in Decision.values:
