@@ -1,6 +1,9 @@
 """Circulars: addressed, written, given files, numbered and sent."""
 
+import datetime
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,17 +30,17 @@ from .common import CIRCULAR_FIELDS, MAX_FILES, MAX_RECIPIENTS, _assign, past_de
 # ---- the record a circular fulfils -----------------------------------------------------------
 
 
-def target_reference(obj):
+def target_reference(obj: Any) -> str:
     """Return "app_label.model:pk", the way forms and the API name a record a circular fulfils."""
     ct = ContentType.objects.get_for_model(obj)
     return f"{ct.app_label}.{ct.model}:{obj.pk}"
 
 
-def resolve_target(reference, user):
+def resolve_target(reference: str | None, user: Any) -> Any:
     """Return the record named by "app_label.model:pk", or raise ValidationError on `fulfils`."""
     if not (reference or "").strip():
         return None
-    match = re.fullmatch(r"([a-z_0-9]+)\.([a-z_0-9]+):([0-9]{1,18})", reference)
+    match = re.fullmatch(r"([a-z_0-9]+)\.([a-z_0-9]+):([0-9]{1,18})", reference or "")
     if match is None:
         raise ValidationError({"fulfils": _("Name the record as app.model:number, e.g. meetings.commitment:3.")})
     app_label, model, pk = match[1], match[2], int(match[3])
@@ -62,7 +65,7 @@ def resolve_target(reference, user):
     return obj
 
 
-def _set_target(circular, target):
+def _set_target(circular: Circular, target: Any) -> None:
     if target is None:
         circular.target_type, circular.target_id = None, None
     else:
@@ -73,7 +76,9 @@ def _set_target(circular, target):
 # ---- recipients ----------------------------------------------------------------------------
 
 
-def _check_parties(countries, organizations, people):
+def _check_parties(
+    countries: Iterable[Any], organizations: Iterable[Any], people: Iterable[Any]
+) -> tuple[list[Any], list[Any], list[Any]]:
     errors = {}
     countries, organizations, people = list(countries or ()), list(organizations or ()), list(people or ())
     if len(countries) + len(organizations) + len(people) > MAX_RECIPIENTS:
@@ -88,7 +93,9 @@ def _check_parties(countries, organizations, people):
     return countries, organizations, people
 
 
-def _replace_recipients(circular, countries, organizations, people):
+def _replace_recipients(
+    circular: Circular, countries: Iterable[Any], organizations: Iterable[Any], people: Iterable[Any]
+) -> None:
     wanted = (
         {("country", c.pk) for c in countries}
         | {("organization", o.pk) for o in organizations}
@@ -106,7 +113,16 @@ def _replace_recipients(circular, countries, organizations, people):
 
 
 @transaction.atomic
-def create_circular(*, acting_user, countries=(), organizations=(), people=(), fulfils=None, is_demo=False, **fields):
+def create_circular(
+    *,
+    acting_user: Any,
+    countries: Iterable[Any] = (),
+    organizations: Iterable[Any] = (),
+    people: Iterable[Any] = (),
+    fulfils: Any = None,
+    is_demo: bool = False,
+    **fields: Any,
+) -> Circular:
     """Write a draft circular with its recipients (countries, organizations, named people)."""
     access.require_create(acting_user, Circular)
     fields.setdefault("kind", CircularKind.INFORMATION_NOTE)
@@ -122,7 +138,16 @@ def create_circular(*, acting_user, countries=(), organizations=(), people=(), f
 
 
 @transaction.atomic
-def update_circular(circular, *, acting_user, countries=None, organizations=None, people=None, revision=None, **fields):
+def update_circular(
+    circular: Circular,
+    *,
+    acting_user: Any,
+    countries: Iterable[Any] | None = None,
+    organizations: Iterable[Any] | None = None,
+    people: Iterable[Any] | None = None,
+    revision: int | None = None,
+    **fields: Any,
+) -> Circular:
     """Change a draft; recipients are replaced when any of countries, organizations, people is given."""
     access.require(acting_user, access.CHANGE, circular)
     fulfils_given = "fulfils" in fields
@@ -149,7 +174,7 @@ def update_circular(circular, *, acting_user, countries=None, organizations=None
 
 
 @transaction.atomic
-def delete_circular(circular, *, acting_user):
+def delete_circular(circular: Circular, *, acting_user: Any) -> None:
     """Delete a draft."""
     access.require(acting_user, access.DELETE, circular)
     with acting_as(acting_user):
@@ -159,14 +184,14 @@ def delete_circular(circular, *, acting_user):
         circular.delete()
 
 
-def _store_file(file, kinds=None):
+def _store_file(file: Any, kinds: Iterable[str] | None = None) -> Any:
     checked = check_upload(file) if kinds is None else check_upload(file, kinds)
     file.name = checked.name
     return checked
 
 
 @transaction.atomic
-def add_attachment(circular, file, *, acting_user):
+def add_attachment(circular: Circular, file: Any, *, acting_user: Any) -> CircularAttachment:
     """Attach a document to a draft, after the upload checks."""
     access.require(acting_user, access.CHANGE, circular)
     if circular.attachments.count() >= MAX_FILES:
@@ -187,20 +212,20 @@ def add_attachment(circular, file, *, acting_user):
 
 
 @transaction.atomic
-def remove_attachment(attachment, *, acting_user):
+def remove_attachment(attachment: CircularAttachment, *, acting_user: Any) -> None:
     access.require(acting_user, access.CHANGE, attachment.circular)
     with acting_as(acting_user):
         attachment.file.delete(save=False)
         attachment.delete()
 
 
-def _circular_texts(circular):
+def _circular_texts(circular: Circular) -> tuple[Any, Any]:
     """Subject and body of the 'circular received' notification, per reader's language."""
 
-    def subject(lang):
+    def subject(lang: str) -> str:
         return _("New circular: %(title)s") % {"title": circular.titled(lang)}
 
-    def body(lang):
+    def body(lang: str) -> str:
         lines = [f"{circular.get_kind_display()}: {circular.titled(lang)}"]
         if circular.reply_deadline:
             from django.utils.formats import date_format
@@ -219,7 +244,7 @@ def _circular_texts(circular):
 REFERENCE_ATTEMPTS = 5
 
 
-def _number(circular, sent_at):
+def _number(circular: Circular, sent_at: datetime.datetime) -> Circular:
     """Save a circular being sent with the next reference of its year, in the TS's pattern.
 
     The settings row is locked for the rest of the transaction, so concurrent sends take their
@@ -243,7 +268,7 @@ def _number(circular, sent_at):
 
 
 @transaction.atomic
-def send_circular(circular, *, acting_user):
+def send_circular(circular: Circular, *, acting_user: Any) -> Circular:
     """Send a draft: record who receives it, notify them, and mark done the record it fulfils."""
     access.require(acting_user, SEND, circular)
     with acting_as(acting_user):

@@ -1,5 +1,8 @@
 """Parties by code or id, for forms and the API."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from core import access
@@ -9,16 +12,18 @@ from network.models import Country, Organization, Person
 # Parties by code or id, for forms and the API.
 
 
-def countries_by_code(codes):
+def countries_by_code(codes: Iterable[Any] | None) -> list[Country]:
     codes = [str(code).upper()[:2] for code in codes or ()]
-    found = {c.code.code: c for c in Country.objects.filter(code__in=codes)}
+    # django-countries gives a Country object (with .code) where its stubs say str.
+    rows: list[Any] = list(Country.objects.filter(code__in=codes))
+    found = {c.code.code: c for c in rows}
     unknown = [code for code in codes if code not in found]
     if unknown:
         raise refusal(UNKNOWN, _("Unknown country code: %(codes)s.") % {"codes": ", ".join(unknown)}, "countries")
     return [found[code] for code in codes]
 
 
-def organizations_by_id(ids):
+def organizations_by_id(ids: Iterable[Any] | None) -> list[Organization]:
     ids = list(ids or ())
     found = Organization.objects.in_bulk(ids)
     unknown = [str(pk) for pk in ids if pk not in found]
@@ -27,7 +32,7 @@ def organizations_by_id(ids):
     return [found[pk] for pk in ids]
 
 
-def people_by_id(ids, user):
+def people_by_id(ids: Iterable[Any] | None, user: Any) -> list[Person]:
     ids = list(ids or ())
     found = access.restrict(Person.objects.all(), user).in_bulk(ids)
     unknown = [str(pk) for pk in ids if pk not in found]

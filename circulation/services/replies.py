@@ -1,6 +1,8 @@
 """What addressees do with a circular (read, acknowledge, reply) and the deadlines and reminders."""
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,12 +24,12 @@ from .common import MAX_FILES, MAX_REPLY_LENGTH
 # ---- reading, acknowledging, replying ------------------------------------------------------
 
 
-def _recipients_of(circular, acting_user, action):
+def _recipients_of(circular: Circular, acting_user: Any, action: str) -> list[CircularRecipient]:
     principal = access.principal_for(acting_user)
     return [r for r in circular.recipients.with_parties() if r.includes(principal) and circular.is_sent]
 
 
-def mark_read(circular, *, acting_user):
+def mark_read(circular: Circular, *, acting_user: Any) -> int:
     """Record the first time any of a recipient's people opens the circular (nothing for others)."""
     if not circular.is_sent:
         return 0
@@ -41,7 +43,9 @@ def mark_read(circular, *, acting_user):
     )
 
 
-def _choose_recipient(circular, acting_user, recipient, action):
+def _choose_recipient(
+    circular: Circular, acting_user: Any, recipient: CircularRecipient | None, action: str
+) -> CircularRecipient:
     if recipient is not None:
         if recipient.circular_id != circular.pk:
             raise ValidationError({"recipient": _("This recipient is not one of this circular's.")})
@@ -55,7 +59,9 @@ def _choose_recipient(circular, acting_user, recipient, action):
 
 
 @transaction.atomic
-def acknowledge_circular(circular, *, acting_user, recipient=None):
+def acknowledge_circular(
+    circular: Circular, *, acting_user: Any, recipient: CircularRecipient | None = None
+) -> CircularRecipient:
     """Acknowledge receipt on behalf of a recipient the user belongs to (once; later calls keep the first)."""
     recipient = _choose_recipient(circular, acting_user, recipient, ACKNOWLEDGE)
     with acting_as(acting_user):
@@ -70,7 +76,14 @@ def acknowledge_circular(circular, *, acting_user, recipient=None):
 
 
 @transaction.atomic
-def reply_to_circular(circular, *, acting_user, text="", files=(), recipient=None):
+def reply_to_circular(
+    circular: Circular,
+    *,
+    acting_user: Any,
+    text: str = "",
+    files: Iterable[Any] = (),
+    recipient: CircularRecipient | None = None,
+) -> Reply:
     """Reply on behalf of a recipient the user belongs to: text and/or documents (checked)."""
     recipient = _choose_recipient(circular, acting_user, recipient, REPLY)
     text = (text or "").strip()
@@ -108,7 +121,7 @@ def reply_to_circular(circular, *, acting_user, text="", files=(), recipient=Non
 
 
 @transaction.atomic
-def extend_deadline(recipient, deadline, *, acting_user):
+def extend_deadline(recipient: CircularRecipient, deadline: Any, *, acting_user: Any) -> CircularRecipient:
     """Give one recipient more time (a later deadline than the circular's); None goes back to it."""
     circular = recipient.circular
     access.require(acting_user, VIEW_BOARD, circular)
@@ -128,7 +141,7 @@ def extend_deadline(recipient, deadline, *, acting_user):
     return recipient
 
 
-def reminder_stage(recipient, today):
+def reminder_stage(recipient: CircularRecipient, today: datetime.date) -> str | None:
     """Return 'due7', 'due1', 'passed' or None for a recipient of a sent circular, on `today`."""
     circular = recipient.circular
     deadline = recipient.effective_deadline
@@ -145,10 +158,10 @@ def reminder_stage(recipient, today):
     return None
 
 
-def _reminder_texts(circular, recipient, stage):
+def _reminder_texts(circular: Circular, recipient: CircularRecipient, stage: str) -> tuple[Any, Any]:
     from django.utils.formats import date_format
 
-    def subject(lang):
+    def subject(lang: str) -> str:
         title = circular.titled(lang)
         if stage == "passed":
             return _("Reply overdue: %(title)s") % {"title": title}
@@ -156,7 +169,7 @@ def _reminder_texts(circular, recipient, stage):
             return _("Reply due tomorrow or today: %(title)s") % {"title": title}
         return _("Reply due within a week: %(title)s") % {"title": title}
 
-    def body(lang):
+    def body(lang: str) -> str:
         values = {"date": date_format(recipient.effective_deadline, "DATE_FORMAT"), "party": str(recipient.party)}
         if stage == "passed":
             return _("The deadline was %(date)s and %(party)s has not replied yet.") % values
@@ -165,23 +178,23 @@ def _reminder_texts(circular, recipient, stage):
     return subject, body
 
 
-def _author_texts(circular, replied, total):
+def _author_texts(circular: Circular, replied: int, total: int) -> tuple[Any, Any]:
     from django.utils.formats import date_format
 
-    def subject(lang):
+    def subject(lang: str) -> str:
         return _("Deadline passed: %(title)s") % {"title": circular.titled(lang)}
 
-    def body(lang):
+    def body(lang: str) -> str:
         return _("%(replied)s of %(total)s recipients replied by %(date)s.") % {
             "replied": replied,
             "total": total,
-            "date": date_format(circular.reply_deadline, "DATE_FORMAT"),
+            "date": date_format(circular.reply_deadline or "", "DATE_FORMAT"),
         }
 
     return subject, body
 
 
-def send_reminders(today=None):
+def send_reminders(today: datetime.date | None = None) -> dict[str, int]:
     """Remind the people of each recipient that has not replied: 7 and 1 days before its deadline, and after.
 
     Idempotent: every reminder has its key, so a second run the same day sends nothing new.

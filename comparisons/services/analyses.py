@@ -1,5 +1,8 @@
 """Analyses, their lead organizations and countries, and their framework of sections and questions."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +24,7 @@ from ..models import (
     Column,
     ColumnStatus,
     Question,
+    Round,
     RoundStatus,
     Section,
 )
@@ -29,7 +33,7 @@ from .common import ANALYSIS_FIELDS, QUESTION_FIELDS, SECTION_FIELDS, _texts
 # ---- analyses --------------------------------------------------------------------------------
 
 
-def _check_countries(countries):
+def _check_countries(countries: Iterable[Any]) -> list[Any]:
     countries = list(dict.fromkeys(countries or ()))
     if not countries:
         raise ValidationError({"countries": _("Choose the countries the analysis covers.")})
@@ -37,7 +41,9 @@ def _check_countries(countries):
 
 
 @transaction.atomic
-def create_analysis(*, acting_user, countries, leads=(), is_demo=False, **fields):
+def create_analysis(
+    *, acting_user: Any, countries: Iterable[Any], leads: Iterable[Any] = (), is_demo: bool = False, **fields: Any
+) -> Analysis:
     """Create an analysis covering `countries`, led by `fields["lead_organization"]` (TS only)."""
     access.require_create(acting_user, Analysis)
     countries = _check_countries(countries)
@@ -52,7 +58,7 @@ def create_analysis(*, acting_user, countries, leads=(), is_demo=False, **fields
     return analysis
 
 
-def _grant_lead(analysis, user, acting_user):
+def _grant_lead(analysis: Analysis, user: Any, acting_user: Any) -> None:
     Grant.objects.get_or_create(
         user=user,
         permission=GrantPermission.LEAD,
@@ -64,7 +70,7 @@ def _grant_lead(analysis, user, acting_user):
 
 
 @transaction.atomic
-def set_leads(analysis, users, *, acting_user):
+def set_leads(analysis: Analysis, users: Iterable[Any], *, acting_user: Any) -> Analysis:
     """Make exactly `users` the people who lead the analysis (TS only)."""
     access.require(acting_user, MANAGE_LEADS, analysis)
     users = list(dict.fromkeys(users))
@@ -87,7 +93,7 @@ def set_leads(analysis, users, *, acting_user):
     return analysis
 
 
-def lead_users(analysis):
+def lead_users(analysis: Analysis) -> list[Any]:
     """The accounts holding the lead of `analysis`."""
     from accounts.models import User
 
@@ -98,7 +104,9 @@ def lead_users(analysis):
 
 
 @transaction.atomic
-def update_analysis(analysis, *, acting_user, countries=None, **fields):
+def update_analysis(
+    analysis: Analysis, *, acting_user: Any, countries: Iterable[Any] | None = None, **fields: Any
+) -> Analysis:
     """Change an analysis; adding a country gives it a column in the open round.
 
     A country whose column in the open round holds answers of its own cannot be taken out (its
@@ -115,11 +123,11 @@ def update_analysis(analysis, *, acting_user, countries=None, **fields):
     return analysis
 
 
-def open_round(analysis):
+def open_round(analysis: Analysis) -> Round | None:
     return analysis.rounds.filter(status=RoundStatus.OPEN).first()
 
 
-def _set_countries(analysis, countries):
+def _set_countries(analysis: Analysis, countries: Iterable[Any]) -> None:
     wanted = {country.pk for country in countries}
     current = set(analysis.countries.values_list("pk", flat=True))
     running = open_round(analysis)
@@ -151,7 +159,7 @@ def _set_countries(analysis, countries):
 # ---- the framework ---------------------------------------------------------------------------
 
 
-def _next_round_number(analysis):
+def _next_round_number(analysis: Analysis) -> int:
     """The round new questions join: the open round, or the next one."""
     running = open_round(analysis)
     if running is not None:
@@ -161,7 +169,7 @@ def _next_round_number(analysis):
 
 
 @transaction.atomic
-def add_section(analysis, *, acting_user, is_demo=False, **fields):
+def add_section(analysis: Analysis, *, acting_user: Any, is_demo: bool = False, **fields: Any) -> Section:
     """Add a section to the framework (lead or TS)."""
     access.require_create(acting_user, Section, analysis=analysis)
     with acting_as(acting_user):
@@ -175,7 +183,7 @@ def add_section(analysis, *, acting_user, is_demo=False, **fields):
 
 
 @transaction.atomic
-def update_section(section, *, acting_user, **fields):
+def update_section(section: Section, *, acting_user: Any, **fields: Any) -> Section:
     access.require(acting_user, access.CHANGE, section)
     with acting_as(acting_user):
         section = Section.objects.select_for_update().get(pk=section.pk)
@@ -186,7 +194,7 @@ def update_section(section, *, acting_user, **fields):
 
 
 @transaction.atomic
-def remove_section(section, *, acting_user):
+def remove_section(section: Section, *, acting_user: Any) -> str:
     """Remove a section: its questions are removed (retired where answered); it goes when none is left."""
     access.require(acting_user, access.DELETE, section)
     for question in section.questions.current():
@@ -198,7 +206,7 @@ def remove_section(section, *, acting_user):
     return "retired"
 
 
-def _clean_choices(answer_type, choices):
+def _clean_choices(answer_type: Any, choices: Any) -> list[dict[str, Any]]:
     """Give choices without a key one made from their label; keep the given keys."""
     if answer_type not in (AnswerType.SINGLE, AnswerType.MULTIPLE):
         return choices or []
@@ -207,19 +215,20 @@ def _clean_choices(answer_type, choices):
         if isinstance(choice, dict):
             choice = {key: value.strip() if isinstance(value, str) else value for key, value in choice.items()}
             if not choice.get("key") and (choice.get("en") or choice.get("es")):
-                choice["key"] = slugify(choice.get("en") or choice.get("es"))[:40] or "choice"
+                label: str = choice.get("en") or choice.get("es") or ""
+                choice["key"] = slugify(label)[:40] or "choice"
             choice = {key: value for key, value in choice.items() if value != ""}
         cleaned.append(choice)
     return cleaned
 
 
-def _check_section(analysis, section):
+def _check_section(analysis: Analysis, section: Section | None) -> None:
     if section is None or section.analysis_id != analysis.pk:
         raise ValidationError({"section": _("Choose a section of this analysis.")})
 
 
 @transaction.atomic
-def add_question(analysis, *, acting_user, is_demo=False, **fields):
+def add_question(analysis: Analysis, *, acting_user: Any, is_demo: bool = False, **fields: Any) -> Question:
     """Add a question; it joins the open round (or the next round)."""
     access.require_create(acting_user, Question, analysis=analysis)
     _check_section(analysis, fields.get("section"))
@@ -235,7 +244,7 @@ def add_question(analysis, *, acting_user, is_demo=False, **fields):
 
 
 @transaction.atomic
-def update_question(question, *, acting_user, **fields):
+def update_question(question: Question, *, acting_user: Any, **fields: Any) -> Question:
     """Change a question's wording, guidance, place or choices.
 
     Its answer type cannot change once countries have answered it, nor can a choice they chose
@@ -286,7 +295,7 @@ def update_question(question, *, acting_user, **fields):
 
 
 @transaction.atomic
-def remove_question(question, *, acting_user):
+def remove_question(question: Question, *, acting_user: Any) -> str:
     """Take a question out of the framework without losing an answer. Return what happened.
 
     - never answered: deleted ("deleted");

@@ -2,6 +2,8 @@
 
 import datetime
 import decimal
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,7 +33,7 @@ from .notices import _notify_reviewed, _notify_submitted
 # ---- answers ---------------------------------------------------------------------------------
 
 
-def parse_value(question, value):
+def parse_value(question: Question, value: Any) -> dict[str, Any] | None:
     """Return the answer's value fields for `question`, or None when `value` is empty.
 
     Raise ValidationError on "value" with a message naming what this question expects.
@@ -104,7 +106,7 @@ def parse_value(question, value):
     return values
 
 
-def _check_column_open(column, acting_user):
+def _check_column_open(column: Column, acting_user: Any) -> None:
     """Refuse outsiders (403); tell the column's own people why it cannot change now (400)."""
     if access.can(acting_user, ANSWER, column):
         return
@@ -119,12 +121,12 @@ def _check_column_open(column, acting_user):
     )
 
 
-def _check_question(column, question):
+def _check_question(column: Column, question: Question) -> None:
     if question.analysis_id != column.round.analysis_id or not question.in_round(column.round.number):
         raise ValidationError({"question": _("This question is not part of this round.")})
 
 
-def _clean_basis(fields):
+def _clean_basis(fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = {}
     for name in BASIS_FIELDS:
         if name in fields:
@@ -135,7 +137,9 @@ def _clean_basis(fields):
     return cleaned
 
 
-def _write_answer(column, question, entry, user, now):
+def _write_answer(
+    column: Column, question: Question, entry: dict[str, Any], user: Any, now: datetime.datetime
+) -> Answer | None:
     """Create, change, confirm or clear one answer; return the answer (None when cleared or left empty)."""
     existing = entry.get("_existing")
     unknown = set(entry) - {"value", "confirm", "revision", "_existing", *BASIS_FIELDS}
@@ -174,7 +178,7 @@ def _write_answer(column, question, entry, user, now):
 
 
 @transaction.atomic
-def save_answer(column, question, *, acting_user, **entry):
+def save_answer(column: Column, question: Question, *, acting_user: Any, **entry: Any) -> Answer | None:
     """Answer one question in a country's column (value, basis, note); `confirm=True` confirms it unchanged."""
     column = (
         Column.objects.select_related("round__analysis", "country").select_for_update(of=("self",)).get(pk=column.pk)
@@ -187,7 +191,7 @@ def save_answer(column, question, *, acting_user, **entry):
 
 
 @transaction.atomic
-def save_answers(column, entries, *, acting_user):
+def save_answers(column: Column, entries: Mapping[Any, dict[str, Any]], *, acting_user: Any) -> list[Answer]:
     """Save several answers of one column at once: all of them, or none when any is wrong.
 
     `entries` maps question ids to {value, basis_instrument, basis_article, basis_url, note, confirm}.
@@ -234,13 +238,13 @@ def save_answers(column, entries, *, acting_user):
 class AnswersConflict(ValidationError):
     """Answers saved by someone else since they were read; `answers` maps question id to the saved answer."""
 
-    def __init__(self, errors, answers):
+    def __init__(self, errors: Any, answers: dict[int, Any]) -> None:
         super().__init__(errors)
         self.answers = answers
 
 
 @transaction.atomic
-def confirm_answers(column, *, acting_user, questions=None):
+def confirm_answers(column: Column, *, acting_user: Any, questions: Iterable[Any] | None = None) -> int:
     """Confirm answers carried over from the previous round as still true (all, or those of `questions`)."""
     column = (
         Column.objects.select_related("round__analysis", "country").select_for_update(of=("self",)).get(pk=column.pk)
@@ -261,7 +265,7 @@ def confirm_answers(column, *, acting_user, questions=None):
     return count
 
 
-def column_questions(column):
+def column_questions(column: Column) -> list[Question]:
     return list(
         Question.objects.filter(analysis_id=column.round.analysis_id)
         .in_round(column.round.number)
@@ -270,7 +274,7 @@ def column_questions(column):
 
 
 @transaction.atomic
-def submit_column(column, *, acting_user):
+def submit_column(column: Column, *, acting_user: Any) -> Column:
     """Submit a country's column to the lead: every question answered, every carried-over answer confirmed."""
     column = (
         Column.objects.select_related("round__analysis", "country").select_for_update(of=("self",)).get(pk=column.pk)
@@ -305,7 +309,7 @@ def submit_column(column, *, acting_user):
     return column
 
 
-def _review(column, acting_user):
+def _review(column: Column, acting_user: Any) -> Column:
     column = (
         Column.objects.select_related("round__analysis", "country").select_for_update(of=("self",)).get(pk=column.pk)
     )
@@ -319,7 +323,7 @@ def _review(column, acting_user):
 
 
 @transaction.atomic
-def return_column(column, *, acting_user, comment):
+def return_column(column: Column, *, acting_user: Any, comment: str) -> Column:
     """Return a submitted (or validated) column to its country with comments (lead or TS)."""
     comment = (comment or "").strip()
     if not comment:
@@ -341,7 +345,7 @@ def return_column(column, *, acting_user, comment):
 
 
 @transaction.atomic
-def validate_column(column, *, acting_user, comment=""):
+def validate_column(column: Column, *, acting_user: Any, comment: str = "") -> Column:
     """Validate a submitted column (lead or TS): its answers are then shown to everyone who sees the analysis."""
     comment = (comment or "").strip()[:5000]
     column = _review(column, acting_user)
@@ -360,9 +364,11 @@ def validate_column(column, *, acting_user, comment=""):
     return column
 
 
-def numbers_of(questions):
+def numbers_of(questions: Iterable[Question]) -> dict[int, str]:
     """Return {question id: "2.3"}: section number and place in the section, as the framework shows them."""
-    numbers, sections, counts = {}, {}, {}
+    numbers: dict[int, str] = {}
+    sections: dict[int | None, int] = {}
+    counts: dict[int | None, int] = {}
     for question in sorted(questions, key=lambda q: (q.section.order, q.section_id, q.order, q.pk)):
         section_number = sections.setdefault(question.section_id, len(sections) + 1)
         counts[question.section_id] = counts.get(question.section_id, 0) + 1

@@ -1,6 +1,7 @@
 """What every comparisons service shares: the editable fields and checked assignment."""
 
 import decimal
+from typing import Any
 
 ANALYSIS_FIELDS = (
     "title_es",
@@ -38,10 +39,12 @@ VALUE_FIELDS = ("choice", "selected", "number", "date", "text")
 MAX_NUMBER = decimal.Decimal("1e14")
 
 
-def _text(value):
+def _text(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _texts(fields, prefixes=("title", "introduction", "text", "guidance", "label")):
+def _texts(
+    fields: dict[str, Any], prefixes: tuple[str, ...] = ("title", "introduction", "text", "guidance", "label")
+) -> dict[str, Any]:
     """Turn None into "" in the bilingual text fields (the API sends null for "no text")."""
     return {key: _text(value) if key.startswith(prefixes) else value for key, value in fields.items()}

@@ -1,28 +1,30 @@
 """Who hears of a submitted or reviewed column."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.queries import officer_users
 
+from ..models import Column
 from .analyses import lead_users
 
 # ---- notifications ---------------------------------------------------------------------------
 
 
-def _notify_submitted(column):
+def _notify_submitted(column: Column) -> None:
     from messaging.models import NotificationKind
     from messaging.notifications import notify, ts_users
 
     analysis = column.round.analysis
     country = column.country
 
-    def subject(lang):
+    def subject(lang: str) -> str:
         return _("%(country)s submitted its answers to “%(analysis)s”") % {
             "country": country.name,
             "analysis": analysis.localized("title", lang),
         }
 
-    def body(lang):
+    def body(lang: str) -> str:
         return _("Validate the column or return it with comments.")
 
     notify(
@@ -31,23 +33,25 @@ def _notify_submitted(column):
         subject=subject,
         body=body,
         url=column.get_absolute_url(),
-        dedupe_key=f"comparison-column:{column.pk}:submitted:{column.submitted_at.isoformat()}",
+        dedupe_key=f"comparison-column:{column.pk}:submitted:{(column.submitted_at or timezone.now()).isoformat()}",
     )
 
 
-def _notify_reviewed(column, *, returned):
+def _notify_reviewed(column: Column, *, returned: bool) -> None:
     from messaging.models import NotificationKind
     from messaging.notifications import notify
 
+    reviewed = column.reviewed_at or timezone.now()
+
     analysis = column.round.analysis
 
-    def subject(lang):
+    def subject(lang: str) -> str:
         title = analysis.localized("title", lang)
         if returned:
             return _("Your country's answers to “%(analysis)s” were returned") % {"analysis": title}
         return _("Your country's answers to “%(analysis)s” were validated") % {"analysis": title}
 
-    def body(lang):
+    def body(lang: str) -> str:
         return column.review_comment
 
     notify(
@@ -56,5 +60,5 @@ def _notify_reviewed(column, *, returned):
         subject=subject,
         body=body,
         url=column.get_absolute_url(),
-        dedupe_key=f"comparison-column:{column.pk}:{column.status}:{column.reviewed_at.isoformat()}",
+        dedupe_key=f"comparison-column:{column.pk}:{column.status}:{reviewed.isoformat()}",
     )

@@ -1,5 +1,8 @@
 """Rounds: each opens a column per country and closes when the analysis is done."""
 
+import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +27,15 @@ from .common import BASIS_FIELDS, VALUE_FIELDS, _text
 
 
 @transaction.atomic
-def start_round(analysis, *, acting_user, label_es="", label_en="", due_date=None, is_demo=False):
+def start_round(
+    analysis: Analysis,
+    *,
+    acting_user: Any,
+    label_es: str = "",
+    label_en: str = "",
+    due_date: datetime.date | None = None,
+    is_demo: bool = False,
+) -> Round:
     """Open the next round: a column per country, starting from the previous round's answers.
 
     Answers of the previous round are copied into the new columns, marked as carried over until
@@ -80,7 +91,7 @@ def start_round(analysis, *, acting_user, label_es="", label_en="", due_date=Non
 
 
 @transaction.atomic
-def close_round(round_, *, acting_user):
+def close_round(round_: Round, *, acting_user: Any) -> Round:
     """Close a round: no more answers or reviews in it."""
     access.require(acting_user, access.CHANGE, round_)
     with acting_as(acting_user):

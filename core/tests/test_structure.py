@@ -137,6 +137,19 @@ class CodeShape(SimpleTestCase):
         self.assertEqual(cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}), [["a", "b", "c", "a"]])
         self.assertEqual(cycles({"a": {"b"}, "b": set()}), [])
 
+    def test_every_services_and_queries_module_is_in_the_typed_list(self):
+        import tomllib
+
+        listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["files"])
+        wanted = {"core/access.py"}
+        for app in APPS:
+            for name in ("services", "queries"):
+                if (ROOT / app / f"{name}.py").exists():
+                    wanted.add(f"{app}/{name}.py")
+                if (ROOT / app / name / "__init__.py").exists():
+                    wanted.add(f"{app}/{name}")
+        self.assertEqual(sorted(wanted - listed), [], "add these to [tool.mypy] files (annotated)")
+
     def test_the_layer_contracts_hold(self):
         command = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
         if command is None:
