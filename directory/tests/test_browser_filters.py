@@ -28,7 +28,12 @@ def test_a_visitor_filters_the_map_and_uses_its_list_by_keyboard(new_page, live_
     link.focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Show on map"
+    shown = items.first.element_handle()
     page.keyboard.press("Enter")
+    # The map moves to the service and the list follows the map (htmx): wait for the new list,
+    # or Enter would land on an item being replaced.
+    page.wait_for_function("(item) => !item.isConnected", arg=shown)
+    expect(items).to_have_count(1)
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/map/services/{n.shelter.pk}/")
