@@ -9,13 +9,19 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist); the browser checks and quality gates run together in one of them (conftest.py).
 JOBS ?= 2
 
-.PHONY: run test setup lint clean
+.PHONY: run test setup prepare lint clean
 
-$(VENV)/.ok: requirements.txt requirements-dev.txt scripts/find-python
+# What running Enlace needs (make run) ...
+$(VENV)/.ok-run: requirements.txt scripts/find-python
 	@python=$${PYTHON:-$$(sh scripts/find-python)} || exit 1; \
 	if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		echo "Replacing $(VENV): it was made with a Python older than 3.12."; rm -rf $(VENV); fi; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+# ... and what testing it adds (make test): the test runner, linters, type and layer checks.
+$(VENV)/.ok: $(VENV)/.ok-run requirements-dev.txt
 	$(PIP) install -r requirements.txt -r requirements-dev.txt
 	@touch $@
 
@@ -23,12 +29,16 @@ node_modules/.ok: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: the accessibility checks (axe-core) will be skipped."; fi
 
-setup: $(VENV)/.ok node_modules/.ok
+prepare:
 	@mkdir -p var
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput -v 0
 
-run: setup
+setup: $(VENV)/.ok node_modules/.ok
+	@$(MAKE) --no-print-directory prepare
+
+run: $(VENV)/.ok-run
+	@$(MAKE) --no-print-directory prepare
 	$(PY) manage.py load_demo
 	@echo "Enlace is at http://$(HOST):$(PORT)/  (stop with Ctrl-C). E-mails are printed in var/worker.log."
 	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
