@@ -11,6 +11,7 @@ are rates such as "60/m"; an empty value turns that limit off.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -51,6 +52,14 @@ def limit_for(request):
     return None
 
 
+def window_seconds(rate):
+    """The length of a rate's window in seconds: "60/m" → 60, "100/5m" → 300 (a minute if unreadable)."""
+    match = re.fullmatch(r"\s*\d+\s*/\s*(\d*)\s*([smhd])\w*\s*", rate or "")
+    if match is None:
+        return 60
+    return int(match.group(1) or 1) * WINDOW_SECONDS[match.group(2)]
+
+
 class RateLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,7 +74,7 @@ class RateLimitMiddleware:
 
     @staticmethod
     def refused(request, group, rate):
-        retry = WINDOW_SECONDS.get(rate.rsplit("/", 1)[-1][-1:], 60)
+        retry = window_seconds(rate)
         if group == "search":
             message = _("Too many searches in a short time: wait a minute and search again.")
         else:

@@ -72,6 +72,11 @@ class RateLimits(TestCase):
         for _ in range(6):
             self.assertEqual(client.get("/search/", {"q": "red"}).status_code, 200)
 
+    def test_retry_after_is_the_rates_window(self):
+        from core.ratelimits import window_seconds
+
+        self.assertEqual([window_seconds(r) for r in ("60/m", "100/5m", "10/h", "3/s", "junk")], [60, 300, 3600, 1, 60])
+
     def test_the_counts_live_in_the_cache_that_app_servers_share(self):
         client = Client(REMOTE_ADDR="203.0.113.8")
         for _ in range(3):
