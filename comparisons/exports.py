@@ -6,18 +6,14 @@ columns: what the countries answered and the lead validated. The TS may ask for 
 mark on every page. Callers set the language (translation.override) before calling.
 """
 
-import io
-
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from docx.shared import Pt, RGBColor
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from core import documents
-from core.office import shade, spreadsheet_text
+from core.office import Workbook, shade
 from network import queries as network_queries
 
 from . import queries
@@ -54,92 +50,81 @@ def column_name(column):
     return name
 
 
-def _cell(sheet, value, **style):
-    cell = WriteOnlyCell(sheet, value=spreadsheet_text(value))
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _answer_value(sheet, answer, lang):
+def _answer_value(answer):
     """An answer as a spreadsheet value: a real number or date where the question asks for one."""
     kind = answer.question.answer_type
     if kind == AnswerType.NUMBER and answer.number is not None:
         return float(answer.number)
     if kind == AnswerType.DATE and answer.date is not None:
-        return documents.date_cell(sheet, answer.date, lang)
-    return _cell(sheet, cell_text(answer))
+        return answer.date
+    return cell_text(answer)
 
 
 def xlsx_content(user, round_, lang, *, working=False):
     """The matrix sheet (questions × countries, coloured with the answer's word) and the answers with their basis."""
     data = queries.matrix(user, round_, only_validated=not working)
     analysis = round_.analysis
-    book = Workbook(write_only=True)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    book = Workbook(lang, draft=working)
+    wrap = Alignment(wrap_text=True, vertical="top")
     fills = {tone: PatternFill("solid", fgColor=colour) for tone, colour in FILLS.items()}
 
-    sheet = documents.new_sheet(
-        book, _("Matrix"), lang=lang, draft=working, widths=[6, 60, *([22] * len(data.columns))]
-    )
-    sheet.freeze_panes = "C6" if working else "C5"
-    sheet.append([_cell(sheet, analysis.localized("title", lang), font=Font(bold=True, size=13))])
+    sheet = book.sheet(_("Matrix"), [6, 60, *([22] * len(data.columns))], freeze=f"C{book.first_row + 4}")
+    sheet.row([analysis.localized("title", lang)], font=Font(bold=True, size=13))
     lead = analysis.lead_organization.short_name
-    sheet.append([_cell(sheet, f"{round_} · {_('Lead organization')}: {lead}")])
-    sheet.append([])
+    sheet.row([f"{round_} · {_('Lead organization')}: {lead}"])
+    sheet.row()
     header = [_("No."), _("Question")] + [column_name(column) for column in data.columns]
-    sheet.append([_cell(sheet, value, font=bold, alignment=wrap) for value in header])
+    sheet.row(header, font=Font(bold=True), alignment=wrap)
     for block in data.blocks:
-        sheet.append([None, _cell(sheet, str(block.section), font=Font(bold=True, italic=True))])
+        sheet.row([None, sheet.cell(str(block.section), font=Font(bold=True, italic=True))])
         for row in block.rows:
-            cells = [row.question.number, _cell(sheet, str(row.question), alignment=wrap)]
+            cells = [row.question.number, sheet.cell(str(row.question), alignment=wrap)]
             for _column, answer in row.cells:
                 style = {"alignment": wrap}
                 if answer is not None and answer.tone:
                     style["fill"] = fills[answer.tone]
-                cells.append(_cell(sheet, cell_text(answer), **style))
-            sheet.append(cells)
+                cells.append(sheet.cell(cell_text(answer), **style))
+            sheet.row(cells)
 
-    headings = [
-        _("No."),
-        _("Section"),
-        _("Question"),
-        _("Country"),
-        _("Answer"),
-        _("Legal or procedural instrument"),
-        _("Article or section"),
-        _("Link to the instrument"),
-        _("Note"),
-        _("Last confirmed"),
-        _("Carried over, not confirmed"),
-    ]
-    detail = documents.new_sheet(
-        book, _("Answers and basis"), lang=lang, draft=working, widths=[6, 24, 50, 18, 24, 30, 16, 30, 40, 14, 14]
+    detail = book.sheet(
+        _("Answers and basis"), [6, 24, 50, 18, 24, 30, 16, 30, 40, 14, 14], freeze=f"A{book.first_row + 1}"
     )
-    detail.freeze_panes = "A3" if working else "A2"
-    detail.append([_cell(detail, value, font=bold) for value in headings])
+    detail.header(
+        [
+            _("No."),
+            _("Section"),
+            _("Question"),
+            _("Country"),
+            _("Answer"),
+            _("Legal or procedural instrument"),
+            _("Article or section"),
+            _("Link to the instrument"),
+            _("Note"),
+            _("Last confirmed"),
+            _("Carried over, not confirmed"),
+        ]
+    )
     for block in data.blocks:
         for row in block.rows:
             for column, answer in row.cells:
                 if answer is None:
                     continue
-                values = [
-                    row.question.number,
-                    _cell(detail, str(block.section)),
-                    _cell(detail, str(row.question)),
-                    _cell(detail, column_name(column)),
-                    _answer_value(detail, answer, lang),
-                    _cell(detail, answer.basis_instrument),
-                    _cell(detail, answer.basis_article),
-                    _cell(detail, answer.basis_url),
-                    _cell(detail, answer.note),
-                    documents.date_cell(detail, answer.confirmed_at, lang),
-                    _("yes") if answer.carried_over else "",
-                ]
-                detail.append(values)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+                detail.row(
+                    [
+                        row.question.number,
+                        str(block.section),
+                        str(row.question),
+                        column_name(column),
+                        _answer_value(answer),
+                        answer.basis_instrument,
+                        answer.basis_article,
+                        answer.basis_url,
+                        answer.note,
+                        detail.date(answer.confirmed_at),
+                        _("yes") if answer.carried_over else "",
+                    ]
+                )
+    return book.content()
 
 
 def xlsx_response(user, round_, lang, *, working=False):

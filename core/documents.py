@@ -12,8 +12,9 @@ else is refused through `core.access`), every unapproved part then carries its s
 
 Word documents start from `official_docx`: the body's or network's name and logo in the header,
 "Page X of Y" in the footer (Word fields), the document's properties and language; agreements
-use Word's own numbering (`WordNumbering`). Spreadsheets use `new_sheet` (draft row and print
-header, column widths) and write real dates and numbers.
+use Word's own numbering (`WordNumbering`). Spreadsheets and CSV are written by `core.office`
+(`Workbook`, `csv_content`): draft row and print header, column widths, real dates and numbers,
+one formula guard.
 """
 
 import io
@@ -435,57 +436,6 @@ class WordNumbering:
             parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{self.num_id}"/></w:numPr>'),
         )
         return paragraph
-
-
-# ---- spreadsheets -------------------------------------------------------------------------------
-
-
-def excel_date_format(lang):
-    """The Excel number format of a short date in `lang` (from Django's SHORT_DATE_FORMAT)."""
-    with translation.override(lang):
-        django_format = formats.get_format("SHORT_DATE_FORMAT")
-    mapping = {"d": "dd", "j": "d", "m": "mm", "n": "m", "Y": "yyyy", "y": "yy"}
-    return "".join(mapping.get(char, char) for char in django_format)
-
-
-def new_sheet(book, title, *, lang, draft=False, widths=None):
-    """Add a sheet: its column widths, and for a working copy a first row and a print header saying draft."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    sheet = book.create_sheet(title[:31])
-    for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.oddHeader.right.text = title[:100]
-    sheet.oddFooter.center.text = _("Page &P of &N")
-    if draft:
-        sheet.oddHeader.center.text = draft_word(lang)
-        sheet.oddHeader.center.color = DRAFT_COLOUR
-        mark = WriteOnlyCell(sheet, value=draft_mark(lang))
-        mark.font = Font(bold=True, color=DRAFT_COLOUR)
-        sheet.append([mark])
-    return sheet
-
-
-def first_data_row(draft):
-    """The row a sheet's own content starts on (after the draft row of a working copy)."""
-    return 2 if draft else 1
-
-
-def date_cell(sheet, value, lang):
-    """A real date in a spreadsheet cell, shown in the document's date format."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None or value == "":
-        return None
-    if hasattr(value, "hour"):
-        from django.utils import timezone
-
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = excel_date_format(lang)
-    return cell
 
 
 # ---- answering -----------------------------------------------------------------------------------

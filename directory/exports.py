@@ -4,18 +4,13 @@ Rows are map points the caller already restricted; a confidential location's add
 position are written only for network members (the public gets its municipality).
 """
 
-import csv
-import io
-
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core import access
+from core.documents import attachment, language_of_active
 from core.i18n import localized
-from core.office import spreadsheet_text
+from core.office import Workbook, csv_content
 
 from .models import Address, Location, Phone
 from .queries import services_for_points
@@ -46,9 +41,8 @@ def columns():
     ]
 
 
-# Column widths of the XLSX, in characters, in the order of columns(); the "Last verified" column.
+# Column widths of the XLSX, in characters, in the order of columns().
 WIDTHS = (30, 30, 24, 24, 16, 22, 22, 34, 10, 10, 16, 8, 8, 16, 12, 14, 38, 8)
-VERIFIED = 16
 
 
 def rows_for(user, points):
@@ -111,48 +105,20 @@ def _filename(ext):
 
 
 def csv_response(user, points):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     header = columns()
-    writer.writerow([label for label, _tag in header])
-    writer.writerow([tag for _label, tag in header])
-    for row in rows_for(user, points):
-        writer.writerow([spreadsheet_text(value) for value in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    rows = [[label for label, _tag in header], [tag for _label, tag in header], *rows_for(user, points)]
+    return attachment(csv_content(rows), _filename("csv"))
 
 
 def xlsx_response(user, points):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Services")[:31]
+    book = Workbook(language_of_active())
+    sheet = book.sheet(_("Services"), WIDTHS, freeze="A3")
     header = columns()
-    sheet.append([label for label, _tag in header])
-    sheet.append([tag for _label, tag in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    from openpyxl.utils import get_column_letter
-
-    from core.documents import excel_date_format, language_of_active
-
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    date_format = excel_date_format(language_of_active())
+    sheet.header([label for label, _tag in header])
+    sheet.row([tag for _label, tag in header])
     for row in rows_for(user, points):
-        sheet.append([spreadsheet_text(value) for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-        sheet.cell(row=sheet.max_row, column=VERIFIED).number_format = date_format
-    sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+        sheet.row(row)
+    return attachment(book.content(), _filename("xlsx"))
 
 
 FORMATS = {"csv": csv_response, "xlsx": xlsx_response}

@@ -1,16 +1,12 @@
 """Contact directory exports: CSV, XLSX and vCard. Callers pass rows already restricted by core.access."""
 
-import csv
-import io
-
 import vobject
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from core.office import spreadsheet_text
+from core.documents import attachment, language_of_active
+from core.office import Workbook, csv_content
 
 
 def _headers():
@@ -60,16 +56,13 @@ def _filename(ext):
     return f"enlace-contacts-{timezone.localdate().isoformat()}.{ext}"
 
 
+def _each(rows):
+    return rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows
+
+
 def csv_response(rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_headers())
-    for row in rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows:
-        writer.writerow([spreadsheet_text(value) for value in _values(row)])
-    # A byte-order mark lets spreadsheet programs read the accents right.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    content = csv_content([_headers(), *(_values(row) for row in _each(rows))])
+    return attachment(content, _filename("csv"))
 
 
 # Column widths of the contacts sheet, in characters, in the order of _headers().
@@ -77,37 +70,12 @@ WIDTHS = (18, 30, 30, 22, 24, 10, 18, 18, 30, 18, 18, 18, 12, 12)
 
 
 def xlsx_response(rows):
-    from openpyxl.utils import get_column_letter
-
-    from core.documents import excel_date_format, language_of_active
-
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = _("Contacts")[:31]
-    sheet.append(_headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    date_format = excel_date_format(language_of_active())
-    for row in rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows:
-        values = [spreadsheet_text(value) for value in _values(row)]
-        values[-2:] = [row.start_date, row.end_date]  # real dates, not text
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # Text stays text: never a formula.
-                cell.data_type = "s"
-        for cell in sheet[sheet.max_row][-2:]:
-            cell.number_format = date_format
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+    book = Workbook(language_of_active())
+    sheet = book.sheet(_("Contacts"), WIDTHS, freeze="A2")
+    sheet.header(_headers())
+    for row in _each(rows):
+        sheet.row([*_values(row)[:-2], row.start_date, row.end_date])  # real dates, not text
+    return attachment(book.content(), _filename("xlsx"))
 
 
 def _card(person, appointments):

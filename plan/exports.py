@@ -10,7 +10,6 @@ dates in the workbook).
 """
 
 import decimal
-import io
 from dataclasses import dataclass, field
 
 from django.utils import formats, timezone, translation
@@ -18,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import access, documents
-from core.office import office_text, shade, spreadsheet_text
+from core.office import Workbook, office_text, shade
 
 from . import queries
 from .models import FollowUpLine, FollowUpReport, IndicatorValue, LineStatus, ReportStatus, Scope
@@ -368,30 +367,14 @@ def _progress_number(value):
 
 def follow_up_xlsx(plan, year, user, lang, *, working=False):
     """Return the follow-up workbook (XLSX bytes): matrix (progress, statuses), tree, reports, values, indicators."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     wording = documents.Wording(lang)
     with translation.override(lang):
         data = follow_up(plan, year, user, working=working)
-        book = Workbook(write_only=True)
-        bold = Font(bold=True)
+        book = Workbook(lang, draft=working)
         fills = {status: PatternFill("solid", fgColor=colour) for status, colour in FILLS.items()}
-
-        def cell(sheet, value, **style):
-            made = WriteOnlyCell(sheet, value=spreadsheet_text(value))
-            for name, setting in style.items():
-                setattr(made, name, setting)
-            return made
-
-        def header(sheet, values):
-            sheet.append([cell(sheet, value, font=bold) for value in values])
-
-        def sheet_for(title, widths):
-            return documents.new_sheet(book, title, lang=lang, draft=working, widths=widths)
-
-        top = documents.first_data_row(working)  # the row headers start on
+        top = book.first_row  # the row headers start on
         countries = data.countries
         names = [_("Code"), _("Activity"), *[f"{c.name} {data.unapproved(c.pk)}".strip() for c in countries]]
         names.append(_("Average"))
@@ -399,47 +382,44 @@ def follow_up_xlsx(plan, year, user, lang, *, working=False):
         widths = [10, 50, *([16] * len(countries)), 12]
 
         # Matrix: progress numbers (an empty cell is a missing report or a line that does not apply).
-        sheet = sheet_for(_("Matrix"), widths)
-        sheet.freeze_panes = f"C{top + 2}"
-        header(sheet, names)
-        header(sheet, codes)
+        sheet = book.sheet(_("Matrix"), widths, freeze=f"C{top + 2}")
+        sheet.header(names)
+        sheet.header(codes)
         for node, cells, average in data.matrix.rows():
-            sheet.append(
+            sheet.row(
                 [
                     node.code,
-                    cell(sheet, wording.text(node, "title")),
+                    wording.text(node, "title"),
                     *[_progress_number(c[1]) if c else None for c in cells],
                     _progress_number(average),
                 ]
             )
 
         # Statuses: the same cells, with each status's label ("—" for no approved report).
-        sheet = sheet_for(_("Statuses"), widths[:-1])
-        sheet.freeze_panes = f"C{top + 2}"
-        header(sheet, names[:-1])
-        header(sheet, codes[:-1])
+        sheet = book.sheet(_("Statuses"), widths[:-1], freeze=f"C{top + 2}")
+        sheet.header(names[:-1])
+        sheet.header(codes[:-1])
         for node, cells, _average in data.matrix.rows():
-            row = [node.code, cell(sheet, wording.text(node, "title"))]
+            row = [node.code, wording.text(node, "title")]
             for item in cells:
                 if item is None:
                     row.append(MISSING)
                 else:
-                    row.append(cell(sheet, status_label(item[0]), fill=fills[item[0]]))
-            sheet.append(row)
+                    row.append(sheet.cell(status_label(item[0]), fill=fills[item[0]]))
+            sheet.row(row)
 
         # Tree: each node's progress for the year.
-        sheet = sheet_for(_("Tree"), [10, 10, 8, 60, 14, 10, 12])
-        sheet.freeze_panes = f"A{top + 1}"
-        header(sheet, [_("Code"), _("Parent"), _("Level"), _("Title"), _("Scope"), _("Weight"), _("Progress")])
+        sheet = book.sheet(_("Tree"), [10, 10, 8, 60, 14, 10, 12], freeze=f"A{top + 1}")
+        sheet.header([_("Code"), _("Parent"), _("Level"), _("Title"), _("Scope"), _("Weight"), _("Progress")])
         codes_by_pk = {item.node.pk: item.node.code for item in data.outline}
         for item in data.outline:
             node = item.node
-            sheet.append(
+            sheet.row(
                 [
                     node.code,
                     codes_by_pk.get(node.parent_id, ""),
                     item.depth + 1,
-                    cell(sheet, wording.text(node, "title")),
+                    wording.text(node, "title"),
                     node.get_scope_display(),
                     float(node.weight),
                     _progress_number(item.progress),
@@ -447,27 +427,24 @@ def follow_up_xlsx(plan, year, user, lang, *, working=False):
             )
 
         # Reports: where each report of the year stands.
-        sheet = sheet_for(_("Reports"), [30, 10, 30, 14, 14])
-        sheet.freeze_panes = f"A{top + 1}"
-        header(sheet, [_("Country"), _("ISO code"), _("Report"), _("Submitted"), _("Approved")])
+        sheet = book.sheet(_("Reports"), [30, 10, 30, 14, 14], freeze=f"A{top + 1}")
+        sheet.header([_("Country"), _("ISO code"), _("Report"), _("Submitted"), _("Approved")])
         for country in [None, *countries]:
             state = data.state(getattr(country, "pk", None))
             report = state.report if state else None
-            sheet.append(
+            sheet.row(
                 [
                     _who(country),
                     country.code.code if country else "",
                     report_label(state),
-                    documents.date_cell(sheet, report.submitted_at if report else None, lang),
-                    documents.date_cell(sheet, report.approved_at if report else None, lang),
+                    sheet.date(report.submitted_at if report else None),
+                    sheet.date(report.approved_at if report else None),
                 ]
             )
 
         # Values: every line the reader may see of the reports that count, every year.
-        sheet = sheet_for(_("Values"), [8, 30, 12, 50, 16, 10, 60])
-        sheet.freeze_panes = f"A{top + 1}"
-        header(
-            sheet,
+        sheet = book.sheet(_("Values"), [8, 30, 12, 50, 16, 10, 60], freeze=f"A{top + 1}")
+        sheet.header(
             [_("Year"), _("Country"), _("Activity code"), _("Activity"), _("Status"), _("Progress"), _("Narrative")],
         )
         statuses = queries.EVERY_REPORT if working else queries.APPROVED_ONLY
@@ -486,25 +463,23 @@ def follow_up_xlsx(plan, year, user, lang, *, working=False):
             who = _who(line.report.country)
             if line.report.status != ReportStatus.APPROVED:
                 who = f"{who} {documents.unapproved(line.report.get_status_display())}"
-            sheet.append(
+            sheet.row(
                 [
                     line.report.year,
                     who,
                     line.node.code,
-                    cell(sheet, wording.text(line.node, "title")),
+                    wording.text(line.node, "title"),
                     status_label(line.status),
                     line.progress,
-                    cell(sheet, line.narrative),
+                    line.narrative,
                 ]
             )
 
         # Indicators: every entry, superseded ones included; the last entry of its kind, year and country counts.
         # Who entered a value is shown to network members only.
         members = access.sees_members_only(user)
-        sheet = sheet_for(_("Indicators"), [10, 40, 12, 10, 8, 30, 12, 40, 24, 18, 10])
-        sheet.freeze_panes = f"A{top + 1}"
-        header(
-            sheet,
+        sheet = book.sheet(_("Indicators"), [10, 40, 12, 10, 8, 30, 12, 40, 24, 18, 10], freeze=f"A{top + 1}")
+        sheet.header(
             [
                 _("Node"),
                 _("Indicator"),
@@ -542,33 +517,27 @@ def follow_up_xlsx(plan, year, user, lang, *, working=False):
         latest = {}
         for value in values:
             latest[(value.indicator_id, value.kind, value.year, value.country_id)] = value.pk
-        entered_format = documents.excel_date_format(lang) + " hh:mm"
         for value in values:
             current = latest[(value.indicator_id, value.kind, value.year, value.country_id)] == value.pk
-            entered = WriteOnlyCell(sheet, value=timezone.localtime(value.entered_at).replace(tzinfo=None))
-            entered.number_format = entered_format
-            sheet.append(
+            sheet.row(
                 [
                     value.indicator.node.code,
-                    cell(sheet, wording.text(value.indicator, "name")),
-                    cell(sheet, value.indicator.unit),
+                    wording.text(value.indicator, "name"),
+                    value.indicator.unit,
                     value.get_kind_display(),
                     value.year,
                     _who(value.country),
                     float(value.value),
-                    cell(sheet, value.note),
-                    cell(sheet, value.entered_by.get_full_name() if value.entered_by_id and members else ""),
-                    entered,
+                    value.note,
+                    value.entered_by.get_full_name() if value.entered_by_id and members else "",
+                    value.entered_at,
                     _("yes") if current else "",
                 ]
             )
         if wording.untranslated:
-            sheet = sheet_for(_("Notes"), [100])
-            sheet.append([wording.closing_note()])
-
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
+            sheet = book.sheet(_("Notes"), [100])
+            sheet.row([wording.closing_note()])
+        return book.content()
 
 
 def follow_up_pdf(plan, year, user, lang, *, working=False):

@@ -1,10 +1,9 @@
 """The plan's tree written as a sheet (XLSX or CSV) that the import reads back."""
 
-import csv
 import decimal
-import io
 
-from core.office import spreadsheet_text
+from core.documents import language_of_active
+from core.office import Workbook, csv_content
 
 from ..models import Node, Responsible
 from .common import COLUMNS, FORMATS
@@ -82,30 +81,13 @@ def export_tree(plan, fmt):
         raise ValueError(fmt)
     rows = tree_rows(plan)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        for row in rows:
-            writer.writerow(["" if value is None else spreadsheet_text(value) for value in row])
-        # The byte-order mark makes Excel read the file as UTF-8.
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "plan"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        return csv_content([COLUMNS, *rows])
+    book = Workbook(language_of_active())
+    sheet = book.sheet("plan", (10, 12, 50, 50, 40, 40, 10, 14, 10, 10, 8, 8, 30), freeze="A2")
+    sheet.header(COLUMNS)
     for row in rows:
-        sheet.append([spreadsheet_text(value) for value in row])
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKLM", (10, 12, 50, 50, 40, 40, 10, 14, 10, 10, 8, 8, 30), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheet.row(row)
+    return book.content()
 
 
 def filename(plan, fmt):
