@@ -7,6 +7,7 @@ from core.forms import RevisionMixin
 from network.models import Country
 
 from . import queries
+from .fields import SERVICE
 from .models import MAX_AGE, Place, PlaceKind, Service, ServiceStatus, TaxonomyTerm
 from .taxonomies import PROFILES, SERVICE_TYPES
 
@@ -107,12 +108,13 @@ class ServiceForm(RevisionMixin, forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = [
-            "name_es", "name_en", "description_es", "description_en", "status", "minimum_age", "maximum_age",
-            "eligibility_description_es", "eligibility_description_en", "application_process_es",
-            "application_process_en", "fees_description_es", "fees_description_en", "alert_es", "alert_en", "url",
-            "email", "interpretation_services",
-        ]  # fmt: skip
+        fields = SERVICE.form_fields(
+            first=(
+                "name", "description", "status", "minimum_age", "maximum_age", "eligibility_description",
+                "application_process", "fees_description", "alert",
+            ),
+            leave_out=("alternate_name",),
+        )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from core.refusals import STATE, UNKNOWN, refusal
 from core.services import assign
 from core.versioning import expect
 
+from . import fields as fields_of
 from . import indexing
 from .access import APPROVE, PROPOSE, VERIFY, keeps
 from .models import (
@@ -38,28 +39,12 @@ from .models import (
     TaxonomyTerm,
 )
 
-PROVIDER_FIELDS = (
-    "name_es", "name_en", "alternate_name", "description_es", "description_en", "email", "website",
-    "legal_status", "year_incorporated", "country", "network_organization",
-)  # fmt: skip
-SERVICE_FIELDS = (
-    "name_es", "name_en", "alternate_name", "description_es", "description_en", "url", "email", "status",
-    "interpretation_services", "application_process_es", "application_process_en", "fees_description_es",
-    "fees_description_en", "eligibility_description_es", "eligibility_description_en", "alert_es", "alert_en",
-    "minimum_age", "maximum_age",
-)  # fmt: skip
-LOCATION_FIELDS = (
-    "provider", "location_type", "name", "alternate_name", "description", "transportation", "url", "latitude",
-    "longitude", "external_identifier", "external_identifier_type", "is_confidential", "country", "division",
-    "municipality",
-)  # fmt: skip
-ADDRESS_FIELDS = (
-    "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country", "address_type",
-)  # fmt: skip
-SCHEDULE_FIELDS = (
-    "valid_from", "valid_to", "dtstart", "timezone", "until", "count", "wkst", "freq", "interval", "byday", "byweekno",
-    "bymonthday", "byyearday", "description", "opens_at", "closes_at", "schedule_link", "attending_type", "notes",
-)  # fmt: skip
+# The allow-lists of the services: what each record's users may set (directory/fields.py).
+PROVIDER_FIELDS = fields_of.PROVIDER.editable
+SERVICE_FIELDS = fields_of.SERVICE.editable
+LOCATION_FIELDS = fields_of.LOCATION.editable
+ADDRESS_FIELDS = fields_of.ADDRESS.editable
+SCHEDULE_FIELDS = fields_of.SCHEDULE.editable
 UNVERIFIED_AFTER_DAYS = 365
 
 

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core import access
+from core import access, review
 from core.audit import acting_as
 from core.office import office_text
 from core.refusals import STATE, UNKNOWN, refusal
@@ -39,7 +40,7 @@ from .models import (
     reporter_name,
 )
 
-MAX_COMMENT = 5000
+MAX_COMMENT = review.MAX_COMMENT
 MAX_NARRATIVE = 10000
 
 
@@ -106,12 +107,7 @@ def _lock(report: FollowUpReport) -> FollowUpReport:
 
 def _check_fillable(report: FollowUpReport, acting_user: Any) -> None:
     """Refuse outsiders (403); tell the report's own people why it cannot change now (409 in the API)."""
-    if access.can(acting_user, FILL, report):
-        return
-    if not keeps(access.principal_for(acting_user), report.country_id):
-        access.refuse(acting_user, FILL, report)
-    message = _("This report is %(status)s: it can change again only if the TS returns or reopens it.")
-    raise refusal(STATE, message % {"status": report.get_status_display().lower()})
+    REVIEW_FLOW.allow(acting_user, REVIEW_FLOW.step("submit"), report)
 
 
 def clean_line_values(status: Any, progress: Any, narrative: Any) -> tuple[str, int | None, str]:
@@ -262,17 +258,74 @@ def remove_evidence(evidence: Evidence, *, acting_user: Any) -> None:
         evidence.delete()
 
 
-def _event(report: FollowUpReport, action: str, acting_user: Any, comment: str = "") -> ReportEvent:
+def _record_event(report: FollowUpReport, step: review.Step, acting_user: Any, comment: str) -> ReportEvent:
     return ReportEvent.objects.create(
-        report=report, action=action, comment=comment, by=acting_user, is_demo=report.is_demo
+        report=report, action=step.event, comment=comment, by=acting_user, is_demo=report.is_demo
     )
 
 
-@transaction.atomic
-def submit_report(report: FollowUpReport, *, acting_user: Any) -> FollowUpReport:
-    """Submit a report to the TS: every line needs a status and, unless it does not apply, a progress."""
-    report = _lock(report)
-    _check_fillable(report, acting_user)
+def _entitled(user: Any, report: FollowUpReport, step: review.Step) -> bool:
+    principal = access.principal_for(user)
+    if step.permission == FILL:
+        return keeps(principal, report.country_id)
+    return rules.reviews_reports(principal)
+
+
+def _why_not(report: FollowUpReport, step: review.Step) -> str:
+    if step.permission == FILL:
+        message = _("This report is %(status)s: it can change again only if the TS returns or reopens it.")
+        return message % {"status": report.get_status_display().lower()}
+    return str(step.wrong_state)
+
+
+def _notify(report: FollowUpReport, step: review.Step, comment: str, acting_user: Any) -> None:
+    if step.target == ReportStatus.SUBMITTED:
+        _notify_submitted(report)
+    else:
+        _notify_reviewed(report, comment, returned=step.target == ReportStatus.RETURNED)
+
+
+ONLY_SUBMITTED = gettext_lazy("Only a submitted report can be approved or returned.")
+
+# The review of a follow-up report: its country (or the PPT and TS) submit, the TS returns or approves,
+# and reopens an approved report saying why.
+REVIEW_FLOW = review.Workflow(
+    steps={
+        "submit": review.Step(
+            FILL, ReportStatus.SUBMITTED, ReportAction.SUBMITTED, comment=review.NONE, stamp=("submitted_at",)
+        ),
+        "return": review.Step(
+            REVIEW,
+            ReportStatus.RETURNED,
+            ReportAction.RETURNED,
+            comment=review.REQUIRED,
+            missing=gettext_lazy("Say what the country should review."),
+            wrong_state=ONLY_SUBMITTED,
+        ),
+        "approve": review.Step(
+            REVIEW, ReportStatus.APPROVED, ReportAction.APPROVED, stamp=("approved_at",), wrong_state=ONLY_SUBMITTED
+        ),
+        "reopen": review.Step(
+            REOPEN,
+            ReportStatus.RETURNED,
+            ReportAction.REOPENED,
+            comment=review.REQUIRED,
+            field="reason",
+            missing=gettext_lazy("Say why the approved report is reopened."),
+            clear=("approved_at",),
+            wrong_state=gettext_lazy("Only an approved report can be reopened."),
+        ),
+    },
+    lock=_lock,
+    record_event=_record_event,
+    entitled=_entitled,
+    why_not=_why_not,
+    notify=_notify,
+)
+
+
+def _check_complete(report: FollowUpReport) -> None:
+    """Every activity of the plan has its line, with a status and, unless it does not apply, a progress."""
     have = set(report.lines.values_list("node_id", flat=True))
     added = [node.code for node in activities_for(report.plan, report.country_id, report.year) if node.pk not in have]
     if added:
@@ -288,77 +341,26 @@ def submit_report(report: FollowUpReport, *, acting_user: Any) -> FollowUpReport
     if missing:
         message = _("Give the progress of every activity before submitting; missing: %(list)s.")
         raise refusal(STATE, message % {"list": ", ".join(missing)})
-    with acting_as(acting_user):
-        report.status = ReportStatus.SUBMITTED
-        report.submitted_at = timezone.now()
-        report.save()
-        _event(report, ReportAction.SUBMITTED, acting_user)
-    _notify_submitted(report)
-    return report
 
 
-def _review(report: FollowUpReport, acting_user: Any, action: str) -> FollowUpReport:
-    report = _lock(report)
-    if not access.can(acting_user, action, report):
-        if rules.reviews_reports(access.principal_for(acting_user)):
-            if action == REVIEW:
-                raise refusal(STATE, _("Only a submitted report can be approved or returned."))
-            raise refusal(STATE, _("Only an approved report can be reopened."))
-        access.refuse(acting_user, action, report)
-    return report
+def submit_report(report: FollowUpReport, *, acting_user: Any) -> FollowUpReport:
+    """Submit a report to the TS: every line needs a status and, unless it does not apply, a progress."""
+    return REVIEW_FLOW.take("submit", report, acting_user=acting_user, check=_check_complete)
 
 
-def _clean_comment(comment: Any, required: bool, field: str = "comment", missing: str | None = None) -> str:
-    comment = office_text(comment or "").strip() if isinstance(comment, str | type(None)) else None
-    if comment is None:
-        raise ValidationError({field: _("Give the comment as text.")})
-    if required and not comment:
-        raise ValidationError({field: missing or _("Say what the country should review.")})
-    if len(comment) > MAX_COMMENT:
-        raise ValidationError({field: _("The comment is at most %(max)s characters long.") % {"max": MAX_COMMENT}})
-    return comment
-
-
-@transaction.atomic
 def return_report(report: FollowUpReport, *, acting_user: Any, comment: str) -> FollowUpReport:
     """Return a submitted report to those who fill it, with comments (TS)."""
-    comment = _clean_comment(comment, required=True)
-    report = _review(report, acting_user, REVIEW)
-    with acting_as(acting_user):
-        report.status = ReportStatus.RETURNED
-        report.save()
-        _event(report, ReportAction.RETURNED, acting_user, comment)
-    _notify_reviewed(report, comment, returned=True)
-    return report
+    return REVIEW_FLOW.take("return", report, acting_user=acting_user, comment=comment)
 
 
-@transaction.atomic
 def approve_report(report: FollowUpReport, *, acting_user: Any, comment: str = "") -> FollowUpReport:
     """Approve a submitted report (TS): it is locked, and counts in the plan's progress."""
-    comment = _clean_comment(comment, required=False)
-    report = _review(report, acting_user, REVIEW)
-    with acting_as(acting_user):
-        report.status = ReportStatus.APPROVED
-        report.approved_at = timezone.now()
-        report.save()
-        _event(report, ReportAction.APPROVED, acting_user, comment)
-    _notify_reviewed(report, comment, returned=False)
-    return report
+    return REVIEW_FLOW.take("approve", report, acting_user=acting_user, comment=comment)
 
 
-@transaction.atomic
 def reopen_report(report: FollowUpReport, *, acting_user: Any, reason: str) -> FollowUpReport:
     """Reopen an approved report (TS), saying why: it goes back to its country as returned."""
-    missing = _("Say why the approved report is reopened.")
-    reason = _clean_comment(reason, required=True, field="reason", missing=missing)
-    report = _review(report, acting_user, REOPEN)
-    with acting_as(acting_user):
-        report.status = ReportStatus.RETURNED
-        report.approved_at = None
-        report.save()
-        _event(report, ReportAction.REOPENED, acting_user, reason)
-    _notify_reviewed(report, reason, returned=True)
-    return report
+    return REVIEW_FLOW.take("reopen", report, acting_user=acting_user, comment=reason)
 
 
 # ---- indicators -----------------------------------------------------------------------------

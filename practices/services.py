@@ -12,32 +12,36 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import acting_as
 from core.models import Grant, GrantPermission
-from core.refusals import NOT_YOURS, STATE, refusals
+from core.refusals import NOT_YOURS, refusals
 from core.uploads import IMAGES, OOXML, check_upload
 from core.versioning import expect
 from network.models import OFFICER_ROLES, Appointment, Country, Organization
 
 from . import extraction
-from .access import REVIEW, SUBMIT, WITHDRAW
-from .content import snapshot
 from .models import (
     Call,
     Compilation,
     Practice,
     PracticeFile,
     Resource,
-    ReviewAction,
-    ReviewEvent,
     Status,
     Version,
 )
+
+# The review moves live in practices/reviewing.py; callers keep reaching them here.
+from .reviewing import REVIEW_FLOW as REVIEW_FLOW
+from .reviewing import comment as comment
+from .reviewing import publish as publish
+from .reviewing import return_to_author as return_to_author
+from .reviewing import start_review as start_review
+from .reviewing import submit as submit
+from .reviewing import withdraw as withdraw
 from .search import indexing
 
 # What may be attached: documents and images, checked by content (core.uploads).
@@ -129,16 +133,6 @@ def _check_call(record: Any, previous_call_id: int | None = None) -> None:
     call = getattr(record, "call", None)
     if call is not None and call.pk != previous_call_id and not call.is_open:
         raise ValidationError({"call": _("This call for practices is closed.")})
-
-
-def _event(record: Any, action: str, user: Any, comment: str = "") -> ReviewEvent:
-    return ReviewEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
-        action=action,
-        comment=(comment or "").replace("\x00", ""),
-        actor=user,
-    )
 
 
 def _refuse_nul(record: Any) -> None:
@@ -354,133 +348,6 @@ def delete_resource(resource: Resource, *, acting_user: Any) -> None:
         resource.delete()
         if stored:
             transaction.on_commit(lambda: stored.delete(save=False))
-
-
-# ---- the review ------------------------------------------------------------------------------
-
-
-def _lock(record: Any) -> Any:
-    return type(record).objects.select_for_update().get(pk=record.pk)
-
-
-def _check_complete(record: Any) -> None:
-    """Refuse to submit what the template requires and is missing, naming each field."""
-    errors = {}
-    lang = record.original_language if record.original_language in ("es", "en") else "es"
-    if not record.localized("title"):
-        errors["title_es"] = _("Give the title.")
-    if isinstance(record, Practice):
-        if not getattr(record, f"summary_{lang}") and not record.localized("summary"):
-            errors[f"summary_{lang}"] = _("Give a summary.")
-        if not record.localized("description"):
-            errors[f"description_{lang}"] = _("Describe the practice.")
-        if not record.countries.exists():
-            errors["countries"] = _("Name at least one country.")
-        if not record.themes.exists():
-            errors["themes"] = _("Choose at least one theme.")
-    elif not (record.file or record.url):
-        errors["url"] = _("Give a link or attach the file.")
-    if errors:
-        raise refusals(STATE, errors)  # the record as saved is not complete yet
-
-
-@transaction.atomic
-def submit(record: Any, *, acting_user: Any, comment: str = "") -> Any:
-    """Send a draft or returned practice (or resource) to the TS for review."""
-    record = _lock(record)
-    access.require(acting_user, SUBMIT, record)
-    with acting_as(acting_user):
-        _check_complete(record)
-        record.status = Status.SUBMITTED
-        record.submitted_at = timezone.now()
-        record.save()
-        _event(record, ReviewAction.SUBMIT, acting_user, comment)
-        indexing.index_record(record)
-    return record
-
-
-@transaction.atomic
-def start_review(record: Any, *, acting_user: Any) -> Any:
-    """Take a submission into review."""
-    record = _lock(record)
-    access.require(acting_user, REVIEW, record)
-    with acting_as(acting_user):
-        if record.status == Status.SUBMITTED:
-            record.status = Status.IN_REVIEW
-            record.save()
-            _event(record, ReviewAction.START_REVIEW, acting_user)
-            indexing.index_record(record)
-    return record
-
-
-@transaction.atomic
-def comment(record: Any, text: str, *, acting_user: Any) -> ReviewEvent:
-    """Write a comment to the author (reviewers) or an answer (contributors)."""
-    text = (text or "").strip().replace("\x00", "")
-    if not text:
-        raise ValidationError({"comment": _("Write the comment.")})
-    record = _lock(record)
-    if not (access.can(acting_user, REVIEW, record) or access.can(acting_user, SUBMIT, record)):
-        access.refuse(acting_user, "comment", record)
-    with acting_as(acting_user):
-        return _event(record, ReviewAction.COMMENT, acting_user, text[:5000])
-
-
-@transaction.atomic
-def return_to_author(record: Any, text: str, *, acting_user: Any) -> Any:
-    """Return a submission to its author with what to fix."""
-    record = _lock(record)
-    access.require(acting_user, REVIEW, record)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"comment": _("Say what the author should fix.")})
-    with acting_as(acting_user):
-        record.status = Status.RETURNED
-        record.save()
-        _event(record, ReviewAction.RETURN, acting_user, text[:5000])
-        indexing.index_record(record)
-    return record
-
-
-@transaction.atomic
-def publish(record: Any, *, acting_user: Any, comment: str = "") -> Any:
-    """Publish the reviewed working copy as the record's next version."""
-    record = _lock(record)
-    access.require(acting_user, REVIEW, record)
-    with acting_as(acting_user):
-        _check_complete(record)
-        content_type = ContentType.objects.get_for_model(record)
-        last = Version.objects.filter(content_type=content_type, object_id=record.pk).aggregate(n=Max("number"))["n"]
-        version = Version.objects.create(
-            content_type=content_type,
-            object_id=record.pk,
-            number=(last or 0) + 1,
-            data=snapshot(record),
-            published_by=acting_user,
-        )
-        record.status = Status.PUBLISHED
-        record.published_version = version
-        record.save()
-        _event(record, ReviewAction.PUBLISH, acting_user, comment)
-        indexing.index_record(record)
-    return record
-
-
-@transaction.atomic
-def withdraw(record: Any, *, acting_user: Any, comment: str = "") -> Any:
-    """Take a record out of publication (its versions are kept); it returns to its author."""
-    record = _lock(record)
-    access.require(acting_user, WITHDRAW, record)
-    text = (comment or "").strip()
-    if not text:
-        raise ValidationError({"comment": _("Say why it is withdrawn.")})
-    with acting_as(acting_user):
-        record.published_version = None
-        record.status = Status.RETURNED
-        record.save()
-        _event(record, ReviewAction.WITHDRAW, acting_user, text[:5000])
-        indexing.index_record(record)
-    return record
 
 
 # ---- calls for practices ---------------------------------------------------------------------

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core import access
+from core import access, review
 from core.audit import acting_as
 from core.refusals import STATE, refusal
 from core.versioning import EditConflict
@@ -108,17 +109,7 @@ def parse_value(question: Question, value: Any) -> dict[str, Any] | None:
 
 def _check_column_open(column: Column, acting_user: Any) -> None:
     """Refuse outsiders (403); tell the column's own people why it cannot change now (400)."""
-    if access.can(acting_user, ANSWER, column):
-        return
-    if not answers_for(access.principal_for(acting_user), column):
-        access.refuse(acting_user, ANSWER, column)
-    if not column.round.is_open:
-        raise refusal(STATE, _("This round is closed: its answers can no longer change."))
-    raise refusal(
-        STATE,
-        _("This column is %(status)s: it can change again only if the lead returns it.")
-        % {"status": column.get_status_display().lower()},
-    )
+    REVIEW_FLOW.allow(acting_user, REVIEW_FLOW.step("submit"), column)
 
 
 def _check_question(column: Column, question: Question) -> None:
@@ -273,13 +264,82 @@ def column_questions(column: Column) -> list[Question]:
     )
 
 
-@transaction.atomic
-def submit_column(column: Column, *, acting_user: Any) -> Column:
-    """Submit a country's column to the lead: every question answered, every carried-over answer confirmed."""
-    column = (
-        Column.objects.select_related("round__analysis", "country").select_for_update(of=("self",)).get(pk=column.pk)
+def _lock(column: Column) -> Column:
+    return Column.objects.select_related("round__analysis", "country").select_for_update(of=("self",)).get(pk=column.pk)
+
+
+def _record_event(column: Column, step: review.Step, acting_user: Any, comment: str) -> ColumnEvent:
+    return ColumnEvent.objects.create(
+        column=column, kind=step.event, comment=comment, actor=acting_user, is_demo=column.is_demo
     )
-    _check_column_open(column, acting_user)
+
+
+def _entitled(user: Any, column: Column, step: review.Step) -> bool:
+    if step.permission == ANSWER:
+        return answers_for(access.principal_for(user), column)
+    return access.can(user, LEAD, column.round.analysis)
+
+
+def _why_not(column: Column, step: review.Step) -> str:
+    if step.permission == ANSWER:
+        if not column.round.is_open:
+            return _("This round is closed: its answers can no longer change.")
+        return _("This column is %(status)s: it can change again only if the lead returns it.") % {
+            "status": column.get_status_display().lower()
+        }
+    if not column.round.is_open:
+        return _("This round is closed: its columns can no longer be reviewed.")
+    return _("This column has not been submitted yet.")
+
+
+def _notify(column: Column, step: review.Step, comment: str, acting_user: Any) -> None:
+    if step.target == ColumnStatus.SUBMITTED:
+        _notify_submitted(column)
+    else:
+        _notify_reviewed(column, returned=step.target == ColumnStatus.RETURNED)
+
+
+# The review of a country's column: its officers submit it, the lead (or the TS) returns it with
+# comments — a validated one too, which reopens it — or validates it.
+REVIEW_FLOW = review.Workflow(
+    steps={
+        "submit": review.Step(
+            ANSWER,
+            ColumnStatus.SUBMITTED,
+            ColumnEventKind.SUBMITTED,
+            comment=review.NONE,
+            stamp=("submitted_at",),
+            by=("submitted_by",),
+        ),
+        "return": review.Step(
+            REVIEW,
+            ColumnStatus.RETURNED,
+            ColumnEventKind.RETURNED,
+            comment=review.REQUIRED,
+            missing=gettext_lazy("Say what the country should review."),
+            stamp=("reviewed_at",),
+            by=("reviewed_by",),
+            keep_comment="review_comment",
+        ),
+        "validate": review.Step(
+            REVIEW,
+            ColumnStatus.VALIDATED,
+            ColumnEventKind.VALIDATED,
+            stamp=("reviewed_at",),
+            by=("reviewed_by",),
+            keep_comment="review_comment",
+        ),
+    },
+    lock=_lock,
+    record_event=_record_event,
+    entitled=_entitled,
+    why_not=_why_not,
+    notify=_notify,
+)
+
+
+def _check_complete(column: Column) -> None:
+    """Every question answered, every carried-over answer confirmed; else the column stays as saved."""
     questions = column_questions(column)
     answers = {answer.question_id: answer for answer in column.answers.all()}
     numbering = numbers_of(questions)
@@ -296,72 +356,27 @@ def submit_column(column: Column, *, acting_user: Any) -> Column:
             % {"list": ", ".join(carried)}
         )
     if errors:
-        raise ValidationError([ValidationError(message, code=STATE) for message in errors])  # the column as saved
-    with acting_as(acting_user):
-        column.status = ColumnStatus.SUBMITTED
-        column.submitted_at = timezone.now()
-        column.submitted_by = acting_user
-        column.save()
-        ColumnEvent.objects.create(
-            column=column, kind=ColumnEventKind.SUBMITTED, actor=acting_user, is_demo=column.is_demo
-        )
-    _notify_submitted(column)
-    return column
+        raise ValidationError([ValidationError(message, code=STATE) for message in errors])
 
 
-def _review(column: Column, acting_user: Any) -> Column:
-    column = (
-        Column.objects.select_related("round__analysis", "country").select_for_update(of=("self",)).get(pk=column.pk)
-    )
-    if not access.can(acting_user, REVIEW, column):
-        if access.can(acting_user, LEAD, column.round.analysis):
-            if not column.round.is_open:
-                raise refusal(STATE, _("This round is closed: its columns can no longer be reviewed."))
-            raise refusal(STATE, _("This column has not been submitted yet."))
-        access.refuse(acting_user, REVIEW, column)
-    return column
-
-
-@transaction.atomic
-def return_column(column: Column, *, acting_user: Any, comment: str) -> Column:
-    """Return a submitted (or validated) column to its country with comments (lead or TS)."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("Say what the country should review.")})
-    if len(comment) > 5000:
-        raise ValidationError({"comment": _("The comment is at most %(max)s characters long.") % {"max": 5000}})
-    column = _review(column, acting_user)
-    with acting_as(acting_user):
-        column.status = ColumnStatus.RETURNED
-        column.reviewed_at = timezone.now()
-        column.reviewed_by = acting_user
-        column.review_comment = comment
-        column.save()
-        ColumnEvent.objects.create(
-            column=column, kind=ColumnEventKind.RETURNED, comment=comment, actor=acting_user, is_demo=column.is_demo
-        )
-    _notify_reviewed(column, returned=True)
-    return column
-
-
-@transaction.atomic
-def validate_column(column: Column, *, acting_user: Any, comment: str = "") -> Column:
-    """Validate a submitted column (lead or TS): its answers are then shown to everyone who sees the analysis."""
-    comment = (comment or "").strip()[:5000]
-    column = _review(column, acting_user)
+def _check_submitted(column: Column) -> None:
     if column.status != ColumnStatus.SUBMITTED:
         raise refusal(STATE, _("Only a submitted column can be validated."))
-    with acting_as(acting_user):
-        column.status = ColumnStatus.VALIDATED
-        column.reviewed_at = timezone.now()
-        column.reviewed_by = acting_user
-        column.review_comment = comment
-        column.save()
-        ColumnEvent.objects.create(
-            column=column, kind=ColumnEventKind.VALIDATED, comment=comment, actor=acting_user, is_demo=column.is_demo
-        )
-    _notify_reviewed(column, returned=False)
-    return column
+
+
+def submit_column(column: Column, *, acting_user: Any) -> Column:
+    """Submit a country's column to the lead: every question answered, every carried-over answer confirmed."""
+    return REVIEW_FLOW.take("submit", column, acting_user=acting_user, check=_check_complete)
+
+
+def return_column(column: Column, *, acting_user: Any, comment: str) -> Column:
+    """Return a submitted (or validated) column to its country with comments (lead or TS)."""
+    return REVIEW_FLOW.take("return", column, acting_user=acting_user, comment=comment)
+
+
+def validate_column(column: Column, *, acting_user: Any, comment: str = "") -> Column:
+    """Validate a submitted column (lead or TS): its answers are then shown to everyone who sees the analysis."""
+    return REVIEW_FLOW.take("validate", column, acting_user=acting_user, comment=comment, check=_check_submitted)
 
 
 def numbers_of(questions: Iterable[Question]) -> dict[int, str]:

@@ -14,6 +14,7 @@ from core.models import AuditAction
 from network.models import Country
 
 from .. import indexing
+from ..fields import ADDRESS, LOCATION, PROVIDER, SCHEDULE, SERVICE
 from ..models import (
     Address,
     Contact,
@@ -242,6 +243,19 @@ def _exists(table, ids):
     return found
 
 
+def _plain(declared, row):
+    """The model's values of a row's plain columns: an empty text is "", an empty number or date None."""
+    model = MODELS[declared.entity]
+    values = {}
+    for column in declared.plain:
+        name = declared.attribute_of(column)
+        value = row.get(column)
+        if value is None and not name.endswith("_id") and not model._meta.get_field(name).null:
+            value = ""
+        values[name] = value
+    return values
+
+
 def _texts(entity, key, row, attrs, lang):
     """Return {stem_es, stem_en} for the bilingual columns of a row, from the column and attributes."""
     values = {}
@@ -351,11 +365,7 @@ def load(raw, *, lang="es", dry_run=False):
         objects["organization"].append(
             Provider(
                 id=key,
-                alternate_name=row.get("alternate_name") or "",
-                email=row.get("email") or "",
-                website=row.get("website") or "",
-                legal_status=row.get("legal_status") or "",
-                year_incorporated=row.get("year_incorporated"),
+                **_plain(PROVIDER, row),
                 country=country_of("organization", where, key) if code else None,
                 is_demo=attrs.get((key, "enlace:demo")) == "true",
                 **_texts("organization", key, row, attrs, lang),
@@ -383,17 +393,7 @@ def load(raw, *, lang="es", dry_run=False):
         objects["location"].append(
             Location(
                 id=key,
-                provider_id=row.get("organization_id"),
-                location_type=row.get("location_type") or LocationType.PHYSICAL,
-                name=row.get("name") or "",
-                alternate_name=row.get("alternate_name") or "",
-                description=row.get("description") or "",
-                transportation=row.get("transportation") or "",
-                url=row.get("url") or "",
-                latitude=row.get("latitude"),
-                longitude=row.get("longitude"),
-                external_identifier=row.get("external_identifier") or "",
-                external_identifier_type=row.get("external_identifier_type") or "",
+                **_plain(LOCATION, row) | {"location_type": row.get("location_type") or LocationType.PHYSICAL},
                 is_confidential=attrs.get((key, "enlace:confidential")) == "true",
                 country=country,
                 municipality=municipality,
@@ -415,18 +415,8 @@ def load(raw, *, lang="es", dry_run=False):
             continue
         service = Service(
             id=key,
-            provider_id=row["organization_id"],
             country=country,
-            alternate_name=row.get("alternate_name") or "",
-            url=row.get("url") or "",
-            email=row.get("email") or "",
-            status=row.get("status"),
-            interpretation_services=row.get("interpretation_services") or "",
-            minimum_age=row.get("minimum_age"),
-            maximum_age=row.get("maximum_age"),
-            assured_date=row.get("assured_date"),
-            assurer_email=row.get("assurer_email") or "",
-            last_modified=row.get("last_modified") or timezone.now(),
+            **_plain(SERVICE, row) | {"last_modified": row.get("last_modified") or timezone.now()},
             is_published=attrs.get((key, "enlace:unpublished")) != "true",
             is_demo=attrs.get((key, "enlace:demo")) == "true",
             **_texts("service", key, row, attrs, lang),
@@ -441,16 +431,12 @@ def load(raw, *, lang="es", dry_run=False):
 
     simple = {
         "service_at_location": (ServiceAtLocation, ("service_id", "location_id", "description")),
-        "address": (Address, ("location_id", "attention", "address_1", "address_2", "city", "region",
-                              "state_province", "postal_code", "country", "address_type")),
+        "address": (Address, ADDRESS.plain),
         "contact": (Contact, ("organization_id", "service_id", "service_at_location_id", "location_id", "name",
                               "title", "department", "email")),
         "phone": (Phone, ("location_id", "service_id", "organization_id", "contact_id", "service_at_location_id",
                           "number", "extension", "type", "description")),
-        "schedule": (Schedule, ("service_id", "location_id", "service_at_location_id", "valid_from", "valid_to",
-                                "dtstart", "timezone", "until", "count", "wkst", "freq", "interval", "byday",
-                                "byweekno", "bymonthday", "byyearday", "description", "opens_at", "closes_at",
-                                "schedule_link", "attending_type", "notes")),
+        "schedule": (Schedule, SCHEDULE.plain),
         "language": (ServiceLanguage, ("service_id", "location_id", "phone_id", "name", "code", "note")),
         "service_area": (ServiceArea, ("service_id", "name", "description", "extent", "extent_type", "uri")),
     }  # fmt: skip

@@ -16,6 +16,7 @@ import uuid
 
 from core.i18n import localized
 
+from ..fields import ADDRESS, LOCATION, PROVIDER, SCHEDULE, SERVICE
 from ..models import (
     Address,
     Contact,
@@ -36,24 +37,13 @@ FIELDS_TAXONOMY_URI = "urn:enlace:taxonomy:enlace-fields"
 TAXONOMY_URN = "urn:enlace:taxonomy:"
 
 # HSDS tables we read and write: file name and columns, in the order of the CSV header.
+# The five records users edit are declared in directory/fields.py; the others are written as they are.
 TABLES = {
-    "organization": ("organizations.csv", [
-        "id", "name", "alternate_name", "description", "email", "website", "legal_status", "year_incorporated",
-    ]),
-    "service": ("services.csv", [
-        "id", "organization_id", "name", "alternate_name", "description", "url", "email", "status",
-        "interpretation_services", "application_process", "fees_description", "eligibility_description",
-        "minimum_age", "maximum_age", "assured_date", "assurer_email", "alert", "last_modified",
-    ]),
-    "location": ("locations.csv", [
-        "id", "location_type", "url", "organization_id", "name", "alternate_name", "description", "transportation",
-        "latitude", "longitude", "external_identifier", "external_identifier_type",
-    ]),
+    "organization": (PROVIDER.file, list(PROVIDER.hsds)),
+    "service": (SERVICE.file, list(SERVICE.hsds)),
+    "location": (LOCATION.file, list(LOCATION.hsds)),
     "service_at_location": ("service_at_location.csv", ["id", "service_id", "location_id", "description"]),
-    "address": ("addresses.csv", [
-        "id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province",
-        "postal_code", "country", "address_type",
-    ]),
+    "address": (ADDRESS.file, list(ADDRESS.hsds)),
     "contact": ("contacts.csv", [
         "id", "organization_id", "service_id", "service_at_location_id", "location_id", "name", "title",
         "department", "email",
@@ -62,11 +52,7 @@ TABLES = {
         "id", "location_id", "service_id", "organization_id", "contact_id", "service_at_location_id", "number",
         "extension", "type", "description",
     ]),
-    "schedule": ("schedules.csv", [
-        "id", "service_id", "location_id", "service_at_location_id", "valid_from", "valid_to", "dtstart",
-        "timezone", "until", "count", "wkst", "freq", "interval", "byday", "byweekno", "bymonthday", "byyearday",
-        "description", "opens_at", "closes_at", "schedule_link", "attending_type", "notes",
-    ]),
+    "schedule": (SCHEDULE.file, list(SCHEDULE.hsds)),
     "language": ("languages.csv", ["id", "service_id", "location_id", "phone_id", "name", "code", "note"]),
     "service_area": ("service_areas.csv", ["id", "service_id", "name", "description", "extent", "extent_type", "uri"]),
     "taxonomy": ("taxonomies.csv", ["id", "name", "description", "uri", "version"]),
@@ -78,15 +64,8 @@ TABLES = {
 
 # Bilingual fields: HSDS column → our field stem.
 BILINGUAL = {
-    "organization": {"name": "name", "description": "description"},
-    "service": {
-        "name": "name",
-        "description": "description",
-        "application_process": "application_process",
-        "fees_description": "fees_description",
-        "eligibility_description": "eligibility_description",
-        "alert": "alert",
-    },
+    "organization": PROVIDER.bilingual_columns,
+    "service": SERVICE.bilingual_columns,
     "taxonomy": {"name": "name", "description": "description"},
     "taxonomy_term": {"name": "name", "description": "description"},
 }
@@ -200,14 +179,7 @@ def collect(services, *, public=True, lang="es", providers=()):
                 places[place.pk] = place.code
 
     for provider in Provider.objects.filter(pk__in=provider_ids).select_related("country"):
-        row = {
-            "id": provider.pk,
-            "alternate_name": provider.alternate_name,
-            "email": provider.email,
-            "website": provider.website,
-            "legal_status": provider.legal_status,
-            "year_incorporated": provider.year_incorporated,
-        }
+        row = {"id": provider.pk} | PROVIDER.to_hsds(provider)
         t.texts("organization", provider, row, lang)
         t.add("organization", row)
         if provider.country_id:
@@ -217,20 +189,9 @@ def collect(services, *, public=True, lang="es", providers=()):
 
     terms = {}
     for service in services:
-        row = {
-            "id": service.pk,
-            "organization_id": service.provider_id,
-            "alternate_name": service.alternate_name,
-            "url": service.url,
-            "email": service.email,
-            "status": service.status,
-            "interpretation_services": service.interpretation_services,
-            "minimum_age": service.minimum_age,
-            "maximum_age": service.maximum_age,
-            "assured_date": service.assured_date,
-            "assurer_email": "" if public else service.assurer_email,
-            "last_modified": service.last_modified,
-        }
+        row = {"id": service.pk} | SERVICE.to_hsds(service)
+        if public:
+            row["assurer_email"] = ""  # who verified a service is for network members
         t.texts("service", service, row, lang)
         t.add("service", row)
         t.attribute("service", service.pk, "enlace:country", service.country.code.code)
@@ -245,20 +206,10 @@ def collect(services, *, public=True, lang="es", providers=()):
     for loc in locations.values():
         hidden = loc.pk in confidential
         lat, lon = public_point(loc) if hidden else (loc.latitude, loc.longitude)
-        row = {
-            "id": loc.pk,
-            "location_type": loc.location_type,
-            "url": loc.url,
-            "organization_id": loc.provider_id,
-            "name": loc.name,
-            "alternate_name": loc.alternate_name,
-            "description": "" if hidden else loc.description,
-            "transportation": "" if hidden else loc.transportation,
-            "latitude": lat,
-            "longitude": lon,
-            "external_identifier": loc.external_identifier,
-            "external_identifier_type": loc.external_identifier_type,
-        }
+        row = {"id": loc.pk} | LOCATION.to_hsds(loc)
+        if hidden:  # a confidential place, for the public: no description, at its municipality's centroid
+            row.update(description="", transportation="")
+        row.update(latitude=lat, longitude=lon)
         t.add("location", row)
         t.attribute("location", loc.pk, "enlace:country", loc.country.code.code)
         if loc.is_confidential:
@@ -285,8 +236,7 @@ def collect(services, *, public=True, lang="es", providers=()):
     for address in Address.objects.filter(location_id__in=shown_locations):
         t.add(
             "address",
-            {name: getattr(address, name) for name in TABLES["address"][1] if name != "location_id"}
-            | {"location_id": address.location_id},
+            {"id": address.pk} | ADDRESS.to_hsds(address),
         )
 
     contact_ids = []
