@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, RevisionMixin
+from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, RevisionMixin, editable_fields
 from core.uploads import SafeFileField
 from messaging.models import Delivery, NotificationKind
 from network.models import Country, Organization, Person
@@ -47,7 +47,7 @@ class CircularForm(RevisionMixin, forms.ModelForm):
 
     class Meta:
         model = Circular
-        fields = ["kind", "title_es", "title_en", "body_es", "body_en", "reply_deadline"]
+        fields = editable_fields(Circular)
         widgets = {
             "reply_deadline": DateInput(),
             "body_es": forms.Textarea(attrs={"rows": 8}),

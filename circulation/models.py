@@ -105,6 +105,9 @@ class Circular(BilingualMixin, Versioned, models.Model):
 
     objects = CircularQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("kind", "title_es", "title_en", "body_es", "body_en", "reply_deadline")
+
     class Meta:
         verbose_name = _("circular")
         verbose_name_plural = _("circulars")

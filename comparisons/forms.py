@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import ByLabelMultipleChoiceField
+from core.forms import ByLabelMultipleChoiceField, editable_fields
 from core.versioning import fingerprint
 from network.models import Appointment, Body, Country, Organization, OrganizationKind
 
@@ -21,16 +21,7 @@ class AnalysisForm(forms.ModelForm):
 
     class Meta:
         model = Analysis
-        fields = [
-            "title_es",
-            "title_en",
-            "introduction_es",
-            "introduction_en",
-            "lead_organization",
-            "body",
-            "countries",
-            "visibility",
-        ]
+        fields = editable_fields(Analysis, adding=("countries",), before="visibility")
         widgets = {
             "introduction_es": forms.Textarea(attrs={"rows": 5}),
             "introduction_en": forms.Textarea(attrs={"rows": 5}),
@@ -68,7 +59,7 @@ class LeadsForm(forms.Form):
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["title_es", "title_en", "order"]
+        fields = editable_fields(Section)
 
 
 def choices_to_text(choices):
@@ -100,16 +91,7 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "section",
-            "text_es",
-            "text_en",
-            "guidance_es",
-            "guidance_en",
-            "answer_type",
-            "yes_means_gap",
-            "order",
-        ]
+        fields = editable_fields(Question, leave_out=("choices",))  # the choices: one text field of the form
         widgets = {"guidance_es": forms.Textarea(attrs={"rows": 2}), "guidance_en": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, analysis, **kwargs):
@@ -132,7 +114,7 @@ class QuestionForm(forms.ModelForm):
 class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
-        fields = ["label_es", "label_en", "due_date"]
+        fields = editable_fields(Round)
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 

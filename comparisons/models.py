@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin, current_language, one_language_errors, require_one_language
+from core.i18n import BilingualMixin, current_language, in_one_language, one_language_errors, require_one_language
 from core.models import Visibility
 from core.versioning import Versioned
 
@@ -64,10 +64,16 @@ class Analysis(BilingualMixin, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = (
+        "title_es", "title_en", "introduction_es", "introduction_en", "lead_organization", "body", "visibility",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("comparative analysis")
         verbose_name_plural = _("comparative analyses")
         ordering = ["-created_at", "-pk"]
+        constraints = [in_one_language("title")]
 
     def __str__(self):
         return self.localized("title")
@@ -88,10 +94,14 @@ class Section(BilingualMixin, models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("title_es", "title_en", "order")
+
     class Meta:
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         ordering = ["order", "pk"]
+        constraints = [in_one_language("title")]
 
     def __str__(self):
         return self.localized("title")
@@ -158,15 +168,22 @@ class Question(BilingualMixin, models.Model):
 
     objects = QuestionQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = (
+        "section", "text_es", "text_en", "guidance_es", "guidance_en", "answer_type", "choices", "yes_means_gap",
+        "order",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["section__order", "section_id", "order", "pk"]
         constraints = [
+            in_one_language("text"),
             models.CheckConstraint(
                 condition=Q(retired_from__isnull=True) | Q(retired_from__gt=models.F("introduced_in")),
                 name="question_retired_after_introduced",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -252,6 +269,9 @@ class Round(BilingualMixin, models.Model):
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
+
+    # What its users edit: its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("label_es", "label_en", "due_date")
 
     class Meta:
         verbose_name = _("round")
@@ -379,6 +399,19 @@ class Answer(Versioned, models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
+
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = (
+        "choice",
+        "selected",
+        "number",
+        "date",
+        "text",
+        "basis_instrument",
+        "basis_article",
+        "basis_url",
+        "note",
+    )
 
     class Meta:
         verbose_name = _("answer")

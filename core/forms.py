@@ -43,6 +43,17 @@ def by_name(countries):
     return sorted(countries, key=lambda country: fold(str(country.name)))
 
 
+def editable_fields(model, *, leave_out=(), adding=(), before=None):
+    """A ModelForm's fields from its model's declaration (`Model.EDITABLE`, the services' allow-list).
+
+    In the declared order, without `leave_out`; form-only fields (`adding`, e.g. the countries of
+    an analysis, set by the service apart) go before the field `before`, else at the end.
+    """
+    names = [name for name in model.EDITABLE if name not in leave_out]
+    at = names.index(before) if before else len(names)
+    return [*names[:at], *adding, *names[at:]]
+
+
 class RevisionMixin:
     """A form that carries the revision of the record it was read at (core.versioning).
 

@@ -1,7 +1,7 @@
 """Bilingual content: fields stored as `<name>_es` and `<name>_en`, read in the reader's language."""
 
 from django.conf import settings
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 
 # Strings of Django and its libraries that their Spanish catalogues lack; ours fills them.
 LIBRARY_GAPS = [
@@ -56,6 +56,41 @@ def require_one_language(obj, field, message=None):
     errors = one_language_errors(obj, field, message)
     if errors:
         raise ValidationError(errors)
+
+
+def in_one_language(field):
+    """The database's side of the rule: a CheckConstraint refusing a row where `field` is empty in both languages.
+
+    Models list it in `Meta.constraints` beside the `one_language_errors` of their `clean()`, which
+    names the field for forms and the API; the constraint holds for every other path (bulk
+    writes, imports, the admin shell).
+    """
+    from django.db import models
+
+    condition = models.Q()
+    for lang in CONTENT_LANGUAGES:
+        condition |= ~models.Q(**{f"{field}_{lang}": ""})
+    return models.CheckConstraint(
+        condition=condition,
+        name=f"%(app_label)s_%(class)s_{field}_in_one_language",
+        violation_error_message=gettext_lazy("Give the text in Spanish or in English."),
+    )
+
+
+def fill_untitled(app_label, model_name, field):
+    """A migration step run before `in_one_language` is added: name rows written before the rule.
+
+    A row empty in both languages (only possible through a path that skipped validation) gets
+    "(sin título)" in Spanish, so the constraint can be added and the row is easy to find and fix.
+    """
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        empty = {f"{field}_{lang}": "" for lang in CONTENT_LANGUAGES}
+        model.objects.filter(**empty).update(**{f"{field}_{CONTENT_LANGUAGES[0]}": "(sin título)"})
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)
 
 
 class BilingualMixin:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import RevisionMixin, by_label
+from core.forms import RevisionMixin, by_label, editable_fields
 from core.uploads import SafeFileField
 from network.models import Body, Country, Organization
 
@@ -23,7 +23,6 @@ from .models import (
     Modality,
 )
 from .services import EVIDENCE_KINDS
-from .services.common import MEETING_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -56,8 +55,8 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        # The service's fields (one list), the delegations and organizations taking part among them.
-        fields = [*MEETING_FIELDS[:-1], "delegations", "organizations", MEETING_FIELDS[-1]]
+        # The declared fields, the delegations and organizations taking part among them.
+        fields = editable_fields(Meeting, adding=("delegations", "organizations"), before="visibility")
         widgets = {
             "start_date": DATE,
             "end_date": DATE,

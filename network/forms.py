@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import access
-from core.forms import ByLabelChoiceField, RevisionMixin, by_label
+from core.forms import ByLabelChoiceField, RevisionMixin, by_label, editable_fields
 
 from .models import (
     Appointment,
@@ -64,16 +64,7 @@ class PersonForm(RevisionMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "honorific",
-            "given_names",
-            "family_names",
-            "email",
-            "phone_office",
-            "phone_mobile",
-            "languages",
-            "visibility",
-        ]
+        fields = editable_fields(Person)
         help_texts = {"phone_office": PHONE_HELP, "phone_mobile": PHONE_HELP}
 
     def __init__(self, *args, can_set_visibility=True, **kwargs):
@@ -91,7 +82,7 @@ class AppointmentForm(forms.ModelForm):
 
     class Meta:
         model = Appointment
-        fields = ["organization", "body", "country", "role", "position", "start_date", "end_date"]
+        fields = editable_fields(Appointment)
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -120,7 +111,7 @@ class AppointmentForm(forms.ModelForm):
 class OrganizationForm(RevisionMixin, forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["kind", "name_es", "name_en", "acronym_es", "acronym_en", "country", "parent", "website"]
+        fields = editable_fields(Organization)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

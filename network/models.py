@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from core.i18n import BilingualMixin, one_language_errors, require_one_language
+from core.i18n import BilingualMixin, in_one_language, one_language_errors, require_one_language
 from core.models import Visibility
 from core.versioning import Versioned
 
@@ -30,6 +30,7 @@ class Conference(BilingualMixin, models.Model):
     class Meta:
         verbose_name = _("conference")
         verbose_name_plural = _("conferences")
+        constraints = [in_one_language("name")]
 
     def __str__(self):
         return self.localized("name")
@@ -76,10 +77,14 @@ class Body(BilingualMixin, models.Model):
 
     objects = BodyQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("conference", "kind", "slug", "name_es", "name_en", "acronym_es", "acronym_en", "parent", "order")
+
     class Meta:
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
         ordering = ["order", "id"]
+        constraints = [in_one_language("name")]
 
     def __str__(self):
         return self.localized("name")
@@ -229,10 +234,14 @@ class Organization(BilingualMixin, Versioned, models.Model):
 
     objects = OrganizationQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("kind", "name_es", "name_en", "acronym_es", "acronym_en", "country", "parent", "website")
+
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name_es", "name_en"]
+        constraints = [in_one_language("name")]
 
     def __str__(self):
         acronym = self.localized("acronym")
@@ -299,6 +308,18 @@ class Person(Versioned, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
+
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = (
+        "honorific",
+        "given_names",
+        "family_names",
+        "email",
+        "phone_office",
+        "phone_mobile",
+        "languages",
+        "visibility",
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -390,6 +411,9 @@ class Appointment(models.Model):
     is_demo = models.BooleanField(_("demo record"), default=False)
 
     objects = AppointmentQuerySet.as_manager()
+
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("organization", "body", "country", "role", "position", "start_date", "end_date")
 
     class Meta:
         verbose_name = _("appointment")

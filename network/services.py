@@ -35,11 +35,12 @@ from .models import (
     PPTPeriod,
 )
 
-PERSON_SELF_FIELDS = ("honorific", "given_names", "family_names", "email", "phone_office", "phone_mobile", "languages")
-PERSON_FIELDS = PERSON_SELF_FIELDS + ("visibility",)
-APPOINTMENT_FIELDS = ("organization", "body", "country", "role", "position", "start_date", "end_date")
-ORGANIZATION_FIELDS = ("kind", "name_es", "name_en", "acronym_es", "acronym_en", "country", "parent", "website")
-BODY_FIELDS = ("conference", "kind", "slug", "name_es", "name_en", "acronym_es", "acronym_en", "parent", "order")
+# The allow-lists: each model declares what its users edit; a person's own account edits all but the visibility.
+PERSON_FIELDS = Person.EDITABLE
+PERSON_SELF_FIELDS = tuple(name for name in PERSON_FIELDS if name != "visibility")
+APPOINTMENT_FIELDS = Appointment.EDITABLE
+ORGANIZATION_FIELDS = Organization.EDITABLE
+BODY_FIELDS = Body.EDITABLE
 
 
 def _validate_person(person: Person) -> None:

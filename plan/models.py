@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin, one_language_errors, require_one_language
+from core.i18n import BilingualMixin, in_one_language, one_language_errors, require_one_language
 from core.models import Visibility
 from core.versioning import Versioned
 
@@ -84,11 +84,12 @@ class Plan(BilingualMixin, models.Model):
         verbose_name_plural = _("strategic plans")
         ordering = ["-start_year", "pk"]
         constraints = [
+            in_one_language("title"),
             models.CheckConstraint(
                 condition=Q(end_year__gte=models.F("start_year")),
                 name="plan_end_after_start",
                 violation_error_message=_("The last year cannot come before the first."),
-            )
+            ),
         ]
 
     def __str__(self):
@@ -172,6 +173,7 @@ class Node(BilingualMixin, models.Model):
         verbose_name_plural = _("plan nodes")
         ordering = ["plan_id", "position", "pk"]
         constraints = [
+            in_one_language("title"),
             models.UniqueConstraint(
                 fields=["plan", "code"],
                 name="plan_node_code_unique",
@@ -292,6 +294,7 @@ class Indicator(BilingualMixin, models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["node_id", "order", "pk"]
+        constraints = [in_one_language("name")]
 
     def __str__(self):
         return self.localized("name")

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin, one_language_errors, require_one_language
+from core.i18n import BilingualMixin, in_one_language, one_language_errors, require_one_language
 from core.versioning import Versioned
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
@@ -43,6 +43,7 @@ class Theme(BilingualMixin, models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         ordering = ["order", "id"]
+        constraints = [in_one_language("name")]
 
     def __str__(self):
         return self.localized("name")
@@ -229,9 +230,18 @@ class Practice(Reviewable):
         verbose_name_plural = _("practices")
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["call", "status"])]
+        constraints = [in_one_language("title")]
 
     # Bilingual text fields, in the order of the template.
     TEXT_FIELDS = ("title", "summary", "context", "description", "results", "lessons", "replicability")
+
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = (
+        *(f"{name}_{lang}" for name in TEXT_FIELDS for lang in ("es", "en")),
+        "population", "population_other", "start_year", "end_year", "contact_name", "contact_email", "contact_phone",
+        "original_language", "axis", "submitting_organization", "submitting_country", "call",
+        "countries", "themes", "implementing_institutions", "resources",
+    )  # fmt: skip
 
     def clean(self):
         errors = {}
@@ -289,11 +299,18 @@ class Resource(Reviewable):
     file_text = models.TextField(_("text of the file"), blank=True)
     file_text_note = models.CharField(_("note on the text of the file"), max_length=300, blank=True)
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = (
+        "kind", "title_es", "title_en", "description_es", "description_en", "language", "year", "url", "provider",
+        "starts_on", "ends_on", "axis", "submitting_organization", "submitting_country", "countries", "themes",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["status"])]
+        constraints = [in_one_language("title")]
 
     TEXT_FIELDS = ("title", "description")
 
@@ -428,10 +445,14 @@ class Call(BilingualMixin, models.Model):
 
     objects = CallQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("title_es", "title_en", "description_es", "description_en", "theme", "deadline", "is_closed")
+
     class Meta:
         verbose_name = _("call for practices")
         verbose_name_plural = _("calls for practices")
         ordering = ["-deadline", "-id"]
+        constraints = [in_one_language("title")]
 
     def __str__(self):
         return self.localized("title")
@@ -480,6 +501,7 @@ class Compilation(BilingualMixin, models.Model):
         verbose_name = _("compilation")
         verbose_name_plural = _("compilations")
         ordering = ["-created_at", "-id"]
+        constraints = [in_one_language("title")]
 
     def __str__(self):
         return self.localized("title")

@@ -47,40 +47,17 @@ from .search import indexing
 # What may be attached: documents and images, checked by content (core.uploads).
 ATTACHMENT_KINDS = frozenset({"pdf"} | OOXML | {"odt"} | IMAGES)
 
-PRACTICE_TEXT = tuple(f"{name}_{lang}" for name in Practice.TEXT_FIELDS for lang in ("es", "en"))
-PRACTICE_FIELDS = PRACTICE_TEXT + (
-    "population",
-    "population_other",
-    "start_year",
-    "end_year",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "original_language",
-    "axis",
-    "submitting_organization",
-    "submitting_country",
-    "call",
-)
-RESOURCE_FIELDS = (
-    "kind",
-    "title_es",
-    "title_en",
-    "description_es",
-    "description_en",
-    "language",
-    "year",
-    "url",
-    "provider",
-    "starts_on",
-    "ends_on",
-    "axis",
-    "submitting_organization",
-    "submitting_country",
-)
-PRACTICE_M2M = ("countries", "themes", "implementing_institutions", "resources")
-RESOURCE_M2M = ("countries", "themes")
-CALL_FIELDS = ("title_es", "title_en", "description_es", "description_en", "theme", "deadline", "is_closed")
+
+def _many(model: Any) -> tuple[str, ...]:
+    return tuple(name for name in model.EDITABLE if model._meta.get_field(name).many_to_many)
+
+
+# The allow-lists: each model declares what its users edit; its many-to-many links are set after saving.
+PRACTICE_M2M = _many(Practice)
+PRACTICE_FIELDS = tuple(name for name in Practice.EDITABLE if name not in PRACTICE_M2M)
+RESOURCE_M2M = _many(Resource)
+RESOURCE_FIELDS = tuple(name for name in Resource.EDITABLE if name not in RESOURCE_M2M)
+CALL_FIELDS = Call.EDITABLE
 
 
 def _split(

@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 
 from core.services import assign
 
-CIRCULAR_FIELDS = ("kind", "title_es", "title_en", "body_es", "body_en", "reply_deadline")
+from ..models import Circular
+
+CIRCULAR_FIELDS = Circular.EDITABLE  # what its users edit, declared on the model
 
 
 MAX_RECIPIENTS = 300

@@ -3,37 +3,14 @@
 import decimal
 from typing import Any
 
-ANALYSIS_FIELDS = (
-    "title_es",
-    "title_en",
-    "introduction_es",
-    "introduction_en",
-    "lead_organization",
-    "body",
-    "visibility",
-)
+from ..models import Analysis, Answer, Question, Section
 
-
-SECTION_FIELDS = ("title_es", "title_en", "order")
-
-
-QUESTION_FIELDS = (
-    "section",
-    "order",
-    "text_es",
-    "text_en",
-    "guidance_es",
-    "guidance_en",
-    "answer_type",
-    "choices",
-    "yes_means_gap",
-)
-
-
-BASIS_FIELDS = ("basis_instrument", "basis_article", "basis_url", "note")
-
-
-VALUE_FIELDS = ("choice", "selected", "number", "date", "text")
+# The allow-lists: each model declares what its users edit; an answer's value and its basis are set apart.
+ANALYSIS_FIELDS = Analysis.EDITABLE
+SECTION_FIELDS = Section.EDITABLE
+QUESTION_FIELDS = Question.EDITABLE
+VALUE_FIELDS = Answer.EDITABLE[:5]
+BASIS_FIELDS = Answer.EDITABLE[5:]
 
 
 MAX_NUMBER = decimal.Decimal("1e14")

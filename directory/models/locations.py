@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.versioning import Versioned
 from network.models import Country
 
+from ..fields import ADDRESS, LOCATION, SCHEDULE
 from .services import Place, Provider, Service
 
 
@@ -58,6 +59,9 @@ class Location(Versioned, models.Model):
     )
     is_demo = models.BooleanField(_("demo record"), default=False)
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = LOCATION.editable
+
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
@@ -104,6 +108,9 @@ class Address(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.CharField(_("country code"), max_length=2)
     address_type = models.CharField(_("type"), max_length=10, choices=LocationType.choices, default="physical")
+
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ADDRESS.editable
 
     class Meta:
         verbose_name = _("address")
@@ -209,6 +216,9 @@ class Schedule(models.Model):
     schedule_link = models.URLField(_("schedule link"), blank=True)
     attending_type = models.CharField(_("attending type"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = SCHEDULE.editable
 
     class Meta:
         verbose_name = _("schedule")

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin, require_one_language
+from core.i18n import BilingualMixin, in_one_language, require_one_language
 from core.versioning import Versioned
 from network.models import Country
 from network.models import Organization as NetworkOrganization
+
+from ..fields import PROVIDER, SERVICE
 
 MAX_AGE = 120
 
@@ -130,10 +132,14 @@ class Provider(BilingualMixin, Versioned, models.Model):
     is_demo = models.BooleanField(_("demo record"), default=False)
     last_modified = models.DateTimeField(_("last modified"), default=timezone.now)
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = PROVIDER.editable
+
     class Meta:
         verbose_name = _("service provider")
         verbose_name_plural = _("service providers")
         ordering = ["name_es", "name_en"]
+        constraints = [in_one_language("name")]
 
     def __str__(self):
         return self.localized("name")
@@ -209,18 +215,22 @@ class Service(BilingualMixin, Versioned, models.Model):
 
     objects = ServiceQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = SERVICE.editable
+
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["name_es", "name_en", "id"]
         constraints = [
+            in_one_language("name"),
             models.CheckConstraint(
                 condition=models.Q(minimum_age__isnull=True)
                 | models.Q(maximum_age__isnull=True)
                 | models.Q(minimum_age__lte=models.F("maximum_age")),
                 name="service_age_range_ordered",
                 violation_error_message=_("The minimum age cannot be above the maximum age."),
-            )
+            ),
         ]
 
     def __str__(self):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin, one_language_errors
+from core.i18n import BilingualMixin, in_one_language, one_language_errors
 from core.versioning import Versioned
 from network.models import Country, Organization
 
@@ -111,11 +111,15 @@ class Commitment(BilingualMixin, Versioned, models.Model):
 
     objects = CommitmentQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("action_es", "action_en", "notes", "due_date", "due_period")
+
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         ordering = ["meeting", "agreement__position", "agreement__sub_position", "position", "pk"]
         indexes = [models.Index(fields=["status", "due_by"], name="commitment_status_due_idx")]
+        constraints = [in_one_language("action")]
 
     def __str__(self):
         return f"{self.ref} · {self.localized('action')[:80]}"

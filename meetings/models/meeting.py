@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import BilingualMixin, one_language_errors, require_one_language
+from core.i18n import BilingualMixin, in_one_language, one_language_errors, require_one_language
 from core.models import Visibility
 from network.models import Body, Country, Organization
 
@@ -113,17 +113,24 @@ class Meeting(BilingualMixin, models.Model):
 
     objects = MeetingQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = (
+        "body", "title_es", "title_en", "ordinal", "kind", "modality", "place", "link", "start_date", "end_date",
+        "starts_at", "ends_at", "time_zone", "mandate_es", "mandate_en", "visibility",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["start_date"], name="meeting_start_idx")]
         constraints = [
+            in_one_language("title"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="meeting_end_after_start",
                 violation_error_message=_("The last day cannot come before the first."),
-            )
+            ),
         ]
 
     def __str__(self):
@@ -187,6 +194,7 @@ class AgendaItem(BilingualMixin, models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "pk"]
+        constraints = [in_one_language("title")]
 
     def __str__(self):
         return self.localized("title")

@@ -55,6 +55,9 @@ class ReportVersion(BilingualMixin, models.Model):
 
     objects = ReportVersionQuerySet.as_manager()
 
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("participants_es", "participants_en", "submission_es", "submission_en", "correction_note")
+
     class Meta:
         verbose_name = _("report version")
         verbose_name_plural = _("report versions")
@@ -144,6 +147,9 @@ class Agreement(BilingualMixin, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
+
+    # What its users edit: its services' allow-list and its form (core/tests/test_one_declaration_per_model.py).
+    EDITABLE = ("kind", "text_es", "text_en")
 
     class Meta:
         verbose_name = _("agreement")

@@ -7,37 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from ..models import (
-    Meeting,
-)
+from ..models import Agreement, Commitment, Meeting, ReportVersion
 
-MEETING_FIELDS = (
-    "body",
-    "title_es",
-    "title_en",
-    "ordinal",
-    "kind",
-    "modality",
-    "place",
-    "link",
-    "start_date",
-    "end_date",
-    "starts_at",
-    "ends_at",
-    "time_zone",
-    "mandate_es",
-    "mandate_en",
-    "visibility",
-)
-
-
-AGREEMENT_FIELDS = ("kind", "text_es", "text_en")
-
-
-REPORT_FIELDS = ("participants_es", "participants_en", "submission_es", "submission_en", "correction_note")
-
-
-COMMITMENT_FIELDS = ("action_es", "action_en", "notes", "due_date", "due_period")
+# The allow-lists: each model declares what its users edit.
+MEETING_FIELDS = Meeting.EDITABLE
+AGREEMENT_FIELDS = Agreement.EDITABLE
+REPORT_FIELDS = ReportVersion.EDITABLE
+COMMITMENT_FIELDS = Commitment.EDITABLE
 
 
 EVIDENCE_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv", "png", "jpg", "jpeg"})
