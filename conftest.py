@@ -21,6 +21,16 @@ def pytest_configure(config):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with no kept page: a rolled-back test's audit ids are used again (SQLite), so a
+    page kept under one test's content version could be served to the next (core/pagecache.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

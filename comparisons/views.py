@@ -14,6 +14,7 @@ from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.models import AuditEntry
+from core.pagecache import public_page
 
 from . import exports, queries, services
 from .access import ANSWER, LEAD, MANAGE_LEADS, REVIEW, answers_for
@@ -68,6 +69,7 @@ def _rounds_nav(analysis, current):
 # ---- analyses ----------------------------------------------------------------------------
 
 
+@public_page
 def analysis_list(request):
     return render(
         request,
@@ -76,6 +78,7 @@ def analysis_list(request):
     )
 
 
+@public_page
 def analysis_detail(request, pk):
     analysis = _analysis(request, pk)
     rounds = queries.round_overview(request.user, analysis)
@@ -308,6 +311,7 @@ def round_close(request, pk, number):
     return redirect(analysis)
 
 
+@public_page
 def matrix(request, pk, number):
     analysis, round_ = _round(request, pk, number)
     sections = list(analysis.sections.all())

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.security.RequireSecondFactorMiddleware",
+    "core.pagecache.PublicPageCacheMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.enlace",
+                "core.pagecache.csrf_mark",
             ],
         },
     },
@@ -310,6 +312,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
 # Caches: local memory by default; set CACHE_URL (redis://…) for several app servers.
+# Public pages kept for anonymous readers until the next change (core/pagecache.py). ENLACE_RELEASE
+# (say, the deployed commit) keeps pages of an older release out when the cache outlives a deploy.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_RELEASE = os.environ.get("ENLACE_RELEASE", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}

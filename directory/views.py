@@ -19,6 +19,7 @@ from core.access import require
 from core.audit import history_for
 from core.confirm import confirmation
 from core.forms import add_service_errors
+from core.pagecache import public_page
 from network.models import Country
 
 from . import borders, exports, queries, services
@@ -53,6 +54,7 @@ def _list_context(request, form):
     return context
 
 
+@public_page
 def map_page(request):
     """The map, its filters and the list beside it (the list alone for htmx)."""
     form = MapFilterForm(request.GET or None)
@@ -77,6 +79,7 @@ def _review_countries(user):
     return list(Country.objects.filter(pk__in=p.officer_countries))
 
 
+@public_page
 def map_data(request):
     """JSON for the map: clusters and points in a viewport, filtered."""
     form = MapFilterForm(request.GET or None)

@@ -16,6 +16,7 @@ from accounts.forms import SetAccountEmailForm
 from core import access, documents
 from core.audit import history_for
 from core.forms import add_service_errors
+from core.pagecache import public_page
 
 from . import exports, queries, services
 from .access import ASSIGN_TERM, CHANGE_VISIBILITY, INVITE, VIEW_CONTACT
@@ -25,10 +26,12 @@ from .models import Appointment, AppointmentProposal, Body, Country, Organizatio
 PAGE_SIZE = 50
 
 
+@public_page
 def home(request):
     return render(request, "network/home.html", queries.home())
 
 
+@public_page
 def body_detail(request, slug):
     body = get_object_or_404(Body.objects.select_related("conference", "parent"), slug=slug)
     officers = queries.directory(request.user, body=body)
@@ -44,6 +47,7 @@ def body_detail(request, slug):
     )
 
 
+@public_page
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
     context = queries.country_page(request.user, country)
@@ -57,6 +61,7 @@ def country_detail(request, code):
     return render(request, "network/country_detail.html", context)
 
 
+@public_page
 def organization_list(request):
     orgs = Organization.objects.select_related("country", "parent").order_by("kind", "name_es", "name_en")
     return render(
@@ -66,6 +71,7 @@ def organization_list(request):
     )
 
 
+@public_page
 def organization_detail(request, pk):
     org = get_object_or_404(Organization.objects.select_related("country", "parent"), pk=pk)
     return render(

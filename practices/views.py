@@ -14,6 +14,7 @@ from core.confirm import confirmation
 from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.models import AuditEntry
+from core.pagecache import public_page
 
 from . import compile as compile_module
 from . import queries, search, services
@@ -44,6 +45,7 @@ def _filters(request):
     return {facet: request.GET.getlist(facet) for facet in search.FACETS}
 
 
+@public_page
 def search_page(request):
     """Search and browse practices and resources; htmx asks for the results only (search as you type)."""
     query = request.GET.get("q", "")
@@ -101,6 +103,7 @@ def _detail_context(request, record, content, view):
     }
 
 
+@public_page
 def practice_detail(request, pk):
     record = queries.get_visible(request.user, Practice, pk)
     content, view = queries.shown(request.user, record, request.GET.get("view") or None)
@@ -322,6 +325,7 @@ def mine(request):
 # ---- calls for practices -------------------------------------------------------------------------
 
 
+@public_page
 def call_list(request):
     return render(
         request,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.forms import add_service_errors
+from core.pagecache import public_page
 
 from .. import queries, services
 from ..access import keeps
@@ -210,6 +211,7 @@ def node_detail(request, pk, node_pk):
 # ---- a year's matrix -----------------------------------------------------------------------
 
 
+@public_page
 def matrix(request, pk, year):
     plan = _plan(request, pk)
     _year(plan, year)
