@@ -160,11 +160,13 @@ def pages():
     from plan.models import FollowUpReport, Plan
     from practices.models import Practice, Status
 
-    plan = Plan.objects.order_by("pk").first()
+    plan = Plan.objects.filter(visibility="public").order_by("pk").first()
+    plan_reader = None if plan else "member"
+    plan = plan or Plan.objects.order_by("pk").first()
     report = FollowUpReport.objects.filter(plan=plan, country__code="GT").order_by("-year").first()
     round_ = Round.objects.filter(analysis__visibility="public").order_by("pk").first() or Round.objects.first()
     practice = Practice.objects.filter(status=Status.PUBLISHED, is_demo=True).first()
-    meeting = Meeting.objects.filter(status=MeetingStatus.PUBLISHED).first()
+    meeting = Meeting.objects.filter(status=MeetingStatus.PUBLISHED, visibility="public").first()
     circular = Circular.objects.filter(sent_at__isnull=False).order_by("pk").first()
     year = report.year if report else plan.start_year
     listed = [
@@ -181,7 +183,7 @@ def pages():
         ("api-practices", "/api/v1/practices/search?q=ni%C3%B1ez", None),
         ("api-meetings", "/api/v1/meetings", None),
         ("comparison-matrix", reverse("comparisons:matrix", args=[round_.analysis_id, round_.number]), None),
-        ("plan-matrix", reverse("plan:matrix", args=[plan.pk, year]), None),
+        ("plan-matrix", reverse("plan:matrix", args=[plan.pk, year]), plan_reader),
         ("api-commitments", "/api/v1/commitments?limit=50", "member"),
         ("board", "/meetings/follow-up/", "member"),
         ("our-commitments", "/meetings/follow-up/?ours=on", "member"),
@@ -202,6 +204,9 @@ def sessions(count):
     users = get_user_model().objects.filter(is_active=True, person__isnull=False, email__endswith="@enlace.example")
     member = users.get(email="guatemala@enlace.example")
     ts = users.get(email="ts@enlace.example")
+    from core.testing import give_totp
+
+    give_totp(ts)  # TS accounts need a second factor before any page
     cookies = {}
     for key, user in (("member", member), ("ts", ts)):
         client = Client()
@@ -404,7 +409,9 @@ def main():
             server.stop()
         servers = []
         if args.users and args.mixed_seconds:
-            signed_in = [path for _name, path, who in listed if who == "member"]
+            # What every member may open (not Guatemala's own report), and public pages read while signed in.
+            signed_in = [path for name, path, who in listed if who == "member" and name != "plan-report"]
+            signed_in += [path for name, path, _who in listed if name in ("home", "practice-search", "map-api")]
             enlace = Server("enlace-mixed", "config.wsgi", env, 5, tmp)
             trivial = Server("trivial-mixed", "bench.trivial:application", trivial_env, 5, tmp)
             servers += [enlace, trivial]

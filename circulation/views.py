@@ -17,6 +17,7 @@ from core.confirm import confirmation
 from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.mywork import items_for
+from core.pagecache import reader_page
 from messaging.models import EmailState, Notification, NotificationPreference, OutboundEmail
 from network.models import Country, Organization, Person
 
@@ -273,6 +274,7 @@ def circular_reply(request, pk):
     return render(request, "circulation/circular_detail.html", context, status=400)
 
 
+@reader_page
 @login_required
 def circular_board(request, pk):
     circular = _circular(request, pk, VIEW_BOARD)
@@ -346,6 +348,7 @@ def inbox(request, code=None, org_pk=None):
 # ---- notifications -------------------------------------------------------------------------
 
 
+@reader_page
 @login_required
 def notification_list(request):
     rows = access.restrict(Notification.objects.all(), request.user)
@@ -399,6 +402,7 @@ def preferences(request):
 # ---- my work -------------------------------------------------------------------------------
 
 
+@reader_page
 @login_required
 def my_work(request):
     items = items_for(request.user)

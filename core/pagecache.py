@@ -9,6 +9,11 @@ so the next request renders the page again. Every worker reads the version from 
 (one indexed query), so a write seen by one app server is seen by all, whatever the cache
 (local memory by default, Redis with CACHE_URL).
 
+A signed-in reader's working pages (views marked `@reader_page`: the follow-up board, My work,
+notifications, a circular's board, the plan's and a comparison's pages, and their own commitments
+through the API) are kept for that reader alone, under the same version plus their
+notifications' state and time zone, for one minute at most: they say "overdue" or "today".
+
 Answers carry `X-Page-Cache: hit` or `miss`, `ETag` and `Last-Modified`; a conditional GET whose
 ETag still holds gets 304. The CSRF token of the page (the language switcher's form) and the CSP
 nonce of its scripts are the reader's own: the cached copy holds markers that each answer replaces.
@@ -21,6 +26,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 # Public API reads kept like pages: anonymous GETs without credentials.
@@ -29,11 +35,22 @@ KEPT_HEADERS = ("Content-Type", "Content-Encoding", "Content-Language", "Vary", 
 TOKEN_MARK = "@@enlace-csrf-token@@"  # noqa: S105 - a placeholder, not a secret
 NONCE_MARK = "@@enlace-csp-nonce@@"
 TIMEOUT = 24 * 3600
+# A reader's own working pages (board, My work, the plan's pages…) are kept one minute at most:
+# they say "overdue" or "today", which change with the clock and not with a write.
+READER_TIMEOUT = 60
+# The reader's own API list kept like their pages (signed in through the session).
+READER_API = ("/api/v1/commitments",)
 
 
 def public_page(view):
     """Mark a view whose anonymous answer is the same for every anonymous reader (language aside)."""
     view.public_page = True
+    return view
+
+
+def reader_page(view):
+    """Mark a signed-in reader's working page, kept for that reader until a change (or a minute)."""
+    view.reader_page = True
     return view
 
 
@@ -46,22 +63,43 @@ def content_version():
     return newest or (0, None)
 
 
+_reader_states = []
+
+
+def register_reader_state(read):
+    """Let an app add what else a reader's pages show that the audit trail does not hold.
+
+    `read(user)` returns a short text that changes when that state does (messaging registers the
+    reader's notifications: newest and unread count).
+    """
+    _reader_states.append(read)
+
+
+def reader_version(user):
+    parts = [str(user.pk), timezone.get_current_timezone_name(), *(read(user) for read in _reader_states)]
+    return ":".join(parts)
+
+
 def cacheable(request, view_func):
+    """None (not kept), "public" or "reader"."""
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE:
-        return False
-    if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
-        return False
-    if "messages" in request.COOKIES:  # a message waits to be shown to this reader
-        return False
-    if getattr(view_func, "public_page", False):
-        return True
-    return request.path in PUBLIC_API
+        return None
+    if "HTTP_AUTHORIZATION" in request.META or "messages" in request.COOKIES:  # a message waits for this reader
+        return None
+    if request.user.is_authenticated:
+        if getattr(view_func, "reader_page", False) or request.path in READER_API:
+            return "reader"
+        return None
+    if getattr(view_func, "public_page", False) or request.path in PUBLIC_API:
+        return "public"
+    return None
 
 
-def _key(request, version):
+def _key(request, version, reader=""):
     parts = [
         settings.PAGE_CACHE_RELEASE,
         str(version),
+        reader,
         timezone.localdate().isoformat(),
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", ""),
@@ -84,29 +122,34 @@ class PublicPageCacheMiddleware:
         pending = getattr(request, "_page_cache", None)
         if pending is None or response.streaming:
             return response
-        key, version, moment = pending
+        key, version, moment, timeout = pending
         content = response.content
-        if response.status_code == 200 and not response.cookies:
+        shown_messages = len(getattr(request, "_messages", ()) or ())
+        if response.status_code == 200 and not response.cookies and not shown_messages:
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             kept = content
             nonce = getattr(request, "_csp_nonce", None)
             if nonce:  # the page's scripts carry this answer's CSP nonce: each answer puts its own
                 kept = kept.replace(str(nonce).encode(), NONCE_MARK.encode())
-            cache.set(f"page:{key}", (kept, headers), TIMEOUT)
-            self._validators(response, key, version, moment)
+            cache.set(f"page:{key}", (kept, headers), timeout)
+            self._validators(response, key, version, moment, timeout)
             response["X-Page-Cache"] = "miss"
         if TOKEN_MARK.encode() in content:
             response.content = content.replace(TOKEN_MARK.encode(), get_token(request).encode())
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not cacheable(request, view_func):
+        kind = cacheable(request, view_func)
+        if kind is None:
             return None
         version, moment = content_version()
-        key = _key(request, version)
-        request._page_cache = (key, version, moment)
+        if kind == "reader":
+            key, timeout = _key(request, version, reader_version(request.user)), READER_TIMEOUT
+        else:
+            key, timeout = _key(request, version), TIMEOUT
+        request._page_cache = (key, version, moment, timeout)
         etag = self._etag(key)
-        if etag in request.headers.get("If-None-Match", ""):
+        if kind == "public" and etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
             response["ETag"] = etag
             request._page_cache = None
@@ -123,7 +166,7 @@ class PublicPageCacheMiddleware:
         for name, value in headers.items():
             response[name] = value
         request._page_cache = None
-        self._validators(response, key, version, moment)
+        self._validators(response, key, version, moment, timeout)
         response["X-Page-Cache"] = "hit"
         return response
 
@@ -131,12 +174,14 @@ class PublicPageCacheMiddleware:
     def _etag(key):
         return quote_etag(f"p-{key[:32]}")
 
-    def _validators(self, response, key, version, moment):
-        response["ETag"] = self._etag(key)
-        if moment is not None:
-            response["Last-Modified"] = http_date(moment.timestamp())
+    def _validators(self, response, key, version, moment, timeout=TIMEOUT):
+        if timeout == TIMEOUT:  # a reader's page also changes with the clock: no validators
+            response["ETag"] = self._etag(key)
+            if moment is not None:
+                response["Last-Modified"] = http_date(moment.timestamp())
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-cache"  # the browser asks again and gets 304 while nothing changed
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
 
 
 def csrf_mark(request):

@@ -16,3 +16,9 @@ class MessagingConfig(EnlaceAppConfig):
         untracked(models.NotificationPreference, "a reader's own choice of what to be told")
         untracked(models.Notification, "a message to one reader about a change already in the trail")
         untracked(models.OutboundEmail, "the outbox: a record of what was sent, kept as it was sent")
+
+        from core.pagecache import register_reader_state
+
+        from .notifications import reader_state
+
+        register_reader_state(reader_state)  # a kept working page follows the reader's notifications

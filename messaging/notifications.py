@@ -219,3 +219,13 @@ def unread_count(user):
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def reader_state(user):
+    """The state of a reader's notifications, for their kept pages (core.pagecache): newest and unread."""
+    from django.db.models import Count, Max
+
+    seen = Notification.objects.filter(user=user).aggregate(
+        newest=Max("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
+    return f"{seen['newest']}-{seen['unread']}"

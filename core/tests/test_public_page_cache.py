@@ -165,3 +165,32 @@ def test_every_kept_page_shows_a_write_at_once(client, n):
         assert after["X-Page-Cache"] == "miss", url
         if shown:
             assert shown in after.content.decode(), url
+
+
+def test_a_readers_working_page_is_theirs_alone_and_follows_changes_and_notifications(n):
+    from messaging.models import NotificationKind
+    from messaging.notifications import notify
+
+    url = reverse("circulation:mywork")
+    guatemala, honduras = signed_in(n.gt_officer), signed_in(n.hn_officer)
+    assert guatemala.get(url)["X-Page-Cache"] == "miss"
+    assert guatemala.get(url)["X-Page-Cache"] == "hit"
+    assert honduras.get(url)["X-Page-Cache"] == "miss", "another reader never gets Guatemala's page"
+    assert not guatemala.get(url).has_header("ETag"), "a working page also changes with the clock"
+
+    notify([n.gt_officer], NotificationKind.DEADLINE_SOON, subject="Plazo cercano de prueba", dedupe_key="t:1")
+    after = guatemala.get(url)
+    assert after["X-Page-Cache"] == "miss" and "Plazo cercano de prueba" in after.content.decode()
+    assert honduras.get(url)["X-Page-Cache"] == "hit"
+
+    rename(n.sbs, "name_es", "Secretaría con otro nombre")  # any change in the audit trail
+    assert guatemala.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_reader_with_a_message_waiting_gets_a_fresh_page(n):
+    url = reverse("meetings:board")
+    reader = signed_in(n.gt_officer)
+    reader.get(url)
+    assert reader.get(url)["X-Page-Cache"] == "hit"
+    reader.cookies["messages"] = "anything"
+    assert not reader.get(url).has_header("X-Page-Cache")

@@ -14,6 +14,7 @@ from core import access
 from core.confirm import confirmation
 from core.downloads import stored_file_response
 from core.forms import add_service_errors
+from core.pagecache import reader_page
 
 from .. import queries, services
 from ..access import UPDATE_STATUS
@@ -23,6 +24,7 @@ from ..models import ActorKind, Agreement, Commitment, CommitmentActor, Commitme
 PAGE_SIZE = 25
 
 
+@reader_page
 @login_required
 def board(request):
     """Open commitments by actor, body and meeting, overdue first; 'our commitments' for each actor."""

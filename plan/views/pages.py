@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.forms import add_service_errors
-from core.pagecache import public_page
+from core.pagecache import public_page, reader_page
 
 from .. import queries, services
 from ..access import keeps
@@ -33,6 +33,7 @@ def plan_list(request):
     return render(request, "plan/plan_list.html", {"plans": plans})
 
 
+@reader_page
 def plan_detail(request, pk):
     plan = _plan(request, pk)
     countries = queries.member_countries()
@@ -211,6 +212,7 @@ def node_detail(request, pk, node_pk):
 # ---- a year's matrix -----------------------------------------------------------------------
 
 
+@reader_page
 @public_page
 def matrix(request, pk, year):
     plan = _plan(request, pk)

@@ -15,6 +15,7 @@ from core import access
 from core.confirm import confirmation
 from core.downloads import stored_file_response
 from core.forms import add_service_errors
+from core.pagecache import reader_page
 from network.models import Country, Membership
 
 from .. import access as rules
@@ -124,6 +125,7 @@ def _report_page(request, plan, country, report, *, status=200, **forms):
     return render(request, "plan/report_detail.html", context, status=status)
 
 
+@reader_page
 def report_detail(request, pk, year, code):
     plan, country, report = _report(request, pk, year, code)
     if request.method != "POST":
