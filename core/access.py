@@ -175,21 +175,36 @@ def principal_for(user: Any) -> Principal:
     if cached is not None:
         return cached
 
-    from core.models import Grant
+    from django.core.cache import cache
+    from django.db import connection
+    from django.utils import timezone
 
-    fields = _role_reader(user) if _role_reader is not None else {}
-    grants = frozenset(Grant.objects.filter(user=user).values_list("content_type_id", "object_id", "permission"))
-    result = Principal(user_id=user.pk, grants=grants, **fields)
-    if user.is_superuser and not result.is_ts:
-        result = replace(result, is_ts=True)
+    from core.models import Grant
+    from core.pagecache import content_version
+
+    # Roles follow from records the audit trail follows (terms, the PPT, grants) and from the day:
+    # kept across requests until one of them changes.
+    key = f"principal:{user.pk}:{int(user.is_superuser)}:{timezone.localdate()}:{content_version(user)[0]}"
+    # Inside a transaction the roles may be about to change and be rolled back: read them afresh.
+    keep = not connection.in_atomic_block
+    result = cache.get(key) if keep else None
+    if result is None:
+        fields = _role_reader(user) if _role_reader is not None else {}
+        grants = frozenset(Grant.objects.filter(user=user).values_list("content_type_id", "object_id", "permission"))
+        result = Principal(user_id=user.pk, grants=grants, **fields)
+        if user.is_superuser and not result.is_ts:
+            result = replace(result, is_ts=True)
+        if keep:
+            cache.set(key, result, 3600)
     user._enlace_principal = result
     return result
 
 
 def forget_principal(user: Any) -> None:
     """Drop the cached Principal after roles change within one request."""
-    if hasattr(user, "_enlace_principal"):
-        del user._enlace_principal
+    for kept in ("_enlace_principal", "_enlace_content_version"):
+        if hasattr(user, kept):
+            delattr(user, kept)
 
 
 class Policy:

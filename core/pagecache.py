@@ -29,8 +29,9 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-# Public API reads kept like pages: anonymous GETs without credentials.
+# Public API reads kept like pages: anonymous GETs without credentials (the meetings: one minute).
 PUBLIC_API = ("/api/v1/practices/search", "/api/v1/organizations", "/api/v1/comparisons/analyses")
+PUBLIC_API_CLOCK = ("/api/v1/meetings",)
 KEPT_HEADERS = ("Content-Type", "Content-Encoding", "Content-Language", "Vary", "Content-Disposition", "Cache-Control")
 TOKEN_MARK = "@@enlace-csrf-token@@"  # noqa: S105 - a placeholder, not a secret
 NONCE_MARK = "@@enlace-csp-nonce@@"
@@ -42,10 +43,18 @@ READER_TIMEOUT = 60
 READER_API = ("/api/v1/commitments",)
 
 
-def public_page(view):
-    """Mark a view whose anonymous answer is the same for every anonymous reader (language aside)."""
-    view.public_page = True
-    return view
+def public_page(view=None, *, clock=False):
+    """Mark a view whose anonymous answer is the same for every anonymous reader (language aside).
+
+    `clock=True`: the page also says what is happening now (a meeting under way, upcoming ones), so
+    it is kept one minute at most.
+    """
+
+    def mark(function):
+        function.public_page = "clock" if clock else True
+        return function
+
+    return mark(view) if view is not None else mark
 
 
 def reader_page(view):
@@ -54,13 +63,22 @@ def reader_page(view):
     return view
 
 
-def content_version():
-    """(version, moment) of the newest change of a record, from the audit trail."""
+def content_version(user=None):
+    """(version, moment) of the newest change of a record, from the audit trail.
+
+    Read once per request: kept on the request's user (anonymous included) when one is given.
+    """
+    known = getattr(user, "_enlace_content_version", None)
+    if known is not None:
+        return known
     from core.models import AuditAction, AuditEntry
 
     changes = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE)
     newest = AuditEntry.objects.filter(action__in=changes).order_by("-pk").values_list("pk", "at").first()
-    return newest or (0, None)
+    newest = newest or (0, None)
+    if user is not None:
+        user._enlace_content_version = newest
+    return newest
 
 
 _reader_states = []
@@ -81,7 +99,7 @@ def reader_version(user):
 
 
 def cacheable(request, view_func):
-    """None (not kept), "public" or "reader"."""
+    """None (not kept), "public", "clock" (public, one minute at most) or "reader"."""
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE:
         return None
     if "HTTP_AUTHORIZATION" in request.META or "messages" in request.COOKIES:  # a message waits for this reader
@@ -90,7 +108,10 @@ def cacheable(request, view_func):
         if getattr(view_func, "reader_page", False) or request.path in READER_API:
             return "reader"
         return None
-    if getattr(view_func, "public_page", False) or request.path in PUBLIC_API:
+    marked = getattr(view_func, "public_page", False)
+    if marked == "clock" or request.path in PUBLIC_API_CLOCK:
+        return "clock"
+    if marked or request.path in PUBLIC_API:
         return "public"
     return None
 
@@ -142,9 +163,11 @@ class PublicPageCacheMiddleware:
         kind = cacheable(request, view_func)
         if kind is None:
             return None
-        version, moment = content_version()
+        version, moment = content_version(request.user)
         if kind == "reader":
             key, timeout = _key(request, version, reader_version(request.user)), READER_TIMEOUT
+        elif kind == "clock":
+            key, timeout = _key(request, version, "clock"), READER_TIMEOUT
         else:
             key, timeout = _key(request, version), TIMEOUT
         request._page_cache = (key, version, moment, timeout)

@@ -194,3 +194,13 @@ def test_a_reader_with_a_message_waiting_gets_a_fresh_page(n):
     assert reader.get(url)["X-Page-Cache"] == "hit"
     reader.cookies["messages"] = "anything"
     assert not reader.get(url).has_header("X-Page-Cache")
+
+
+def test_a_page_that_tells_the_time_is_kept_one_minute_at_most(client, n):
+    from core import pagecache
+
+    url = reverse("meetings:list")
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    hit = client.get(url)
+    assert hit["X-Page-Cache"] == "hit" and not hit.has_header("ETag")
+    assert pagecache.READER_TIMEOUT == 60

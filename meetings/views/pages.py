@@ -17,6 +17,7 @@ from core.confirm import confirmation
 from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.models import AuditEntry
+from core.pagecache import public_page
 
 from .. import ical, queries, services
 from ..access import VIEW_DRAFT, VIEW_LINK
@@ -33,6 +34,7 @@ def history_for(user, obj):
     return list(AuditEntry.objects.for_object(obj)[:100])
 
 
+@public_page(clock=True)
 def meeting_list(request):
     form = MeetingFilterForm(request.GET or None)
     rows = queries.meetings(request.user, **form.filters())
@@ -50,6 +52,7 @@ def meeting_list(request):
     return render(request, template, context)
 
 
+@public_page(clock=True)
 def meeting_calendar(request):
     today = timezone.localdate()
     try:
@@ -72,6 +75,7 @@ def meeting_calendar(request):
     )
 
 
+@public_page(clock=True)
 def meeting_detail(request, pk, number=None):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
     access.require(request.user, access.VIEW, meeting)
