@@ -11,8 +11,9 @@ so the next request renders the page again. Every worker reads the version from 
 
 A signed-in reader's working pages (views marked `@reader_page`: the follow-up board, My work,
 notifications, a circular's board, the plan's and a comparison's pages, and their own commitments
-through the API) are kept for that reader alone, under the same version plus their
-notifications' state and time zone, for one minute at most: they say "overdue" or "today".
+through the API), and the public pages they read while signed in, are kept for that reader
+alone, under the same version plus their notifications' state and time zone, for one minute at
+most: they say "overdue" or "today".
 
 Answers carry `X-Page-Cache: hit` or `miss`, `ETag` and `Last-Modified`; a conditional GET whose
 ETag still holds gets 304. The CSRF token of the page (the language switcher's form) and the CSP
@@ -105,9 +106,10 @@ def cacheable(request, view_func):
     if "HTTP_AUTHORIZATION" in request.META or "messages" in request.COOKIES:  # a message waits for this reader
         return None
     if request.user.is_authenticated:
-        if getattr(view_func, "reader_page", False) or request.path in READER_API:
+        # A public page read while signed in shows member-only parts: kept for that reader alone.
+        if getattr(view_func, "reader_page", False) or getattr(view_func, "public_page", False):
             return "reader"
-        return None
+        return "reader" if request.path in READER_API else None
     marked = getattr(view_func, "public_page", False)
     if marked == "clock" or request.path in PUBLIC_API_CLOCK:
         return "clock"
