@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +25,8 @@ from ..models import (
     ValueKind,
 )
 from .common import _plan, _year, agreement_links, export_links, tree_nodes
+
+MATRIX_PAGE = 100
 
 # ---- plans and their tree -------------------------------------------------------------------
 
@@ -219,6 +222,9 @@ def matrix(request, pk, year):
     _year(plan, year)
     countries = queries.member_countries()
     data = queries.matrix(plan, year, request.user, countries=countries, nodes=queries.plan_nodes(plan))
+    # A plan of thousands of activities is read a hundred rows at a time (the page stays light).
+    page = Paginator(data.activities, MATRIX_PAGE).get_page(request.GET.get("page"))
+    data.activities = list(page.object_list)
     principal = access.principal_for(request.user)
     headers = []
     for country in countries:
@@ -247,5 +253,6 @@ def matrix(request, pk, year):
             "due": plan.due_date(year),
             "exports": export_links(request, plan, year),
             "country_progress": queries.country_progress(plan, year, request.user, countries=countries),
+            "page": page,
         },
     )
