@@ -206,3 +206,57 @@ def test_a_page_that_tells_the_time_is_kept_one_minute_at_most(client, n):
     hit = client.get(url)
     assert hit["X-Page-Cache"] == "hit" and not hit.has_header("ETag")
     assert pagecache.READER_TIMEOUT == 60
+
+
+def test_every_kept_working_page_shows_a_write_at_once():
+    """For each reader's kept page: fill it, change what it shows, and read the change on the next request."""
+    from comparisons import services as comparisons
+    from comparisons.testing import build_analysis
+    from meetings.tests.helpers import build_rcm, import_seed
+    from plan.testing import build_plan, fill_report
+
+    n = build_rcm()  # the test network with the bodies the seed report names
+    p = build_plan(n)
+    report = fill_report(p.plan, 2018, n.gt, n.gt_officer, {})
+    a = build_analysis(n)
+    comparisons.start_round(a.analysis, acting_user=n.lead, label_en="2026")
+    meeting = import_seed(n)
+    commitment = meeting.commitments.order_by("pk").first()
+    member = signed_in(n.gt_officer)
+
+    def renaming(record, field, value):  # in both languages: the reader's saved language decides
+        def write():
+            setattr(record, field.replace("_es", "_en"), value)
+            rename(record, field, value)
+
+        return write
+
+    cases = [
+        (
+            reverse("meetings:board") + "?q=reescrita",
+            renaming(commitment, "action_es", "Acción reescrita"),
+            "reescrita",
+        ),
+        ("/api/v1/commitments?q=otra", renaming(commitment, "action_es", "Acción otra vez"), "otra vez"),
+        (reverse("plan:plan", args=[p.plan.pk]), renaming(p.axis1, "title_es", "Eje con otro nombre"), "Eje con otro"),
+        (
+            reverse("plan:matrix", args=[p.plan.pk, 2018]),
+            renaming(p.national_a, "title_es", "Actividad B"),
+            "Actividad B",
+        ),
+        (report.get_absolute_url(), renaming(p.national_b, "title_es", "Actividad C"), "Actividad C"),
+        (
+            reverse("comparisons:matrix", args=[a.analysis.pk, 1]),
+            renaming(a.analysis, "title_es", "Matriz B"),
+            "Matriz B",
+        ),
+        (reverse("network:organizations"), renaming(n.unicef, "name_es", "UNICEF de nuevo"), "UNICEF de nuevo"),
+    ]
+    for url, write, shown in cases:
+        first = member.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert first.status_code == 200, url
+        assert member.get(url, HTTP_ACCEPT_LANGUAGE="es")["X-Page-Cache"] == "hit", url
+        write()
+        after = member.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert after["X-Page-Cache"] == "miss", url
+        assert shown in after.content.decode(), url
