@@ -43,6 +43,7 @@ class PracticesConfig(EnlaceAppConfig):
         track(models.Resource, exclude=("created_at", "updated_at", "file_text"))
         track(models.PracticeFile, exclude=("uploaded_at", "text"))
         track(models.Version, exclude=("data",))
-        untracked(models.ReviewEvent, "itself a history entry of a review, written once")
+        # A review step or a comment is in the trail too: pages kept until a change show it at once.
+        track(models.ReviewEvent, exclude=("at",))
         for model in (models.SearchEntry, models.SearchText, models.FacetBit):
             untracked(model, "the search index, rebuilt from the records it indexes")

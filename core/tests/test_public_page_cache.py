@@ -260,3 +260,18 @@ def test_every_kept_working_page_shows_a_write_at_once():
         after = member.get(url, HTTP_ACCEPT_LANGUAGE="es")
         assert after["X-Page-Cache"] == "miss", url
         assert shown in after.content.decode(), url
+
+
+def test_a_comment_on_a_practice_shows_at_once_on_its_kept_page(n):
+    from practices import services as practices
+    from practices.tests.helpers import practice_fields
+
+    practice = practices.create_practice(acting_user=n.partner, **practice_fields(n))
+    practices.submit(practice, acting_user=n.partner)
+    url = f"{practice.get_absolute_url()}?view=working"
+    author = signed_in(n.partner)
+    author.get(url)
+    assert author.get(url)["X-Page-Cache"] == "hit"
+    practices.comment(practice, "Un comentario que se ve enseguida", acting_user=n.ts)
+    after = author.get(url)
+    assert after["X-Page-Cache"] == "miss" and "Un comentario que se ve enseguida" in after.content.decode()
