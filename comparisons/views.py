@@ -14,7 +14,7 @@ from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.models import AuditEntry
-from core.pagecache import public_page, reader_page
+from core.pagecache import public_page
 
 from . import exports, queries, services
 from .access import ANSWER, LEAD, MANAGE_LEADS, REVIEW, answers_for
@@ -311,8 +311,7 @@ def round_close(request, pk, number):
     return redirect(analysis)
 
 
-@reader_page
-@public_page
+@public_page  # signed in: kept for that reader alone (core.pagecache)
 def matrix(request, pk, number):
     analysis, round_ = _round(request, pk, number)
     sections = list(analysis.sections.all())

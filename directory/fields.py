@@ -59,9 +59,9 @@ class Declared:
         """The HSDS columns read and written as they are: neither the id nor bilingual."""
         return tuple(column for column in self.hsds if column != "id" and column not in self.bilingual)
 
-    def to_hsds(self, obj, columns=None) -> dict:
-        """{column: value} of the plain columns (or of `columns`) of a record, for the HSDS export."""
-        return {column: getattr(obj, self.attribute_of(column)) for column in columns or self.plain}
+    def to_hsds(self, obj) -> dict:
+        """{column: value} of the plain columns of a record, for the HSDS export."""
+        return {column: getattr(obj, self.attribute_of(column)) for column in self.plain}
 
     def attribute_of(self, column: str) -> str:
         """The model attribute an HSDS column is read from and written to (`organization_id` → `provider_id`)."""

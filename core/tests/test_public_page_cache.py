@@ -93,6 +93,19 @@ def rename(record, field, value):
     record.save()  # through the model, as services do: the audit trail records it
 
 
+def assert_each_shows_a_write_at_once(reader, cases):
+    """For each (url, write, shown): fill the kept page, write, and read the change on the next request."""
+    for url, write, shown in cases:
+        first = reader.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert first.status_code == 200, url
+        assert reader.get(url, HTTP_ACCEPT_LANGUAGE="es")["X-Page-Cache"] == "hit", url
+        write()
+        after = reader.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert after["X-Page-Cache"] == "miss", url
+        if shown:
+            assert shown in after.content.decode(), url
+
+
 def test_every_kept_page_shows_a_write_at_once(client, n):
     """For each kept page: fill the cache, change what it shows, and read the change on the next request."""
     from comparisons import services as comparisons
@@ -158,15 +171,7 @@ def test_every_kept_page_shows_a_write_at_once(client, n):
         (reverse("directory:map"), renaming(n.unicef, "website", "https://m.example"), None),
         ("/map/data.json?bbox=-120,5,-60,35&zoom=4", renaming(n.unicef, "website", "https://d.example"), None),
     ]
-    for url, write, shown in cases:
-        first = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
-        assert first.status_code == 200, url
-        assert client.get(url, HTTP_ACCEPT_LANGUAGE="es")["X-Page-Cache"] == "hit", url
-        write()
-        after = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
-        assert after["X-Page-Cache"] == "miss", url
-        if shown:
-            assert shown in after.content.decode(), url
+    assert_each_shows_a_write_at_once(client, cases)
 
 
 def test_a_readers_working_page_is_theirs_alone_and_follows_changes_and_notifications(n):
@@ -252,14 +257,7 @@ def test_every_kept_working_page_shows_a_write_at_once():
         ),
         (reverse("network:organizations"), renaming(n.unicef, "name_es", "UNICEF de nuevo"), "UNICEF de nuevo"),
     ]
-    for url, write, shown in cases:
-        first = member.get(url, HTTP_ACCEPT_LANGUAGE="es")
-        assert first.status_code == 200, url
-        assert member.get(url, HTTP_ACCEPT_LANGUAGE="es")["X-Page-Cache"] == "hit", url
-        write()
-        after = member.get(url, HTTP_ACCEPT_LANGUAGE="es")
-        assert after["X-Page-Cache"] == "miss", url
-        assert shown in after.content.decode(), url
+    assert_each_shows_a_write_at_once(member, cases)
 
 
 def test_a_comment_on_a_practice_shows_at_once_on_its_kept_page(n):

@@ -215,8 +215,7 @@ def node_detail(request, pk, node_pk):
 # ---- a year's matrix -----------------------------------------------------------------------
 
 
-@reader_page
-@public_page
+@public_page  # signed in: kept for that reader alone (core.pagecache)
 def matrix(request, pk, year):
     plan = _plan(request, pk)
     _year(plan, year)
