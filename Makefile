@@ -37,10 +37,12 @@ prepare:
 setup: $(VENV)/.ok node_modules/.ok
 	@$(MAKE) --no-print-directory prepare
 
+# Links in e-mails and documents point where this server answers (SITE_URL, unless set).
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.ok-run
 	@$(MAKE) --no-print-directory prepare
 	$(PY) manage.py load_demo
-	@echo "Enlace is at http://$(HOST):$(PORT)/  (stop with Ctrl-C). E-mails are printed in var/worker.log."
+	@echo "Enlace is at $$SITE_URL/  (stop with Ctrl-C). E-mails are printed in var/worker.log."
 	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -150,6 +150,14 @@ class NotificationOut(Schema):
     created_at: datetime.datetime
     read_at: datetime.datetime | None
 
+    @staticmethod
+    def resolve_subject(obj):
+        return obj.subject_text
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.body_text
+
 
 # ---- input -------------------------------------------------------------------------------
 

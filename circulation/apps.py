@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.apps import EnlaceAppConfig, NavItem
+from core.mywork import known_count
 
 
 class CirculationConfig(EnlaceAppConfig):
@@ -9,7 +10,14 @@ class CirculationConfig(EnlaceAppConfig):
     verbose_name = _("Circulation")
     url_prefix = "circulars/"
     nav = (
-        NavItem(_("My work"), "circulation:mywork", "member", order=5),
+        NavItem(
+            _("My work"),
+            "circulation:mywork",
+            "member",
+            order=5,
+            counter=known_count,
+            counter_url="circulation:mywork_count",
+        ),
         NavItem(_("Circulars"), "circulation:list", "member", order=40),
         NavItem(_("Activity"), "circulation:activity", "member", order=80),
         NavItem(_("Outbox"), "circulation:outbox", "ts", order=95),

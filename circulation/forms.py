@@ -25,7 +25,7 @@ class CircularForm(RevisionMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each country's current liaison officers receive it."),
     )
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = ByLabelMultipleChoiceField(
         label=_("Organizations"),
         queryset=Organization.objects.partners(),
         required=False,

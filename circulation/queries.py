@@ -162,6 +162,23 @@ def inbox(
     return list(recipients)
 
 
+def awaiting(user: Any) -> list[CircularRecipient]:
+    """Sent circulars that wait for the user's answer: a reply where there is a deadline, else an
+    acknowledgement — one definition for My work, the inbox's "waiting" list and the landing page."""
+    principal = access.principal_for(user)
+    if not principal.is_authenticated:
+        return []
+    rows = access.restrict(
+        CircularRecipient.objects.filter(
+            recipient_match(principal), circular__status=CircularStatus.SENT, last_reply_at__isnull=True
+        )
+        .select_related("circular", "country", "organization", "person")
+        .order_by("circular__sent_at", "pk"),
+        user,
+    )
+    return [r for r in rows if r.effective_deadline or r.acknowledged_at is None]
+
+
 def replies_prefetch() -> Prefetch:
     return Prefetch("replies", queryset=Reply.objects.select_related("author__person").prefetch_related("attachments"))
 

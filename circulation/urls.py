@@ -30,6 +30,7 @@ urlpatterns = [
     path("notifications/badge/", views.notification_badge, name="notification_badge"),
     path("notifications/preferences/", views.preferences, name="preferences"),
     path("my-work/", views.my_work, name="mywork"),
+    path("my-work/count/", views.my_work_count, name="mywork_count"),
     path("activity/", views.activity_page, name="activity"),
     path("activity/feed/", views.feed_settings, name="feed_settings"),
     path("activity/feed/<str:token>.atom", ActivityFeed(), name="feed"),

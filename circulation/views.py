@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import access, documents
 from core.confirm import confirmation
 from core.downloads import stored_file_response
 from core.forms import add_service_errors
-from core.mywork import items_for
+from core.mywork import count_for, figures_for, items_for, remember_count
 from core.pagecache import reader_page
 from messaging.models import EmailState, Notification, NotificationPreference, OutboundEmail
 from network.models import Country, Organization, Person
@@ -331,6 +331,8 @@ def inbox(request, code=None, org_pk=None):
         if not (access.acts_for_whole_network(principal) or party.pk in principal.organizations):
             access.refuse(request.user, access.VIEW, party)
         recipients = queries.inbox(request.user, organization=party)
+    elif request.GET.get("waiting"):
+        recipients = queries.awaiting(request.user)
     else:
         recipients = queries.inbox(request.user)
     links = extensions.links_for({r.circular_id: r.circular for r in recipients}.values(), request.user)
@@ -341,7 +343,13 @@ def inbox(request, code=None, org_pk=None):
     return render(
         request,
         "circulation/inbox.html",
-        {"party": party, "recipients": recipients, "my_countries": countries, "my_organizations": organizations},
+        {
+            "party": party,
+            "waiting": party is None and bool(request.GET.get("waiting")),
+            "recipients": recipients,
+            "my_countries": countries,
+            "my_organizations": organizations,
+        },
     )
 
 
@@ -405,9 +413,32 @@ def preferences(request):
 @reader_page
 @login_required
 def my_work(request):
+    """Each member's landing page: what they must do now, overdue first, and figures of what they follow."""
     items = items_for(request.user)
-    recent = list(access.restrict(Notification.objects.all(), request.user).filter(read_at=None)[:10])
-    return render(request, "circulation/my_work.html", {"items": items, "notifications": recent})
+    # An unread notification about something already in the list says it twice: the list keeps it, and
+    # the same notification repeated (a draft submitted twice) shows once.
+    listed = {item.url for item in items}
+    recent, seen = [], set()
+    for notification in access.restrict(Notification.objects.all(), request.user).filter(read_at=None)[:50]:
+        key = (notification.url, notification.subject_text)
+        if notification.url in listed or key in seen:
+            continue
+        seen.add(key)
+        recent.append(notification)
+    # The menu's count, known now that the items are gathered (core.mywork keeps it until a record changes).
+    remember_count(request.user, len(items))
+    return render(
+        request,
+        "circulation/my_work.html",
+        {"items": items, "notifications": recent[:10], "figures": figures_for(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def my_work_count(request):
+    """The menu's count of My work, as a fragment loaded after the page when it was not known at once."""
+    return render(request, "core/_nav_count.html", {"count": count_for(request.user)})
 
 
 # ---- activity ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import ByLabelMultipleChoiceField, editable_fields
+from core.forms import ByLabelMultipleChoiceField, by_label, editable_fields
 from core.versioning import fingerprint
 from network.models import Appointment, Body, Country, Organization, OrganizationKind
 
@@ -32,6 +32,7 @@ class AnalysisForm(forms.ModelForm):
         self.fields["lead_organization"].queryset = Organization.objects.exclude(
             kind=OrganizationKind.NATIONAL_INSTITUTION
         ).order_by("name_es")
+        by_label(self.fields["lead_organization"])
         self.fields["body"].queryset = Body.objects.networks()
         self.fields["countries"].label_from_instance = lambda country: str(country.name)
 

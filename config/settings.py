@@ -173,7 +173,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "network:home"
+LOGIN_REDIRECT_URL = "circulation:mywork"
 ACCOUNT_LOGOUT_REDIRECT_URL = "network:home"
 # django-axes, below, decides on failed sign-ins; allauth keeps its other rate limits.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}

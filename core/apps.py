@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import AppConfig, apps
 from django.conf import settings
@@ -14,6 +16,10 @@ class NavItem:
     url_name: str
     audience: str = "public"  # "public", "member" (network members) or "ts"
     order: int = 50
+    # A count shown beside the label (e.g. My work's items): `counter(user)` gives it when it is known at
+    # once (else None), and the URL named `counter_url` answers it as a fragment, loaded after the page.
+    counter: Callable[[Any], int | None] | None = None
+    counter_url: str = ""
 
 
 class EnlaceAppConfig(AppConfig):

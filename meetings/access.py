@@ -76,6 +76,16 @@ def actor_q(p, prefix=""):
     return q
 
 
+def has_own_commitments(p):
+    """Whether `p` speaks for some actor of commitments: their country, organization, the TS or the PPT."""
+    return bool(p.officer_countries or p.organizations or p.is_ts or p.is_ppt)
+
+
+def follows_every_actor(p):
+    """The TS and the PPT follow up every actor's commitments (the landing page's figure per actor)."""
+    return p.is_ts or p.is_ppt
+
+
 def acts_for(p, commitment):
     """Is `p` one of the commitment's actors (or the TS, who follows every commitment up)?"""
     if p.is_ts:

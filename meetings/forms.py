@@ -77,6 +77,7 @@ class MeetingForm(forms.ModelForm):
         by_label(self.fields["delegations"])
         self.fields["organizations"].queryset = Organization.objects.exclude(kind="national_institution")
         self.fields["organizations"].required = False
+        by_label(self.fields["organizations"])
         self.fields["delegations"].required = False
         self.fields["time_zone"].widget = forms.Select(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())])
         instance = kwargs.get("instance")

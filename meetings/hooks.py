@@ -1,16 +1,28 @@
 """How meetings plug into the rest of Enlace: fulfilment, my work, site search."""
 
-from django.db.models import Exists, OuterRef
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from circulation import extensions
 from core import access, fulfilment, mywork, search
 from core.i18n import localized
 
-from .access import actor_q
-from .models import OPEN_STATUSES, Agreement, Commitment, CommitmentActor, Meeting, ReportStatus
+from .access import actor_q, follows_every_actor, has_own_commitments
+from .models import (
+    OPEN_STATUSES,
+    ActorKind,
+    Agreement,
+    Commitment,
+    CommitmentActor,
+    CommitmentStatus,
+    Meeting,
+    ReportStatus,
+)
 from .services import fulfil_commitment
 
 MY_WORK_LIMIT = 50
@@ -62,7 +74,7 @@ def commitments_due(user):
     return [
         mywork.WorkItem(
             kind=_("Commitment"),
-            title=localized(row, "action")[:200],
+            title=localized(row, "action"),
             url=row.get_absolute_url(),
             due=row.due_by,
             detail=f"{localized(row.meeting, 'title')} · {row.agreement.ref}",
@@ -70,6 +82,92 @@ def commitments_due(user):
         )
         for row in rows
     ]
+
+
+def _board_url(**filters):
+    return reverse("meetings:board") + "?" + urlencode(filters)
+
+
+STATUS_TONES = {
+    CommitmentStatus.PENDING: "pending",
+    CommitmentStatus.IN_PROGRESS: "progress",
+    CommitmentStatus.DONE: "done",
+    CommitmentStatus.DROPPED: "dropped",
+}
+
+
+@mywork.register_figures
+def commitment_figures(user):
+    """A member's own commitments by status; for the TS and the PPT, open and overdue ones per actor.
+
+    Each count is the follow-up board's own count for the filters its link carries.
+    """
+    from . import queries
+
+    principal = access.principal_for(user)
+    if not access.sees_members_only(principal):
+        return []
+    figures = []
+    if has_own_commitments(principal):
+        counted = {
+            status: queries.board(user, ours=True, status=status).order_by().count()
+            for status in [*STATUS_TONES, "overdue"]
+        }
+        segments = [
+            mywork.Segment(label, counted[status], _board_url(ours="on", status=status), STATUS_TONES[status])
+            for status, label in CommitmentStatus.choices
+        ]
+        bar = mywork.Bar(_("Ours"), segments, _board_url(ours="on", status=""))
+        note = ngettext("%(count)s overdue", "%(count)s overdue", counted["overdue"]) % {"count": counted["overdue"]}
+        figures.append(
+            mywork.Figure(
+                _("Our commitments by status"),
+                [bar] if bar.total else [],
+                url=_board_url(ours="on", status="overdue"),
+                note=note,
+                order=10,
+            )
+        )
+    if follows_every_actor(principal):
+        figures.append(mywork.Figure(_("Open commitments per actor"), _open_per_actor(user), order=20))
+    return figures
+
+
+def _open_per_actor(user, limit=15):
+    """Open and overdue commitments per actor, in one query: what the board shows for `actor=…`."""
+    from network.models import Country, Organization
+
+    today = timezone.localdate()
+    open_rows = access.restrict(Commitment.objects.filter(status__in=OPEN_STATUSES), user)
+    counts = (
+        CommitmentActor.objects.filter(commitment__in=open_rows.values("pk"))
+        .values("kind", "country_id", "organization_id")
+        .annotate(
+            open=Count("commitment", distinct=True),
+            overdue=Count("commitment", distinct=True, filter=Q(commitment__due_by__lt=today)),
+        )
+    )
+    counts = list(counts)
+    countries = Country.objects.in_bulk([row["country_id"] for row in counts if row["country_id"]])
+    organizations = Organization.objects.in_bulk([row["organization_id"] for row in counts if row["organization_id"]])
+    bars = []
+    for row in counts:
+        if row["kind"] == ActorKind.COUNTRY and row["country_id"] in countries:
+            country = countries[row["country_id"]]
+            label, actor = country.name, f"country:{country.code.code}"
+        elif row["kind"] == ActorKind.ORGANIZATION and row["organization_id"] in organizations:
+            label, actor = organizations[row["organization_id"]].short_name, f"org:{row['organization_id']}"
+        elif row["kind"] in (ActorKind.TS, ActorKind.PPT):
+            label, actor = ActorKind(row["kind"]).label, row["kind"]
+        else:
+            continue
+        segments = [
+            mywork.Segment(_("overdue"), row["overdue"], _board_url(actor=actor, status="overdue"), "overdue"),
+            mywork.Segment(_("on time"), row["open"] - row["overdue"], "", "progress"),
+        ]
+        bars.append(mywork.Bar(str(label), segments, _board_url(actor=actor, status="open")))
+    bars.sort(key=lambda bar: (-bar.segments[0].count, -bar.total, search.fold(bar.label)))
+    return bars[:limit]
 
 
 @search.register

@@ -8,6 +8,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, 
 from django.utils import timezone
 
 from core import access
+from core.forms import by_name
 from network.models import Body, Country, Organization
 
 from .access import VIEW_DRAFT, actor_q, may_register_delegates
@@ -154,7 +155,7 @@ def countries_registering(user: Any, meeting: Meeting) -> list[Country]:
     if meeting.has_started() or not (whole or principal.officer_countries):
         return []
     rows = Country.objects.members() if whole else Country.objects.filter(pk__in=principal.officer_countries)
-    return [c for c in rows.order_by("code") if may_register_delegates(principal, meeting, c)]
+    return by_name(c for c in rows if may_register_delegates(principal, meeting, c))
 
 
 # ---- follow-up board --------------------------------------------------------------------------
@@ -164,14 +165,15 @@ def actor_choices() -> list[tuple[str, Any]]:
     """The actors one can filter the board by: TS, PPT, each country, each organization."""
     from django.utils.translation import gettext as _
 
+    from core.search import fold
+
     choices = [("ts", _("Technical Secretariat")), ("ppt", _("Pro Tempore Presidency"))]
     # django-countries gives a Country object (with .code and .name) where its stubs say str.
-    countries: list[Any] = [c.code for c in Country.objects.order_by("code")]
-    choices += [(f"country:{code.code}", str(code.name)) for code in countries]
-    choices += [
-        (f"org:{o.pk}", o.short_name)
-        for o in Organization.objects.exclude(kind="secretariat").order_by("acronym_en", "name_en")
-    ]
+    countries: list[Any] = [c.code for c in Country.objects.all()]
+    named = [(f"country:{code.code}", str(code.name)) for code in countries]
+    choices += sorted(named, key=lambda choice: fold(choice[1]))
+    organizations = [(f"org:{o.pk}", o.short_name) for o in Organization.objects.exclude(kind="secretariat")]
+    choices += sorted(organizations, key=lambda choice: fold(str(choice[1])))
     return choices
 
 

@@ -10,7 +10,7 @@ The tables keep the names they had when circulation held these models (`circulat
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 # ---- notifications --------------------------------------------------------------------------
@@ -61,6 +61,10 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("e-mail"),
     )
+    # Its subject and text in every language of the site ({"es": [subject, body], "en": [...]}), so
+    # that each reader reads it in the language they read Enlace in, whatever the recipient's language
+    # was when it was created. `subject` and `body` keep the recipient's language (e-mail, older rows).
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
     objects = NotificationQuerySet.as_manager()
@@ -74,7 +78,20 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self):
-        return self.subject
+        return self.subject_text
+
+    def _in_reading_language(self, index, fallback):
+        worded = self.texts.get((translation.get_language() or "").split("-")[0])
+        return worded[index] if worded else fallback
+
+    @property
+    def subject_text(self):
+        """The subject in the language the reader reads Enlace in now."""
+        return self._in_reading_language(0, self.subject)
+
+    @property
+    def body_text(self):
+        return self._in_reading_language(1, self.body)
 
 
 class NotificationPreference(models.Model):

@@ -90,6 +90,8 @@ def notify(users, kind, *, subject, body="", url="", dedupe_key):
         return []
     already = set(Notification.objects.filter(user__in=users, dedupe_key=dedupe_key).values_list("user_id", flat=True))
     prefs = preferences_for(users)
+    # Worded once in every language of the site: each reader reads it in the language they read Enlace in.
+    texts = {lang: [render_text(subject, lang)[:300], render_text(body, lang)] for lang, _name in settings.LANGUAGES}
     created = []
     for user in users:
         if user.pk in already:
@@ -98,8 +100,9 @@ def notify(users, kind, *, subject, body="", url="", dedupe_key):
         notification = Notification(
             user=user,
             kind=kind,
-            subject=render_text(subject, lang)[:300],
-            body=render_text(body, lang),
+            subject=texts[lang][0],
+            body=texts[lang][1],
+            texts=texts,
             url=url or "",
             dedupe_key=dedupe_key[:200],
             language=lang,

@@ -126,6 +126,16 @@ def _seen_at_every_step_q(p, prefix=""):
     return q
 
 
+def follows_reports(p):
+    """Whether `p` follows plan reports on their landing page: the TS, and officers (their countries')."""
+    return p.is_ts or bool(p.officer_countries)
+
+
+def follows_every_report(p):
+    """The TS and the PPT follow every member country's report and the regional one."""
+    return p.is_ts or p.is_ppt
+
+
 def reviews_reports(p):
     """Who reviews the countries' follow-up reports (approves, returns, reopens them): the TS. The pages,
     the API and the services ask this, and the policy below adds the report's state to it."""

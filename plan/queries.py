@@ -101,8 +101,13 @@ NOTHING_TO_REPORT = "nothing"  # no activity of the report's scope runs that yea
 
 def scopes_running(plan: Plan, year: int) -> set[str]:
     """The scopes (national, regional) that have at least one activity running in `year`."""
-    rows = Node.objects.filter(plan=plan).exclude(scope="").values_list("scope", "start_year", "end_year")
-    return {scope for scope, start, end in rows if (start or 0) <= year <= (end or 9999)}
+    return scopes_by_year(plan, [year])[year]
+
+
+def scopes_by_year(plan: Plan, years: Iterable[int]) -> dict[int, set[str]]:
+    """{year: the scopes that have at least one activity running that year}, in one query."""
+    rows = list(Node.objects.filter(plan=plan).exclude(scope="").values_list("scope", "start_year", "end_year"))
+    return {year: {scope for scope, start, end in rows if (start or 0) <= year <= (end or 9999)} for year in years}
 
 
 @dataclass

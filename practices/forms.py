@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import access
-from core.forms import RevisionMixin
+from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, RevisionMixin
 from core.uploads import DEFAULT_MAX_BYTES, SafeFileField
 from network.models import Country, Organization
 
@@ -19,14 +19,22 @@ def _country_label(country):
     return str(country.name)
 
 
-class CountriesField(forms.ModelMultipleChoiceField):
+class CountriesField(ByLabelMultipleChoiceField):
     def label_from_instance(self, obj):
         return _country_label(obj)
 
 
-class CountryField(forms.ModelChoiceField):
+class CountryField(ByLabelChoiceField):
     def label_from_instance(self, obj):
         return _country_label(obj)
+
+
+class OrganizationField(ByLabelChoiceField):
+    """An organization, in the reader's alphabetical order of names."""
+
+
+class OrganizationsField(ByLabelMultipleChoiceField):
+    """Organizations, in the reader's alphabetical order of names."""
 
 
 def _bilingual(name, label_es, label_en, widget, max_length):
@@ -59,13 +67,13 @@ class PracticeForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
-        self.fields["implementing_institutions"] = forms.ModelMultipleChoiceField(
+        self.fields["implementing_institutions"] = OrganizationsField(
             label=_("Implementing institutions"),
             queryset=Organization.objects.select_related("country").order_by("name_es", "name_en"),
             required=False,
             help_text=_("Hold Ctrl (or Cmd) to choose several."),
         )
-        self.fields["submitting_organization"] = forms.ModelChoiceField(
+        self.fields["submitting_organization"] = OrganizationField(
             label=_("Submitting organization"), queryset=Organization.objects.order_by("name_es"), required=False
         )
         self.fields["submitting_country"] = CountryField(
@@ -162,7 +170,7 @@ class ResourceForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.SPANISH)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1950, max_value=2100)
     url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
-    provider = forms.ModelChoiceField(
+    provider = OrganizationField(
         label=_("Provider"),
         queryset=Organization.objects.order_by("name_es"),
         required=False,
@@ -183,7 +191,7 @@ class ResourceForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     axis = forms.ModelChoiceField(label=_("Plan axis"), queryset=Axis.objects.all(), required=False)
-    submitting_organization = forms.ModelChoiceField(
+    submitting_organization = OrganizationField(
         label=_("Submitting organization"), queryset=Organization.objects.order_by("name_es"), required=False
     )
     submitting_country = CountryField(label=_("Submitting country"), queryset=Country.objects.all(), required=False)
@@ -253,7 +261,7 @@ class CompilationForm(forms.Form):
         required=False,
         help_text=_("Hold Ctrl (or Cmd) to choose several."),
     )
-    compiler = forms.ModelChoiceField(
+    compiler = OrganizationField(
         label=_("Compiled by"),
         queryset=Organization.objects.partners().order_by("name_es"),
         required=False,

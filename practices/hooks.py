@@ -34,6 +34,27 @@ def _plain(html_text):
     return html.unescape(strip_tags(str(html_text)))
 
 
+@mywork.register_figures
+def review_figures(user):
+    """For whoever reviews the repository (the TS): practices and resources waiting, by where they stand —
+    the counts of the review queue on "My contributions"."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from .queries import review_queue
+
+    url = reverse("practices:mine") + "#to-review"
+    bars = []
+    for model, label in ((Practice, _("Practices")), (Resource, _("Resources"))):
+        counts = dict(review_queue(user, model).order_by().values_list("status").annotate(n=Count("pk")))
+        segments = [
+            mywork.Segment(str(Status(status).label), counts.get(status, 0), url, tone)
+            for status, tone in ((Status.SUBMITTED, "pending"), (Status.IN_REVIEW, "progress"))
+        ]
+        bars.append(mywork.Bar(str(label), segments))
+    return [mywork.Figure(_("Waiting for review"), bars, url=url, order=60)] if any(b.total for b in bars) else []
+
+
 @mywork.register
 def repository_work(user):
     """Submissions to review, returned work to fix, calls the reader's country has not answered."""

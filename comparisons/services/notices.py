@@ -19,9 +19,10 @@ def _notify_submitted(column: Column) -> None:
     country = column.country
 
     def subject(lang: str) -> str:
-        return _("%(country)s submitted its answers to “%(analysis)s”") % {
+        return _("%(country)s submitted its answers to “%(analysis)s” (%(round)s)") % {
             "country": country.name,
             "analysis": analysis.localized("title", lang),
+            "round": str(column.round),
         }
 
     def body(lang: str) -> str:
@@ -47,9 +48,10 @@ def _notify_reviewed(column: Column, *, returned: bool) -> None:
 
     def subject(lang: str) -> str:
         title = analysis.localized("title", lang)
+        values = {"analysis": title, "round": str(column.round)}
         if returned:
-            return _("Your country's answers to “%(analysis)s” were returned") % {"analysis": title}
-        return _("Your country's answers to “%(analysis)s” were validated") % {"analysis": title}
+            return _("Your country's answers to “%(analysis)s” (%(round)s) were returned") % values
+        return _("Your country's answers to “%(analysis)s” (%(round)s) were validated") % values
 
     def body(lang: str) -> str:
         return column.review_comment

@@ -46,6 +46,22 @@ def sign_in(page, url):
     page.wait_for_load_state()
 
 
+def each_main_page(page, url, audience, main_pages):
+    """Open each main page of `audience` in `page`, in Spanish then in English (signed in for members);
+    yield (language, page info) with the page loaded."""
+    if audience == "member":
+        sign_in(page, url)
+    for language in ("es", "en"):
+        page.goto(url + "/")
+        if page.locator(f"button[lang={language}]").is_enabled():
+            page.click(f"button[lang={language}]")
+            page.wait_for_load_state()
+        for info in (p for p in main_pages if p["audience"] == audience):
+            page.goto(url + info["path"])
+            page.wait_for_load_state("networkidle")
+            yield language, info
+
+
 def measure(browser, url, page_info, storage_state=None):
     """Load one page in an empty cache; return (total bytes, JavaScript bytes) transferred."""
     context = browser.new_context(storage_state=storage_state, locale="es")
@@ -116,21 +132,48 @@ def test_every_main_page_passes_axe_in_both_languages(production_server, browser
         # bypass_csp only lets the test inject axe; the pages themselves are served as usual.
         context = browser.new_context(locale="es", bypass_csp=True)
         page = context.new_page()
-        if audience == "member":
-            sign_in(page, url)
-        for language in ("es", "en"):
-            page.goto(url + "/")
-            if page.locator(f"button[lang={language}]").is_enabled():
-                page.click(f"button[lang={language}]")
-                page.wait_for_load_state()
-            for info in (p for p in main_pages if p["audience"] == audience):
-                page.goto(url + info["path"])
-                page.wait_for_load_state("networkidle")
-                assert page.locator("html").get_attribute("lang") == language
-                page.screenshot(path=str(SCREENSHOTS / f"{language}-{info['app']}-{info['name']}.png"), full_page=True)
-                failures += [f"{language} {line}" for line in serious_axe_violations(page)]
+        for language, info in each_main_page(page, url, audience, main_pages):
+            assert page.locator("html").get_attribute("lang") == language
+            page.screenshot(path=str(SCREENSHOTS / f"{language}-{info['app']}-{info['name']}.png"), full_page=True)
+            failures += [f"{language} {line}" for line in serious_axe_violations(page)]
         context.close()
     assert not failures, "accessibility violations:\n" + "\n".join(failures)
+
+
+# What makes a page wider than the window: its own width, and the widest element that sticks out (to fix it).
+SIDEWAYS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return null;
+  let widest = null;
+  for (const element of document.body.querySelectorAll("*")) {
+    if (element.closest("details:not([open])") && !element.matches("details, summary")) continue;
+    const right = element.getBoundingClientRect().right;
+    if (right > width + 1 && (!widest || right > widest.right)) {
+      const cls = element.className.baseVal ?? element.className;
+      widest = {right: Math.round(right), tag: element.tagName.toLowerCase(), cls};
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, widest};
+}"""
+
+
+def test_no_main_page_scrolls_sideways_on_a_phone_or_a_laptop(production_server, browser, main_pages):
+    """At 390 px (a phone) and 1366 px (a laptop), in both languages, signed in and not: no page is wider
+    than the window (wide tables scroll inside their own box)."""
+    url = production_server.url
+    failures, checked = [], 0
+    for audience in ("public", "member"):
+        for width, height in ((390, 844), (1366, 768)):
+            context = browser.new_context(locale="es", viewport={"width": width, "height": height})
+            page = context.new_page()
+            for language, info in each_main_page(page, url, audience, main_pages):
+                sideways = page.evaluate(SIDEWAYS)
+                checked += 1
+                if sideways:
+                    failures.append(f"{width}px {language} {audience} {info['path']}: {sideways}")
+            context.close()
+    assert checked > 40
+    assert not failures, "pages wider than the window:\n" + "\n".join(failures)
 
 
 CHECKS = (

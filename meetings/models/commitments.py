@@ -169,6 +169,14 @@ class Commitment(BilingualMixin, Versioned, models.Model):
     def get_absolute_url(self):
         return reverse("meetings:commitment", args=[self.pk])
 
+    def fulfilled_by_url(self):
+        """The page of the record that fulfilled this commitment (a circular), at today's address, or ""."""
+        if not (self.fulfilled_by_type_id and self.fulfilled_by_id):
+            return ""
+        model = self.fulfilled_by_type.model_class()
+        record = model._base_manager.filter(pk=self.fulfilled_by_id).first() if model else None
+        return record.get_absolute_url() if record is not None and hasattr(record, "get_absolute_url") else ""
+
 
 def roll_up(statuses):
     """A commitment's status from its actors': done when every actor is done or dropped (dropped when

@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -345,14 +344,12 @@ def _change_own_status(
 @transaction.atomic
 def fulfil_commitment(commitment: Commitment, *, by: Any, acting_user: Any) -> Commitment:
     """Mark a commitment done because `by` (e.g. a circular) fulfils it; registered with core.fulfilment."""
-    url = by.get_absolute_url() if hasattr(by, "get_absolute_url") else ""
-    link = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+    # No link is stored: the commitment's page links to `by` through fulfilled_by, at today's address.
     commitment = change_commitment_status(
         commitment,
         CommitmentStatus.DONE,
         acting_user=acting_user,
         note=_("Fulfilled by %(record)s.") % {"record": str(by)},
-        evidence_link=link,
     )
     with acting_as(acting_user):
         commitment.fulfilled_by_type = ContentType.objects.get_for_model(by)

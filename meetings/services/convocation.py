@@ -4,10 +4,8 @@ import datetime
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,8 +92,7 @@ def _convocation_texts(meeting: Meeting, lang: str) -> tuple[str, str]:
         lines.extend(
             [
                 "",
-                _("Please register your delegation in Enlace: %(url)s")
-                % {"url": settings.SITE_URL + reverse("meetings:delegates", args=[meeting.pk])},
+                _("Please register your delegation in Enlace, from this circular's page."),
             ]
         )
         return _("Convocation: %(meeting)s") % {"meeting": title}, "\n".join(lines)
