@@ -12,6 +12,7 @@ lockout itself is written once, by `accounts.security.on_locked_out`.
 
 from allauth.core import context
 from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from axes.conf import settings as axes_settings
 from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset
@@ -68,9 +69,21 @@ class LimitedCodeMixin:
         AxesProxyHandler.user_login_failed(type(self), credentials, request)
 
 
-class AuthenticateForm(LimitedCodeMixin, mfa_forms.AuthenticateForm):
+class SpacedCodeMixin:
+    """A code typed as the app shows it ("123 456") is the same code."""
+
+    def clean_code(self):
+        self.cleaned_data["code"] = "".join(str(self.cleaned_data.get("code", "")).split())
+        return super().clean_code()
+
+
+class AuthenticateForm(SpacedCodeMixin, LimitedCodeMixin, mfa_forms.AuthenticateForm):
     """The code asked after the password at sign-in."""
 
 
 class ReauthenticateForm(LimitedCodeMixin, mfa_forms.ReauthenticateForm):
     """The code asked again of a signed-in account before a sensitive change."""
+
+
+class ActivateTOTPForm(SpacedCodeMixin, totp_forms.ActivateTOTPForm):
+    """The first code, typed to activate the authenticator app (Enlace's own page: templates/mfa/totp)."""

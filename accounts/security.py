@@ -12,6 +12,7 @@
 import math
 import time
 
+from allauth.account.signals import authentication_step_completed
 from allauth.mfa.utils import is_mfa_enabled
 from axes.conf import settings as axes_settings
 from axes.helpers import get_cool_off, get_failure_limit
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -51,6 +52,20 @@ def on_signed_in(sender, request, user, **kwargs):
         now = int(time.time())
         request.session[SESSION_STARTED] = now
         request.session[SESSION_SEEN] = now
+
+
+@receiver(authentication_step_completed)
+def password_just_given(sender, request, method, user=None, **kwargs):
+    """A password typed to sign in counts as typed again for the next minutes (allauth's reauthentication
+    window): the TS's first sign-in goes from the password straight to setting up its second factor."""
+    if method != "password" or request is None or not hasattr(request, "session"):
+        return
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    records = list(request.session.get(AUTHENTICATION_METHODS_SESSION_KEY, []))
+    if records and records[-1].get("method") == "password":
+        records[-1] = {**records[-1], "reauthenticated": True}
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
 
 
 @receiver(user_locked_out)
@@ -115,6 +130,8 @@ class RequireSecondFactorMiddleware:
             if request.path.startswith("/api/"):
                 message = _("Technical Secretariat accounts must activate a second factor first.")
                 return JsonResponse({"detail": message}, status=403)
+            if request.headers.get("HX-Request"):  # a part of a page (the menu's count): nothing until then
+                return HttpResponse(status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

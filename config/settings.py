@@ -183,6 +183,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {
     "authenticate": "accounts.second_factor.AuthenticateForm",
     "reauthenticate": "accounts.second_factor.ReauthenticateForm",
+    "activate_totp": "accounts.second_factor.ActivateTOTPForm",
 }
 MFA_TOTP_ISSUER = "Enlace"
 

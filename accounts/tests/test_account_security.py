@@ -43,14 +43,17 @@ class SecondFactorTest(TestCase):
         sign_in(client, "ts2@example.org")
         response = client.get("/contacts/")
         self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
-        # allauth asks for the password again before a second factor is activated.
-        response = client.get(reverse("mfa_activate_totp"))
-        self.assertIn(reverse("account_reauthenticate"), response["Location"])
-        client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-        client.get(reverse("mfa_activate_totp"))
-        secret = client.session["mfa.totp.secret"]
-        response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
-        self.assertEqual(response.status_code, 302)
+        # The password just typed to sign in counts: no second prompt in the next minutes ...
+        self.assertEqual(client.get(reverse("mfa_activate_totp")).status_code, 200)
+        # ... but later allauth asks for it again before a second factor is activated.
+        with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=6)):
+            response = client.get(reverse("mfa_activate_totp"))
+            self.assertIn(reverse("account_reauthenticate"), response["Location"])
+            client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+            client.get(reverse("mfa_activate_totp"))
+            secret = client.session["mfa.totp.secret"]
+            response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+            self.assertEqual(response.status_code, 302)
         self.assertEqual(client.get("/contacts/").status_code, 200)
         self.assertTrue(self.new_ts.authenticator_set.filter(type="recovery_codes").exists())
 

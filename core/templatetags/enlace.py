@@ -16,6 +16,13 @@ def tr(obj, field):
     return localized(obj, field) if obj is not None else ""
 
 
+@register.filter
+def group_by(text, size):
+    """`{{ secret|group_by:4 }}`: a long code in groups of `size` characters, easier to read and type."""
+    text = str(text or "")
+    return " ".join(text[i : i + int(size)] for i in range(0, len(text), int(size)))
+
+
 @register.simple_tag
 def missing_translation(obj, field):
     """Say which language a bilingual field lacks, or nothing."""
