@@ -446,19 +446,21 @@ def my_work_count(request):
 
 @login_required
 def activity_page(request):
+    """What changed in the network, grouped, a page at a time (older pages continue from an entry id)."""
     form = ActivityFilterForm(request.GET or None)
     country, days = None, 7
     if form.is_valid():
         country = form.cleaned_data.get("country")
         days = form.cleaned_data.get("days") or 7
-    changes = activity.changes_for(request.user, country=country, days=days)
-    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    before = request.GET.get("before", "")
+    before = int(before) if before.isdigit() and len(before) < 19 else None
+    page = activity.feed_page(request.user, country=country, days=days, before=before)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("before", None)
     return render(
         request,
         "circulation/activity.html",
-        {"form": form, "page": page, "country": country, "days": days, "query": query.urlencode()},
+        {"form": form, "page": page, "country": country, "days": days, "query": query.urlencode(), "before": before},
     )
 
 

@@ -58,7 +58,12 @@ class Analysis(BilingualMixin, models.Model):
         help_text=_("Countries' answers are shown to others once the lead has validated them."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -88,7 +93,9 @@ class Analysis(BilingualMixin, models.Model):
 class Section(BilingualMixin, models.Model):
     """A group of questions of an analysis (e.g. 'Before the return')."""
 
-    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="sections")
+    analysis = models.ForeignKey(
+        Analysis, on_delete=models.CASCADE, related_name="sections", verbose_name=_("analysis")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -141,7 +148,9 @@ class QuestionQuerySet(models.QuerySet):
 class Question(BilingualMixin, models.Model):
     """A question of the framework; answered by each country in its column."""
 
-    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="questions")
+    analysis = models.ForeignKey(
+        Analysis, on_delete=models.CASCADE, related_name="questions", verbose_name=_("analysis")
+    )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions", verbose_name=_("section"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_es = models.CharField(_("question (Spanish)"), max_length=500, blank=True)
@@ -260,7 +269,7 @@ class RoundStatus(models.TextChoices):
 class Round(BilingualMixin, models.Model):
     """One run of an analysis (e.g. the 2026 round): every country's column of answers."""
 
-    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="rounds")
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("analysis"))
     number = models.PositiveSmallIntegerField(_("number"))
     label_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
     label_en = models.CharField(_("name (English)"), max_length=100, blank=True)
@@ -309,18 +318,31 @@ EDITABLE_STATUSES = (ColumnStatus.DRAFT, ColumnStatus.RETURNED)
 class Column(models.Model):
     """A country's answers in one round: filled and submitted by its officers, validated by the lead."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="columns")
+    # The relations its access policy reads (lists that check access per record load them at once).
+    ACCESS_READS = ("round__analysis",)
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="columns", verbose_name=_("round"))
     country = models.ForeignKey(
         "network.Country", on_delete=models.PROTECT, related_name="comparison_columns", verbose_name=_("country")
     )
     status = models.CharField(_("status"), max_length=10, choices=ColumnStatus.choices, default=ColumnStatus.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     review_comment = models.TextField(_("comment of the review"), blank=True, max_length=5000)
     is_demo = models.BooleanField(_("demo record"), default=False)
@@ -355,10 +377,15 @@ class ColumnEventKind(models.TextChoices):
 class ColumnEvent(models.Model):
     """A step of a column's review: submitted, returned with comments, validated."""
 
-    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="events")
+    # The relations its access policy reads (lists that check access per record load them at once).
+    ACCESS_READS = ("column__round__analysis",)
+
+    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="events", verbose_name=_("column"))
     kind = models.CharField(_("step"), max_length=10, choices=ColumnEventKind.choices)
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("actor")
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
@@ -374,8 +401,11 @@ class ColumnEvent(models.Model):
 class Answer(Versioned, models.Model):
     """A country's answer to one question in one round, with its legal or procedural basis and a note."""
 
-    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # The relations its access policy reads (lists that check access per record load them at once).
+    ACCESS_READS = ("column__round__analysis",)
+
+    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="answers", verbose_name=_("column"))
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question"))
     choice = models.CharField(_("answer"), max_length=40, blank=True)
     selected = models.JSONField(_("choices"), default=list, blank=True)
     number = models.DecimalField(_("number"), max_digits=18, decimal_places=4, null=True, blank=True)
@@ -395,7 +425,12 @@ class Answer(Versioned, models.Model):
     )
     confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_demo = models.BooleanField(_("demo record"), default=False)

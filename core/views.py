@@ -53,8 +53,17 @@ def page_not_found(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    """A refusal that says why in the reader's terms: members-only pages to the public and outsiders,
+    records not published for this reader, and changes their role does not allow."""
     record_refusal(exception, request)
-    return render(request, "403.html", status=403)
+    action = getattr(exception, "action", "")
+    if not access.sees_members_only(getattr(request, "user", None)) and action in ("view", "member"):
+        reason = "members"
+    elif action == "view":
+        reason = "unpublished"
+    else:
+        reason = "role"
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 DATABASE_DOWN = (OperationalError, InterfaceError)

@@ -68,6 +68,7 @@ def map_page(request):
         tile_attribution=getattr(settings, "DIRECTORY_TILE_ATTRIBUTION", ""),
         can_add=access.can_create(request.user, Service, country=access.ANY),
         review_countries=_review_countries(request.user),
+        place_names=borders.place_names(translation.get_language() or settings.LANGUAGE_CODE),
     )
     return render(request, "directory/map.html", context)
 

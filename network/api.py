@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
 from core.api import (
+    WEB_ADDRESS_PATTERN,
     Conflict,
     Error,
     FieldErrors,
@@ -308,7 +309,7 @@ class OrganizationIn(InputSchema):
     acronym_en: str = Field("", max_length=30)
     country: str | None = Field(None, max_length=2)
     parent_id: Id | None = None
-    website: str = Field("", max_length=200)
+    website: str = Field("", max_length=200, json_schema_extra={"pattern": WEB_ADDRESS_PATTERN})
 
 
 class OrganizationPatch(PatchSchema):
@@ -320,7 +321,7 @@ class OrganizationPatch(PatchSchema):
     acronym_en: str | None = Field(None, max_length=30)
     country: str | None = Field(None, max_length=2)
     parent_id: Id | None = None
-    website: str | None = Field(None, max_length=200)
+    website: str | None = Field(None, max_length=200, json_schema_extra={"pattern": WEB_ADDRESS_PATTERN})
     revision: Revision
 
 

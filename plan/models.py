@@ -316,7 +316,9 @@ class ValueKind(models.TextChoices):
 class IndicatorValue(models.Model):
     """One entry of a target or an actual value: a new row each time, the latest counts."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
     kind = models.CharField(_("kind"), max_length=6, choices=ValueKind.choices)
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     country = models.ForeignKey(
@@ -331,7 +333,12 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=500, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
@@ -445,7 +452,7 @@ class LineStatus(models.TextChoices):
 class FollowUpLine(Versioned, models.Model):
     """One activity in a follow-up report: where it stands that year."""
 
-    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="lines")
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("report"))
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="lines", verbose_name=_("activity"))
     status = models.CharField(_("status"), max_length=15, choices=LineStatus.choices, default=LineStatus.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(
@@ -458,7 +465,12 @@ class FollowUpLine(Versioned, models.Model):
     narrative = models.TextField(_("narrative"), blank=True, max_length=10000)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     is_demo = models.BooleanField(_("demo record"), default=False)
 
@@ -511,12 +523,17 @@ def evidence_upload_to(instance, filename):
 class Evidence(models.Model):
     """A file or a link that backs a follow-up line."""
 
-    line = models.ForeignKey(FollowUpLine, on_delete=models.CASCADE, related_name="evidence")
+    line = models.ForeignKey(FollowUpLine, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("line"))
     label = models.CharField(_("label"), max_length=200, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
     file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=300)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
     )
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
@@ -547,10 +564,19 @@ class ReportAction(models.TextChoices):
 class ReportEvent(models.Model):
     """A step of a report's review: who did it, when, and their comment."""
 
-    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        FollowUpReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
+    )
     action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
 

@@ -45,6 +45,41 @@ def _filters(request):
     return {facet: request.GET.getlist(facet) for facet in search.FACETS}
 
 
+MAX_SUGGESTIONS = 3
+
+
+def _suggestions(user, query, filters):
+    """When nothing is found: the same words without the filters, then the query less one word — each
+    offered only if it finds something, with how many (at most len(words) + 1 small searches)."""
+    from urllib.parse import urlencode
+
+    words = query.split()[:6]
+    tries = []
+    if any(filters.values()) and words:
+        tries.append((" ".join(words), {}, True))
+    if len(words) > 1:
+        tries += [(" ".join(w for w in words if w != left_out), filters, False) for left_out in words]
+    found = []
+    for text, kept, unfiltered in tries:
+        try:
+            total = search.search(user, text, kept, per_page=1, with_facets=False).total
+        except ValidationError:
+            continue
+        if total:
+            params = [("q", text)] + [(facet, value) for facet, values in kept.items() for value in values]
+            found.append(
+                {
+                    "text": text,
+                    "unfiltered": unfiltered,
+                    "total": total,
+                    "url": "?" + urlencode(params),
+                }
+            )
+        if len(found) == MAX_SUGGESTIONS:
+            break
+    return found
+
+
 @public_page
 def search_page(request):
     """Search and browse practices and resources; htmx asks for the results only (search as you type)."""
@@ -62,9 +97,11 @@ def search_page(request):
     member = access.sees_members_only(request.user)
     params = request.GET.copy()
     params.pop("page", None)
+    suggestions = _suggestions(request.user, query, _filters(request)) if results and not results.total else []
     context = {
         "query": query[: search.MAX_QUERY_LENGTH],
         "results": results,
+        "suggestions": suggestions,
         "error": error,
         "params": params.urlencode(),
         "can_add": member,

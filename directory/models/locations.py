@@ -98,7 +98,9 @@ class Address(models.Model):
     """An HSDS address of a location (hidden from the public when the location is confidential)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("location")
+    )
     attention = models.CharField(_("attention"), max_length=200, blank=True)
     address_1 = models.CharField(_("address"), max_length=300)
     address_2 = models.CharField(_("address (line 2)"), max_length=300, blank=True)
@@ -125,8 +127,12 @@ class ServiceAtLocation(models.Model):
     """Where a service is delivered: the link between a service and a location."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="service_at_locations", verbose_name=_("service")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="service_at_locations", verbose_name=_("location")
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -143,12 +149,23 @@ class Contact(models.Model):
     """A named contact of a service or provider: for network members only."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts")
-    service_at_location = models.ForeignKey(
-        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts", verbose_name=_("provider")
     )
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts", verbose_name=_("service")
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("service at a location"),
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts", verbose_name=_("location")
+    )
     name = models.CharField(_("name"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
@@ -167,12 +184,25 @@ class Phone(models.Model):
     """An HSDS phone number of a provider, service, location or contact."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="phones", verbose_name=_("provider")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones", verbose_name=_("service")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones", verbose_name=_("location")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="phones", verbose_name=_("contact")
+    )
     service_at_location = models.ForeignKey(
-        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+        ServiceAtLocation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phones",
+        verbose_name=_("service at a location"),
     )
     number = models.CharField(_("number"), max_length=40)
     extension = models.PositiveIntegerField(_("extension"), null=True, blank=True)
@@ -192,10 +222,19 @@ class Schedule(models.Model):
     """When a service is open, as an RFC 5545 recurrence rule split in HSDS columns."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules", verbose_name=_("service")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules", verbose_name=_("location")
+    )
     service_at_location = models.ForeignKey(
-        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+        ServiceAtLocation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        verbose_name=_("service at a location"),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -244,9 +283,15 @@ class ServiceLanguage(models.Model):
     """An HSDS language: one a service (or location, or phone) works in."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="languages")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="languages")
-    phone = models.ForeignKey(Phone, on_delete=models.CASCADE, null=True, blank=True, related_name="languages")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="languages", verbose_name=_("service")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="languages", verbose_name=_("location")
+    )
+    phone = models.ForeignKey(
+        Phone, on_delete=models.CASCADE, null=True, blank=True, related_name="languages", verbose_name=_("phone")
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     code = models.CharField(_("code"), max_length=20, blank=True, help_text=_("ISO 639 code, e.g. es, en, mam, ht."))
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -264,7 +309,9 @@ class ServiceArea(models.Model):
     """An HSDS service area: where a service's users may come from."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="service_areas", verbose_name=_("service")
+    )
     name = models.CharField(_("name"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     extent = models.TextField(_("extent"), blank=True)

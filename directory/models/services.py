@@ -209,7 +209,12 @@ class Service(BilingualMixin, Versioned, models.Model):
     )
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     last_modified = models.DateTimeField(_("last modified"), default=timezone.now, db_index=True)
 

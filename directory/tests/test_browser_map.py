@@ -41,6 +41,9 @@ def test_fifty_thousand_locations_pan_and_zoom_offline(new_page):
     page.goto("/map/")
     wait_until(page, "() => !!(window.enlaceMap && window.enlaceMap.borders && window.enlaceMap.redraws.length >= 1)")
     assert page.locator("#map path.leaflet-interactive, #map canvas").count() >= 1  # the borders drew
+    # Country names on the offline base map, in the reader's language.
+    wait_until(page, "() => document.querySelectorAll('#map .map-label.country').length >= 3")
+    assert "Mexico" in page.locator("#map .map-label.country").all_text_contents()
     page.focus("#map")
     for key in ("+", "ArrowRight", "+", "ArrowDown", "-"):
         before = page.evaluate("window.enlaceMap.redraws.length")

@@ -102,8 +102,10 @@ class Commitment(BilingualMixin, Versioned, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     evidence_link = models.URLField(_("evidence (link)"), blank=True, max_length=500)
     evidence_file = models.FileField(_("evidence (file)"), upload_to="meetings/evidence/%Y/", blank=True)
-    fulfilled_by_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
-    fulfilled_by_id = models.PositiveBigIntegerField(null=True, blank=True)
+    fulfilled_by_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("fulfilled by (kind of record)")
+    )
+    fulfilled_by_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("fulfilled by (record)"))
     fulfilled_by_label = models.CharField(_("fulfilled by"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -203,10 +205,16 @@ class CommitmentActor(Versioned, models.Model):
     actor's own follow-up: its status, note and evidence. Only the actor (and the TS) changes it;
     the commitment's status is rolled up from its actors' rows (`Commitment.roll_up`)."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="actors")
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="actors", verbose_name=_("commitment")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=ActorKind.choices)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("organization")
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=CommitmentStatus.choices, default=CommitmentStatus.PENDING
     )
@@ -215,7 +223,12 @@ class CommitmentActor(Versioned, models.Model):
     evidence_file = models.FileField(_("evidence (file)"), upload_to="meetings/evidence/%Y/", blank=True)
     updated_at = models.DateTimeField(_("updated"), null=True, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:

@@ -54,7 +54,9 @@ class ImportJob(models.Model):
 class CalendarFeed(models.Model):
     """A user's secret iCalendar address for upcoming meetings; revoking it stops it for good."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds", verbose_name=_("user")
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(_("begins with"), max_length=8)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -218,7 +218,12 @@ class MeetingDocument(models.Model):
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(_("file"), upload_to="meetings/documents/%Y/")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 

@@ -40,7 +40,12 @@ class ReportVersion(BilingualMixin, models.Model):
     submission_en = models.TextField(_("submission line (English)"), blank=True)
     correction_note = models.CharField(_("what this correction changes"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     approved_by = models.ForeignKey(
@@ -142,7 +147,12 @@ class Agreement(BilingualMixin, models.Model):
     )
     rcgm_note = models.CharField(_("decision note"), max_length=500, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -11,6 +11,9 @@
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "" }).addTo(map);
   }
+  // Panes from the bottom: the borders, the place names, then the services (overlay and markers).
+  map.createPane("borders").style.zIndex = 350;
+  map.createPane("placeNames").style.zIndex = 390;
   var layer = L.layerGroup().addTo(map);
   var stats = window.enlaceMap = { redraws: [], markers: 0, requests: 0, borders: false };
   var seq = 0;
@@ -18,13 +21,56 @@
   fetch(el.dataset.borders).then(function (r) { return r.json(); }).then(function (data) {
     L.geoJSON(data, {
       interactive: false,
+      pane: "borders",
+      renderer: L.canvas({ pane: "borders" }),
       style: function (f) {
         var member = f.properties.member;
         return { color: member ? "#083f78" : "#8a9bb0", weight: member ? 1.2 : 0.6, fillColor: member ? "#ffffff" : "#eef2f6", fillOpacity: 1 };
       }
     }).addTo(map).bringToBack();
     stats.borders = true;
+    addPlaceNames(data);
   });
+
+  // Country names at the middle of each country's largest part, capitals as dots: names in the
+  // reader's language come with the page (json_script). Large countries are named from zoom 4,
+  // smaller ones as they get room, capitals from zoom 6.
+  var names = document.getElementById("map-place-names");
+  var labels = [];
+  function label(text, latlng, cls, minZoom) {
+    var marker = L.marker(latlng, { interactive: false, keyboard: false, pane: "placeNames",
+      icon: L.divIcon({ className: cls, html: "<span></span>", iconSize: null }) }).on("add", function (e) {
+      e.target.getElement().firstChild.textContent = text;
+    });
+    labels.push({ marker: marker, minZoom: minZoom });
+  }
+  function largestPart(feature) {
+    var geometry = feature.geometry, polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    var best = null, bestArea = -1;
+    polygons.forEach(function (polygon) {
+      var bounds = L.latLngBounds(polygon[0].map(function (p) { return [p[1], p[0]]; }));
+      var area = (bounds.getNorth() - bounds.getSouth()) * (bounds.getEast() - bounds.getWest());
+      if (area > bestArea) { bestArea = area; best = bounds; }
+    });
+    return best ? { at: best.getCenter(), area: bestArea } : null;
+  }
+  function addPlaceNames(data) {
+    if (!names) { return; }
+    var known = JSON.parse(names.textContent);
+    data.features.forEach(function (feature) {
+      var name = known.countries[feature.properties.iso], part = largestPart(feature);
+      if (name && part) { label(name, part.at, "map-label country", part.area > 40 ? 4 : part.area > 4 ? 5 : 6); }
+    });
+    known.capitals.forEach(function (capital) { label(capital[0], [capital[1], capital[2]], "map-label capital", 6); });
+    showPlaceNames();
+    map.on("zoomend", showPlaceNames);
+  }
+  function showPlaceNames() {
+    var zoom = map.getZoom();
+    labels.forEach(function (l) {
+      if (zoom >= l.minZoom) { l.marker.addTo(map); } else { l.marker.remove(); }
+    });
+  }
 
   function filterParams() {
     var params = new URLSearchParams(new FormData(form));
