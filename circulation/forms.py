@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, RevisionMixin, editable_fields
+from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, Checklist, RevisionMixin, editable_fields
 from core.uploads import SafeFileField
 from messaging.models import Delivery, NotificationKind
 from network.models import Country, Organization, Person
@@ -15,6 +15,33 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class FulfilsPicker(forms.Widget):
+    """The record a circular fulfils, found by its words (htmx asks as one types; without script, "Find"
+    submits the form to search) and chosen among radio buttons; the value stays "app.model:id"."""
+
+    template_name = "circulation/widgets/fulfils.html"
+
+    def __init__(self, *, user=None, query="", attrs=None):
+        super().__init__(attrs)
+        self.user, self.query = user, query
+
+    def get_context(self, name, value, attrs):
+        from core import fulfilment
+
+        from .services import describe_target
+
+        value = "" if value == "none" else value
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            current_label=describe_target(value, self.user) if value and value != "none" else "",
+            query=self.query,
+            found=[option for option in fulfilment.search(self.user, self.query) if option[0] != value]
+            if self.query and self.user is not None
+            else [],
+        )
+        return context
 
 
 class CircularForm(RevisionMixin, forms.ModelForm):
@@ -36,13 +63,13 @@ class CircularForm(RevisionMixin, forms.ModelForm):
         label=_("Named people"),
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=Checklist,
     )
     fulfils = forms.CharField(
         label=_("Fulfils"),
         required=False,
         max_length=100,
-        help_text=_("The meeting agreement or commitment this circular fulfils, e.g. meetings.commitment:3."),
+        help_text=_("Sending the circular marks this commitment done."),
     )
 
     class Meta:
@@ -54,7 +81,7 @@ class CircularForm(RevisionMixin, forms.ModelForm):
             "body_en": forms.Textarea(attrs={"rows": 8}),
         }
 
-    def __init__(self, *args, people_queryset=None, **kwargs):
+    def __init__(self, *args, people_queryset=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["countries"].queryset = Country.objects.members()
         self.fields["countries"].label_from_instance = lambda c: str(c.name)
@@ -70,6 +97,12 @@ class CircularForm(RevisionMixin, forms.ModelForm):
                 self.initial.setdefault(
                     "fulfils", f"{instance.target_type.app_label}.{instance.target_type.model}:{instance.target_id}"
                 )
+        self.fields["fulfils"].widget = FulfilsPicker(user=user, query=(self.data.get("fulfils_q") or "")[:200])
+
+    def clean_fulfils(self):
+        # The picker's "None" sends "none" (an empty radio value is read as "on" by some clients).
+        value = (self.cleaned_data.get("fulfils") or "").strip()
+        return "" if value == "none" else value
 
     def clean_reply_deadline(self):
         deadline = self.cleaned_data.get("reply_deadline")

@@ -8,6 +8,7 @@ app_name = "circulation"
 urlpatterns = [
     path("", views.circular_list, name="list"),
     path("new/", views.circular_create, name="create"),
+    path("fulfils-options/", views.fulfils_options, name="fulfils_options"),
     path("<int:pk>/", views.circular_detail, name="detail"),
     path("<int:pk>/edit/", views.circular_edit, name="edit"),
     path("<int:pk>/send/", views.circular_send, name="send"),

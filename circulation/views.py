@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core import access, documents
+from core import access, documents, fulfilment
 from core.confirm import confirmation
 from core.downloads import stored_file_response
 from core.forms import add_service_errors
@@ -88,8 +88,10 @@ def circular_create(request):
     if not access.can_create(request.user, Circular):
         access.refuse(request.user, access.CREATE, Circular)
     initial = {"fulfils": request.GET.get("fulfils", "")[:100]}
-    form = CircularForm(request.POST or None, initial=initial, people_queryset=_people_choices(request.user))
-    if request.method == "POST" and form.is_valid():
+    form = CircularForm(
+        request.POST or None, initial=initial, people_queryset=_people_choices(request.user), user=request.user
+    )
+    if request.method == "POST" and "find" not in request.POST and form.is_valid():
         circular = _save_circular(request, form)
         if circular is not None:
             messages.success(request, _("Draft saved. Attach documents if needed, then send it."))
@@ -100,13 +102,25 @@ def circular_create(request):
 @login_required
 def circular_edit(request, pk):
     circular = _circular(request, pk, access.CHANGE)
-    form = CircularForm(request.POST or None, instance=circular, people_queryset=_people_choices(request.user))
-    if request.method == "POST" and form.is_valid():
+    form = CircularForm(
+        request.POST or None, instance=circular, people_queryset=_people_choices(request.user), user=request.user
+    )
+    if request.method == "POST" and "find" not in request.POST and form.is_valid():
         saved = _save_circular(request, form, circular)
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect(saved)
     return render(request, "circulation/circular_form.html", {"form": form, "circular": circular})
+
+
+@login_required
+@require_GET
+def fulfils_options(request):
+    """The commitments a circular's author could have it fulfil, matching what they type (an htmx part)."""
+    access.require_create(request.user, Circular)  # those who write circulars: the TS and the PPT
+    query = request.GET.get("fulfils_q", "")[:200]
+    options = fulfilment.search(request.user, query) if query.strip() else []
+    return render(request, "circulation/_fulfils_options.html", {"options": options, "searched": bool(query.strip())})
 
 
 @login_required

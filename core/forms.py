@@ -29,6 +29,14 @@ class ByLabelMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = _ByLabel
 
 
+class Checklist(forms.CheckboxSelectMultiple):
+    """Several choices as checkboxes (not a Ctrl-click list box); with script, a box above filters
+    them by what is typed (core/static/core/checklist.js), accents ignored."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-checklist": "", **(attrs or {})}, choices)
+
+
 def by_label(*fields):
     """Show these model choice fields' options sorted by their label in the reader's language."""
     for field in fields:

@@ -6,6 +6,7 @@ Commitment model, the function that records it. Neither app imports the other.
 """
 
 _fulfillers = {}
+_searchers = []
 
 
 def register_fulfiller(model, func):
@@ -31,3 +32,24 @@ def fulfil(record, *, by, acting_user):
     if func is None:
         raise LookupError(f"{type(record).__name__} records cannot be fulfilled.")
     return func(record, by=by, acting_user=acting_user)
+
+
+def register_searcher(func):
+    """Declare how to find records a circular could fulfil: `func(user, words) -> [(reference, label)]`,
+    only records the user may see and mark done (the circular's form lets its author search them)."""
+    _searchers.append(func)
+    return func
+
+
+def search(user, text, limit=20):
+    """Records `user` could have a circular fulfil, matching every word of `text`: [(reference, label)]."""
+    words = text.split()[:8]
+    found = []
+    for func in _searchers:
+        found.extend(func(user, words))
+    return found[:limit]
+
+
+def reference_of(record):
+    """ "app_label.model:id", as `resolve_target` and the API take it."""
+    return f"{record._meta.app_label}.{record._meta.model_name}:{record.pk}"

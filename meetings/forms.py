@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import RevisionMixin, by_label, editable_fields
+from core.forms import Checklist, RevisionMixin, by_label, editable_fields
+from core.timezones import time_zone_choices
 from core.uploads import SafeFileField
 from network.models import Body, Country, Organization
 
@@ -65,6 +66,7 @@ class MeetingForm(forms.ModelForm):
             "mandate_es": forms.Textarea(attrs={"rows": 2}),
             "mandate_en": forms.Textarea(attrs={"rows": 2}),
             "delegations": forms.CheckboxSelectMultiple,
+            "organizations": Checklist,
         }
         help_texts = {
             "starts_at": _("Optional: the time it starts, in the time zone below."),
@@ -79,8 +81,9 @@ class MeetingForm(forms.ModelForm):
         self.fields["organizations"].required = False
         by_label(self.fields["organizations"])
         self.fields["delegations"].required = False
-        self.fields["time_zone"].widget = forms.Select(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())])
         instance = kwargs.get("instance")
+        kept = instance.time_zone if instance is not None else ""
+        self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices(keep=kept))
         if instance is not None and instance.pk and instance.time_zone:
             # Times are shown and typed in the meeting's own zone.
             tz = zoneinfo.ZoneInfo(instance.time_zone)

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +51,27 @@ def _fulfil(commitment, *, by, acting_user):
 
 
 fulfilment.register_fulfiller(Commitment, _fulfil)
+fulfilment.register_fulfiller(Commitment, _fulfil)
+
+
+@fulfilment.register_searcher
+def open_commitments(user, words, limit=20):
+    """Open commitments the user may mark done (their country's, organization's, the PPT's; every one for
+    the TS) whose action holds every word, soonest due first."""
+    from .access import UPDATE_STATUS
+
+    rows = access.restrict(Commitment.objects.open().select_related("meeting", "agreement"), user)
+    if not access.acts_for_whole_network(user):
+        ours = CommitmentActor.objects.filter(commitment=OuterRef("pk"), status__in=OPEN_STATUSES)
+        rows = rows.filter(Exists(ours.filter(actor_q(access.principal_for(user)))))
+    for word in words:
+        rows = rows.filter(Q(action_es__icontains=word) | Q(action_en__icontains=word) | Q(agreement__number=word))
+    found = []
+    for row in rows.order_by(F("due_by").asc(nulls_last=True), "pk")[: limit * 2]:
+        if access.can(user, UPDATE_STATUS, row):
+            label = f"{row.agreement.ref} · {localized(row, 'action')[:160]} ({localized(row.meeting, 'title')})"
+            found.append((fulfilment.reference_of(row), label))
+    return found[:limit]
 
 
 @mywork.register

@@ -219,6 +219,41 @@ def save_lines(
     return changed
 
 
+def previous_report(report: FollowUpReport, user: Any) -> FollowUpReport | None:
+    """The same reporter's report of the year before, if `user` may read it."""
+    return (
+        access.restrict(
+            FollowUpReport.objects.filter(plan=report.plan_id, country=report.country_id, year=report.year - 1), user
+        )
+        .select_related("plan")
+        .first()
+    )
+
+
+@transaction.atomic
+def start_from_last_year(report: FollowUpReport, *, acting_user: Any) -> list[FollowUpLine]:
+    """Fill the lines nobody has touched yet (not started, no progress, no narrative) with the values of
+    the same activities in last year's report; lines already filled are never changed. Returns the lines
+    filled (none when there is no report of last year to start from)."""
+    _check_fillable(report, acting_user)  # who may not fill it learns nothing of last year
+    previous = previous_report(report, acting_user)
+    if previous is None:
+        raise refusal(STATE, _("There is no report of %(year)s to start from.") % {"year": report.year - 1})
+    earlier = {line.node_id: line for line in previous.lines.all()}
+    entries = {}
+    for line in report.lines.all():
+        before = earlier.get(line.node_id)
+        untouched = line.status == LineStatus.NOT_STARTED and line.progress is None and not line.narrative
+        if before is not None and untouched:
+            entries[line.node_id] = {
+                "status": before.status,
+                "progress": before.progress,
+                "narrative": before.narrative,
+                "revision": line.revision,
+            }
+    return save_lines(report, entries, acting_user=acting_user) if entries else []
+
+
 @transaction.atomic
 def add_evidence(
     line: FollowUpLine, *, acting_user: Any, link: str = "", file: Any = None, label: str = ""

@@ -16,6 +16,7 @@ urlpatterns = [
     path(REPORT, views.report_detail, name="report"),
     path(REPORT + "start/", views.report_start, name="report_start"),
     path(REPORT + "submit/", views.report_submit, name="report_submit"),
+    path(REPORT + "from-last-year/", views.report_from_last_year, name="report_from_last_year"),
     path(REPORT + "approve/", views.report_review, {"decision": "approve"}, name="report_approve"),
     path(REPORT + "return/", views.report_review, {"decision": "return"}, name="report_return"),
     path(REPORT + "reopen/", views.report_review, {"decision": "reopen"}, name="report_reopen"),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import access
-from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, RevisionMixin
+from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, Checklist, RevisionMixin
 from core.uploads import DEFAULT_MAX_BYTES, SafeFileField
 from network.models import Country, Organization
 
@@ -71,7 +71,7 @@ class PracticeForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
             label=_("Implementing institutions"),
             queryset=Organization.objects.select_related("country").order_by("name_es", "name_en"),
             required=False,
-            help_text=_("Hold Ctrl (or Cmd) to choose several."),
+            widget=Checklist,
         )
         self.fields["submitting_organization"] = OrganizationField(
             label=_("Submitting organization"), queryset=Organization.objects.order_by("name_es"), required=False
@@ -118,12 +118,56 @@ class PracticeForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
             label=_("Attached resources"),
             queryset=access.restrict(Resource.objects.select_related("published_version"), user),
             required=False,
+            widget=Checklist,
             help_text=_("Resources of the repository that go with this practice."),
         )
         self.fields["call"] = forms.ModelChoiceField(
             label=_("Answers the call for practices"), queryset=Call.objects.open(), required=False
         )
         self.limit_submitter(user)
+        if not self.is_bound and "submitting_organization" not in self.initial:
+            # A new practice is first of all the author's organization's (or country's).
+            self.initial.update(_own_submitter(user))
+
+    # The template in the order people tell a practice; each text field in Spanish beside English.
+    SECTIONS = (
+        (_("The practice"), ("title", "summary", "original_language", "call")),
+        (
+            _("Where, who and for whom"),
+            (
+                "countries",
+                "submitting_organization",
+                "submitting_country",
+                "implementing_institutions",
+                "population",
+                "population_other",
+                "start_year",
+                "end_year",
+            ),
+        ),
+        (_("What was done and what it achieved"), ("context", "description", "results", "lessons", "replicability")),
+        (_("Themes and the strategic plan"), ("themes", "axis")),
+        (_("Contact and resources"), ("contact_name", "contact_email", "contact_phone", "resources")),
+    )
+
+    def sections(self):
+        """(title, rows) in SECTIONS order; a row is a pair (Spanish, English) or one field. Fields
+        no section names come last, so none is ever left off the page."""
+        placed, result = set(), []
+        for title, names in self.SECTIONS:
+            rows = []
+            for name in names:
+                if f"{name}_es" in self.fields:
+                    rows.append((self[f"{name}_es"], self[f"{name}_en"]))
+                    placed.update({f"{name}_es", f"{name}_en"})
+                elif name in self.fields:
+                    rows.append((self[name],))
+                    placed.add(name)
+            result.append((title, rows))
+        rest = [(field,) for field in self.visible_fields() if field.name not in placed]
+        if rest:
+            result.append((_("Other"), rest))
+        return result
 
     @classmethod
     def initial_for(cls, practice):
@@ -139,6 +183,17 @@ class PracticeForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
             call=practice.call,
         )
         return initial
+
+
+def _own_submitter(user):
+    """The organization (or country) a new record is submitted for when its author has just one."""
+    p = access.principal_for(user)
+    initial = {}
+    if len(p.organizations) == 1:
+        initial["submitting_organization"] = Organization.objects.filter(pk__in=p.organizations).first()
+    if len(p.officer_countries) == 1:
+        initial["submitting_country"] = Country.objects.filter(pk__in=p.officer_countries).first()
+    return initial
 
 
 def _practice_scalars():
@@ -259,7 +314,7 @@ class CompilationForm(forms.Form):
         label=_("Practices"),
         queryset=Practice.objects.none(),
         required=False,
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=Checklist,
     )
     compiler = OrganizationField(
         label=_("Compiled by"),

@@ -8,6 +8,7 @@ from .circulars import (  # noqa: F401 (the package answers for all its modules)
     add_attachment,
     create_circular,
     delete_circular,
+    describe_target,
     remove_attachment,
     resolve_target,
     send_circular,

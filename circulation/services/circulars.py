@@ -36,6 +36,15 @@ def target_reference(obj: Any) -> str:
     return f"{ct.app_label}.{ct.model}:{obj.pk}"
 
 
+def describe_target(reference: str, user: Any) -> str:
+    """How a reader names the record `reference` points to ("" when it does not resolve for them)."""
+    try:
+        record = resolve_target(reference, user)
+    except (ValidationError, PermissionDenied):
+        return ""
+    return str(record) if record is not None else ""
+
+
 def resolve_target(reference: str | None, user: Any) -> Any:
     """Return the record named by "app_label.model:pk", or raise ValidationError on `fulfils`."""
     if not (reference or "").strip():

@@ -2,11 +2,14 @@
 whose every count is the count of the list it links to."""
 
 import datetime
+import re
 from collections import defaultdict
 
+import pytest
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from circulation import services as circulation_services
 from circulation.testing import circulate
@@ -184,3 +187,27 @@ class LandingPageTest(TestCase):
         circulate(acting_user=self.n.ts, countries=[self.n.gt], title_en="And another")
         client.get(MY_WORK)
         self.assertContains(client.get(reverse("network:home")), badge.replace(f">{count + 1}<", f">{count + 2}<"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_signs_in_lands_on_their_page_and_follows_a_figure(new_page):
+    n = build_rcm()
+    import_seed(n)
+    page = new_page(locale="en", viewport={"width": 390, "height": 844})
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", n.mx_officer.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    expect(page).to_have_url(re.compile(re.escape(MY_WORK) + "$"))
+    figure = page.locator("section.figure", has_text="Our commitments by status")
+    expect(figure).to_be_visible()
+    link = figure.locator(".figure-legend a").first
+    count = int(link.inner_text().split()[0])
+    link.click()
+    expect(page.locator("main")).to_contain_text(f"{count} commitment")
+    # The menu folds on a phone and opens without losing the count of what waits.
+    page.goto(MY_WORK)
+    page.click(".site-nav > summary")
+    expect(page.locator(".site-nav nav")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

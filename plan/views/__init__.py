@@ -9,6 +9,7 @@ from .reports import (
     evidence_download,
     evidence_remove,
     report_detail,
+    report_from_last_year,
     report_review,
     report_start,
     report_submit,
@@ -25,5 +26,6 @@ __all__ = [
     "report_detail",
     "report_review",
     "report_start",
+    "report_from_last_year",
     "report_submit",
 ]

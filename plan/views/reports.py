@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import access
@@ -113,6 +114,7 @@ def _report_page(request, plan, country, report, *, status=200, **forms):
         can_review=access.can(user, REVIEW, report),
         can_reopen=access.can(user, REOPEN, report),
         lines_form=forms.get("lines_form") or (LinesForm(lines=lines) if can_fill else None),
+        previous=services.previous_report(report, user) if can_fill else None,
         evidence_form=forms.get("evidence_form") or (EvidenceForm(lines=lines) if can_fill and lines else None),
         approve_form=forms.get("approve_form") or ApproveForm(prefix="approve"),
         return_form=forms.get("return_form") or ReturnForm(prefix="return"),
@@ -190,6 +192,30 @@ def report_start(request, pk, year, code):
             return redirect(reverse("plan:report", args=[pk, year, code.lower()]))
         messages.success(request, _("Report started: fill in each activity, then submit it."))
     return redirect(_report_url(report))
+
+
+@login_required
+@require_POST
+def report_from_last_year(request, pk, year, code):
+    """Fill the activities nobody has touched yet with last year's values (the report's own people)."""
+    plan, country, report = _report(request, pk, year, code)
+    if report is None:
+        raise Http404
+    try:
+        filled = services.start_from_last_year(report, acting_user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s activity filled with %(year)s's values: check it before submitting.",
+                "%(count)s activities filled with %(year)s's values: check them before submitting.",
+                len(filled),
+            )
+            % {"count": len(filled), "year": report.year - 1},
+        )
+    return redirect(_report_url(report) + "#lines-form")
 
 
 @login_required
