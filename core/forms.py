@@ -62,6 +62,31 @@ def editable_fields(model, *, leave_out=(), adding=(), before=None):
     return [*names[:at], *adding, *names[at:]]
 
 
+class SectionsMixin:
+    """A long form in sections (`SECTIONS`: (title, field stems)), each text in Spanish beside English."""
+
+    SECTIONS: tuple = ()
+
+    def sections(self):
+        """(title, rows) in SECTIONS order; a row is a pair (Spanish, English) or one field. Fields
+        no section names come last, so none is ever left off the page."""
+        placed, result = set(), []
+        for title, names in self.SECTIONS:
+            rows = []
+            for name in names:
+                if f"{name}_es" in self.fields:
+                    rows.append((self[f"{name}_es"], self[f"{name}_en"]))
+                    placed.update({f"{name}_es", f"{name}_en"})
+                elif name in self.fields:
+                    rows.append((self[name],))
+                    placed.add(name)
+            result.append((title, rows))
+        rest = [(field,) for field in self.visible_fields() if field.name not in placed]
+        if rest:
+            result.append((gettext_lazy("Other"), rest))
+        return result
+
+
 class RevisionMixin:
     """A form that carries the revision of the record it was read at (core.versioning).
 

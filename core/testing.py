@@ -7,6 +7,7 @@ alternate, Honduras's and Mexico's principals, a partner (UNICEF) member, the cu
 
 import datetime
 import secrets
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -75,6 +76,77 @@ def signed_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would send for each `method="post"` form of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.forms: list[dict[str, list[str]]] = []
+        self.values: dict[str, list[str]] = {}
+        self.select = self.option = self.textarea = None
+        self.option_text = ""
+
+    def _add(self, name, value):
+        self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self.inside, self.values = True, {}
+            self.forms.append(self.values)
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button", "file", "image", "reset"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._add(a["name"], a.get("value", "on"))
+            else:
+                self._add(a["name"], a.get("value") or "")
+        elif tag == "select":
+            self.select = (a.get("name"), "multiple" in a, [])
+        elif tag == "option" and self.select:
+            self.option = (a.get("value"), "selected" in a)
+            self.option_text = ""
+        elif tag == "textarea":
+            self.textarea, self.option_text = a.get("name"), ""
+
+    def handle_data(self, data):
+        if self.option is not None or self.textarea is not None:
+            self.option_text += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "option" and self.option is not None and self.select:
+            value = self.option[0] if self.option[0] is not None else self.option_text.strip()
+            self.select[2].append((value, self.option[1]))
+            self.option = None
+        elif tag == "select" and self.select:
+            name, multiple, options = self.select
+            chosen = [value for value, selected in options if selected]
+            if not chosen and options and not multiple:
+                chosen = [options[0][0]]
+            for value in chosen:
+                self._add(name, value)
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self._add(self.textarea, self.option_text.removeprefix("\n"))
+            self.textarea = None
+
+
+def form_values(response, index=None, **changes):
+    """What a post form of the page sends as it stands (the one with most fields, or the `index`th),
+    with `changes` (name → value or list) applied."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    form = reader.forms[index] if index is not None else max(reader.forms, key=len)
+    values: dict = {name: items if len(items) > 1 else items[0] for name, items in form.items()}
+    values.pop("csrfmiddlewaretoken", None)
+    values.update(changes)
+    return values
 
 
 def build_network(today=None):

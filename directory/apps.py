@@ -11,7 +11,7 @@ class DirectoryConfig(EnlaceAppConfig):
     nav = (NavItem(_("Map of services"), "directory:map", "public", order=40),)
 
     def main_pages(self):
-        from .models import Service
+        from .models import Service, ServiceEdit
 
         pages = [
             {"name": "map", "path": "/map/", "audience": "public"},
@@ -21,12 +21,16 @@ class DirectoryConfig(EnlaceAppConfig):
         service = Service.objects.filter(is_published=True, country__code="GT").first()
         if service:
             pages.append({"name": "service", "path": f"/map/services/{service.pk}/", "audience": "public"})
+            pages.append({"name": "service-edit", "path": f"/map/services/{service.pk}/edit/", "audience": "member"})
+        edit = ServiceEdit.objects.filter(service__country__code="GT").order_by("pk").first()
+        if edit:
+            pages.append({"name": "change-review", "path": edit.get_absolute_url(), "audience": "member"})
         return pages
 
     def ready(self):
         from core.audit import track, untracked
 
-        from . import access, search  # noqa: F401 - registers policies and search providers
+        from . import access, hooks, search  # noqa: F401 - registers policies, search and my-work providers
         from .models import Location, Provider, Service, ServiceAtLocation, ServiceEdit
 
         for model in (Provider, Service, Location, ServiceAtLocation, ServiceEdit):

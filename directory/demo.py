@@ -24,6 +24,7 @@ from .models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceEdit,
     ServiceLanguage,
 )
 from .queries import language_name
@@ -209,4 +210,28 @@ def load(stdout):
         )
         count += 1
     indexing.reindex_all()
+    _proposal()
     stdout.write(f"Directory: {count} demo services, {len(providers)} providers.\n")
+
+
+def _proposal():
+    """UNICEF's member proposes new phones and hours for its Guatemala service: a change for the
+    Guatemalan officers and the TS to review item by item (made once, through the service)."""
+    from django.contrib.auth import get_user_model
+
+    from . import services
+
+    partner = get_user_model().objects.filter(email="partner@enlace.example").first()
+    service = Service.objects.filter(pk=_id("service", "unicef-gt")).first()
+    if partner is None or service is None or ServiceEdit.objects.filter(service=service, author=partner).exists():
+        return
+    services.update_service(
+        service,
+        acting_user=partner,
+        phones=[
+            {"number": "+502 2327 6300", "type": "voice", "description": "Oficina"},
+            {"number": "+502 5555 0199", "type": "text", "description": "WhatsApp"},
+        ],
+        hours={day: [["08:00", "12:00"], ["13:00", "17:00"]] for day in ("MO", "TU", "WE", "TH", "FR")}
+        | {"SA": [["09:00", "13:00"]]},
+    )

@@ -1,14 +1,17 @@
 """Forms of the directory: the map's filters (shared by page, list, exports and API) and service edits."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import RevisionMixin
+from core.forms import Checklist, RevisionMixin, SectionsMixin
 from network.models import Country
 
 from . import queries
 from .fields import SERVICE
-from .models import MAX_AGE, Place, PlaceKind, Service, ServiceStatus, TaxonomyTerm
+from .models import MAX_AGE, EditStatus, Place, PlaceKind, Service, ServiceStatus, TaxonomyTerm
+from .proposals import ADDRESS_PARTS, ALL_DAY, PHONE_TYPES, day_name
+from .rrules import WEEKDAYS
 from .taxonomies import PROFILES, SERVICE_TYPES
 
 
@@ -90,21 +93,40 @@ class MapFilterForm(forms.Form):
         return queries.BBox.parse(self.cleaned().get("bbox"))
 
 
-class ServiceForm(RevisionMixin, forms.ModelForm):
+# The languages offered by name; a service's other codes (from an import) are kept and shown too.
+KNOWN_LANGUAGES = ("es", "en", "fr", "pt", "ht", "ar", "hi", "bn", "ne", "ru", *queries.REGIONAL_LANGUAGES)
+
+
+def language_choices(keep=()):
+    from core.search import fold
+
+    from .proposals import language_label
+
+    codes = dict.fromkeys([*KNOWN_LANGUAGES, *keep])
+    return sorted(((code, language_label(code)) for code in codes), key=lambda choice: fold(choice[1]))
+
+
+class ServiceForm(RevisionMixin, SectionsMixin, forms.ModelForm):
     """Edit a service: its texts in both languages, who it serves, its categories and languages."""
 
     terms = forms.ModelMultipleChoiceField(
         label=_("Categories"),
         queryset=TaxonomyTerm.objects.select_related("taxonomy").order_by("taxonomy__code", "order"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checklist,
     )
-    languages = forms.CharField(
-        label=_("Languages"),
-        required=False,
-        max_length=200,
-        help_text=_("ISO 639 codes separated by commas, e.g. es, en, mam."),
-    )
+    languages = forms.MultipleChoiceField(label=_("Languages"), required=False, widget=Checklist)
+
+    SECTIONS = (
+        (_("The service"), ("name", "description", "status", "alert", "url", "email")),
+        (
+            _("Who it serves and how"),
+            (
+                "minimum_age", "maximum_age", "eligibility_description", "application_process",
+                "fees_description", "interpretation_services", "terms", "languages",
+            ),
+        ),
+    )  # fmt: skip
 
     class Meta:
         model = Service
@@ -118,18 +140,199 @@ class ServiceForm(RevisionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        codes = list(self.instance.languages.values_list("code", flat=True)) if self.instance.pk else []
+        self.fields["languages"].choices = language_choices(keep=codes)
         if self.instance.pk:
-            self.initial["languages"] = ", ".join(self.instance.languages.values_list("code", flat=True))
+            self.initial["languages"] = codes
             self.initial["terms"] = list(self.instance.terms.all())
 
-    def clean_languages(self):
-        codes = [code.strip().lower() for code in self.cleaned_data["languages"].split(",") if code.strip()]
-        for code in codes:
-            if not code.isalpha() or len(code) > 8:
-                raise forms.ValidationError(_("“%(code)s” is not a language code.") % {"code": code})
-        return codes
 
-    def changes(self):
-        """Return the service fields and lists to give to services.update_service."""
-        data = dict(self.cleaned_data)
+class PhoneForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=40)
+    extension = forms.IntegerField(label=_("Extension"), required=False, min_value=1, max_value=99999)
+    type = forms.ChoiceField(label=_("Type"), required=False, choices=PHONE_TYPES)
+    description = forms.CharField(
+        label=_("For what"), required=False, max_length=300, help_text=_("E.g. “24-hour line”, “WhatsApp”.")
+    )
+
+
+PhoneFormSet = forms.formset_factory(PhoneForm, extra=1, can_delete=True, max_num=20, validate_max=True)
+
+
+class HoursForm(forms.Form):
+    """The weekly opening hours: per day, up to two spans (a break at midday), or open 24 hours."""
+
+    def __init__(self, *args, hours=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.days = []
+        for day in WEEKDAYS:
+            name = capfirst(day_name(day))
+            spans = [list(span) for span in (hours or {}).get(day, [])]
+            all_day = spans == [ALL_DAY]
+            fields = {
+                "opens": (_("%(day)s: opens") % {"day": name}, spans[0][0] if spans and not all_day else None),
+                "closes": (_("%(day)s: closes") % {"day": name}, spans[0][1] if spans and not all_day else None),
+                "opens2": (_("%(day)s: opens again") % {"day": name}, spans[1][0] if len(spans) > 1 else None),
+                "closes2": (_("%(day)s: closes again") % {"day": name}, spans[1][1] if len(spans) > 1 else None),
+            }
+            for suffix, (label, value) in fields.items():
+                self.fields[f"{day}_{suffix}"] = forms.TimeField(
+                    label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+                )
+                self.initial[f"{day}_{suffix}"] = value
+            self.fields[f"{day}_all"] = forms.BooleanField(
+                label=_("%(day)s: open 24 hours") % {"day": name}, required=False
+            )
+            self.initial[f"{day}_all"] = all_day
+            self.days.append((name, [self[f"{day}_{suffix}"] for suffix in (*fields, "all")]))
+
+    def clean(self):
+        data = super().clean()
+        hours = {}
+        for day in WEEKDAYS:
+            if data.get(f"{day}_all"):
+                hours[day] = [ALL_DAY]
+                continue
+            spans = []
+            for opens, closes in (("opens", "closes"), ("opens2", "closes2")):
+                start, end = data.get(f"{day}_{opens}"), data.get(f"{day}_{closes}")
+                if (start is None) != (end is None):
+                    self.add_error(f"{day}_{closes if end is None else opens}", _("Give both times, or neither."))
+                elif start is not None and end is not None:
+                    if end <= start:
+                        self.add_error(f"{day}_{closes}", _("The closing time must come after the opening time."))
+                    spans.append([start.strftime("%H:%M"), end.strftime("%H:%M")])
+            if spans:
+                hours[day] = spans
+        data["hours"] = hours
         return data
+
+
+class PlaceForm(forms.Form):
+    """Where one of the service's locations is: its street address and its position on the map."""
+
+    address_1 = forms.CharField(label=_("Address"), required=False, max_length=300)
+    address_2 = forms.CharField(label=_("Address (line 2)"), required=False, max_length=300)
+    city = forms.CharField(label=_("City"), required=False, max_length=200)
+    state_province = forms.CharField(label=_("State or province"), required=False, max_length=200)
+    postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=20)
+    latitude = forms.FloatField(
+        label=_("Latitude"), min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+
+    def __init__(self, *args, location, address, had_address, **kwargs):
+        super().__init__(
+            *args, initial={**address, **{"latitude": location.latitude, "longitude": location.longitude}}, **kwargs
+        )
+        self.location = location
+        self.had_address = had_address
+
+    def clean(self):
+        data = super().clean()
+        given = any(data.get(part) for part in ADDRESS_PARTS)
+        if given or self.had_address:
+            for part in ("address_1", "city"):
+                if not data.get(part):
+                    self.add_error(part, _("An address needs its street and city."))
+        return data
+
+    def values(self):
+        data = self.cleaned_data
+        values = {"latitude": data["latitude"], "longitude": data["longitude"]}
+        if self.had_address or any(data.get(part) for part in ADDRESS_PARTS):
+            values.update({part: data.get(part) or "" for part in ADDRESS_PARTS})
+        return values
+
+
+class ServiceChange:
+    """The edit page's forms together: the service's fields, its phones, its weekly hours and where
+    its locations are. `arguments()` gives `services.update_service` what to write or propose."""
+
+    def __init__(self, service, user, data=None):
+        from core import access
+
+        from .access import VIEW_CONFIDENTIAL
+        from .services import current_values
+
+        now, locations = current_values(service)
+        self.form = ServiceForm(data, instance=service)
+        self.phones = PhoneFormSet(data, prefix="phones", initial=now["phones"])
+        self.hours = HoursForm(data, prefix="hours", hours=now["hours"])
+        self.places = []
+        for index, (location_id, location) in enumerate(locations.items()):
+            if location.is_confidential and not access.can(user, VIEW_CONFIDENTIAL, location):
+                continue
+            address = now[f"address:{location_id}"]
+            self.places.append(
+                PlaceForm(
+                    data,
+                    prefix=f"place-{index}",
+                    location=location,
+                    address=address,
+                    had_address=any(address.values()),
+                )
+            )
+
+    def forms(self):
+        return [self.form, self.phones, self.hours, *self.places]
+
+    def is_valid(self):
+        valid = [form.is_valid() for form in self.forms()]  # every form, so each shows its errors
+        return all(valid)
+
+    def arguments(self):
+        data = dict(self.form.cleaned_data)
+        data["terms"] = list(data.pop("terms"))
+        data["phones"] = [
+            {name: form.cleaned_data.get(name) for name in ("number", "extension", "type", "description")}
+            for form in self.phones.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        data["hours"] = self.hours.cleaned_data["hours"]
+        data["places"] = {str(form.location.pk): form.values() for form in self.places}
+        return data
+
+
+class DecisionForm(forms.Form):
+    """Approve or reject each item of a proposal, with a note each."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, items, revision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["revision"] = revision
+        self.items = items
+        self.rows = []
+        for index, item in enumerate(items):
+            self.fields[f"decision-{index}"] = forms.ChoiceField(
+                label=_("Decision on “%(item)s”") % {"item": item.label},
+                choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+                widget=forms.RadioSelect,
+                required="all" not in self.data,
+                error_messages={"required": _("Approve or reject this item.")},
+            )
+            self.fields[f"note-{index}"] = forms.CharField(
+                label=_("Note on “%(item)s”") % {"item": item.label}, required=False, max_length=500
+            )
+            self.rows.append((item, self[f"decision-{index}"], self[f"note-{index}"]))
+
+    def decisions(self):
+        """The arguments of services.decide_edit; the button "Approve every item" approves them all."""
+        data = self.cleaned_data
+        every = "all" in self.data
+        return {
+            "decisions": {item.key: every or data[f"decision-{i}"] == "approve" for i, item in enumerate(self.items)},
+            "notes": {item.key: data[f"note-{i}"] for i, item in enumerate(self.items)},
+            "revision": data.get("revision"),
+        }
+
+
+def decided_message(edit):
+    if edit.status == EditStatus.APPROVED:
+        return _("Change approved: the public sees it now.")
+    if edit.status == EditStatus.REJECTED:
+        return _("Change rejected; the partner sees your notes.")
+    return _("Decided: the approved items are published; the partner sees your notes.")

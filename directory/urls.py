@@ -14,6 +14,7 @@ urlpatterns = [
     path("map/services/<uuid:pk>/edit/", views.service_edit, name="service_edit"),
     path("map/services/<uuid:pk>/verify/", views.service_verify, name="service_verify"),
     path("map/services/<uuid:pk>/publish/", views.service_publish, name="service_publish"),
+    path("map/changes/<int:pk>/", views.edit_review, name="edit_review"),
     path("map/changes/<int:pk>/decide/", views.edit_decide, name="edit_decide"),
     path("map/countries/<str:code>/review/", views.review, name="review"),
     path("map/countries/<str:code>/print/", views.print_directory, name="print"),

@@ -22,12 +22,12 @@ from core.forms import add_service_errors
 from core.pagecache import public_page
 from network.models import Country
 
-from . import borders, exports, queries, services
+from . import borders, exports, proposals, queries, services
 from .access import APPROVE, PROPOSE, VERIFY, VIEW_CONFIDENTIAL
-from .forms import MapFilterForm, ServiceForm
+from .forms import DecisionForm, MapFilterForm, ServiceChange, decided_message
 from .hsds import package
 from .hsds.tables import collect
-from .models import Contact, Service, ServiceEdit
+from .models import Contact, EditStatus, Service, ServiceEdit
 
 PAGE_SIZE = 20
 
@@ -116,10 +116,15 @@ def service_detail(request, pk):
         .prefetch_related("location__addresses", "location__phones")
         .order_by("location__name")
     )
-    pending = []
+    pending, mine = [], []
     if access.can(request.user, APPROVE, service):
         pending = list(service.edits.pending().select_related("author"))
+    elif request.user.is_authenticated:
+        mine = list(service.edits.filter(author=request.user)[:5])
+    for edit in (*pending, *mine):
+        edit.summary = proposals.short_labels(edit.changes)
     history = history_for(request.user, service)
+    schedules = list(service.schedules.all())
     return render(
         request,
         "directory/service_detail.html",
@@ -127,14 +132,16 @@ def service_detail(request, pk):
             "service": service,
             "links": links,
             "see_all": see_all,
-            "phones": list(service.phones.all()),
-            "schedules": list(service.schedules.all()),
+            "phones": [proposals.phone_words(proposals.phone_values(p)) for p in proposals.own_phones(service)],
+            "week": proposals.week_words(proposals.weekly_hours(schedules)),
+            "other_schedules": [s for s in schedules if not proposals.is_weekly(s)],
             "contacts": list(access.restrict(Contact.objects.filter(service=service), request.user)),
             "can_change": access.can(request.user, access.CHANGE, service),
             "can_propose": access.can(request.user, PROPOSE, service),
             "can_verify": access.can(request.user, VERIFY, service),
             "can_approve": access.can(request.user, APPROVE, service),
             "pending": pending,
+            "mine": mine,
             "history": history,
         },
     )
@@ -142,26 +149,34 @@ def service_detail(request, pk):
 
 @login_required
 def service_edit(request, pk):
+    """Edit a service (its country's officers, the TS) or propose a change (partners named on it)."""
     service = get_object_or_404(Service, pk=pk)
     if not access.can(request.user, PROPOSE, service):
         access.refuse(request.user, access.CHANGE, Service)
-    form = ServiceForm(request.POST or None, instance=Service.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        terms, languages = data.pop("terms"), data.pop("languages")
+    change = ServiceChange(Service.objects.get(pk=pk), request.user, request.POST or None)
+    if request.method == "POST" and change.is_valid():
         try:
-            result = services.update_service(
-                service, acting_user=request.user, terms=list(terms), languages=languages, **data
-            )
+            result = services.update_service(service, acting_user=request.user, **change.arguments())
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_errors(change.form, error)
         else:
             if isinstance(result, ServiceEdit):
                 messages.success(request, _("Your change was sent for approval. The public sees it once approved."))
             else:
                 messages.success(request, _("Saved."))
             return redirect(service)
-    return render(request, "directory/service_form.html", {"form": form, "service": service})
+    return render(
+        request,
+        "directory/service_form.html",
+        {
+            "form": change.form,
+            "change": change,
+            "service": service,
+            "tile_url": getattr(settings, "DIRECTORY_TILE_URL", ""),
+            "tile_attribution": getattr(settings, "DIRECTORY_TILE_ATTRIBUTION", ""),
+            "can_change": access.can(request.user, access.CHANGE, service),
+        },
+    )
 
 
 @login_required
@@ -176,6 +191,7 @@ def service_verify(request, pk):
 @login_required
 @require_POST
 def edit_decide(request, pk):
+    """Approve or reject a proposal whole (the review page decides item by item)."""
     edit = get_object_or_404(ServiceEdit.objects.select_related("service"), pk=pk)
     try:
         if request.POST.get("decision") == "approve":
@@ -186,7 +202,39 @@ def edit_decide(request, pk):
             messages.success(request, _("Change rejected."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or edit.service.get_absolute_url())
+    return redirect(edit.service.get_absolute_url())
+
+
+@login_required
+def edit_review(request, pk):
+    """A proposed change as a diff: only its items, labelled, old → new; each approved or rejected with a note."""
+    edit = get_object_or_404(ServiceEdit.objects.select_related("service__country", "author", "decided_by"), pk=pk)
+    require(request.user, access.VIEW, edit)
+    service = edit.service
+    now, places = services.current_values(service)
+    items = proposals.review_items(edit, now, places)
+    if not access.can(request.user, VIEW_CONFIDENTIAL, service):
+        hidden = {str(pk) for pk, place in places.items() if place.is_confidential}
+        items = [item for item in items if item.key.partition(":")[2] not in hidden]
+    can_decide = edit.status == EditStatus.PENDING and access.can(request.user, APPROVE, service)
+    data = request.POST if request.method == "POST" and can_decide else None
+    form = DecisionForm(data, items=items, revision=service.revision)
+    if request.method == "POST":
+        if not can_decide:
+            access.refuse(request.user, APPROVE, ServiceEdit)
+        if form.is_valid():
+            try:
+                decided = services.decide_edit(edit, acting_user=request.user, **form.decisions())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, decided_message(decided))
+                return redirect(service)
+    return render(
+        request,
+        "directory/edit_review.html",
+        {"edit": edit, "service": service, "items": items, "form": form, "can_decide": can_decide},
+    )
 
 
 @login_required

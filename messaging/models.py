@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     REPORT_RETURNED = "report_returned", _("A report returned")
     REPORT_APPROVED = "report_approved", _("A report approved")
     REVIEW_REQUESTED = "review_requested", _("A draft awaiting my review")
+    CHANGE_DECIDED = "change_decided", _("A change I proposed decided")
     OUTBOX_PROBLEM = "outbox_problem", _("An e-mail that could not be delivered (TS)")
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import access
-from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, Checklist, RevisionMixin
+from core.forms import ByLabelChoiceField, ByLabelMultipleChoiceField, Checklist, RevisionMixin, SectionsMixin
 from core.uploads import DEFAULT_MAX_BYTES, SafeFileField
 from network.models import Country, Organization
 
@@ -54,7 +54,7 @@ class SubmitterFieldsMixin:
             self.fields["submitting_country"].queryset = Country.objects.filter(pk__in=p.officer_countries)
 
 
-class PracticeForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
+class PracticeForm(RevisionMixin, SectionsMixin, SubmitterFieldsMixin, forms.Form):
     """The template of a practice, in Spanish and English."""
 
     def __init__(self, *args, user, **kwargs):
@@ -149,25 +149,6 @@ class PracticeForm(RevisionMixin, SubmitterFieldsMixin, forms.Form):
         (_("Themes and the strategic plan"), ("themes", "axis")),
         (_("Contact and resources"), ("contact_name", "contact_email", "contact_phone", "resources")),
     )
-
-    def sections(self):
-        """(title, rows) in SECTIONS order; a row is a pair (Spanish, English) or one field. Fields
-        no section names come last, so none is ever left off the page."""
-        placed, result = set(), []
-        for title, names in self.SECTIONS:
-            rows = []
-            for name in names:
-                if f"{name}_es" in self.fields:
-                    rows.append((self[f"{name}_es"], self[f"{name}_en"]))
-                    placed.update({f"{name}_es", f"{name}_en"})
-                elif name in self.fields:
-                    rows.append((self[name],))
-                    placed.add(name)
-            result.append((title, rows))
-        rest = [(field,) for field in self.visible_fields() if field.name not in placed]
-        if rest:
-            result.append((_("Other"), rest))
-        return result
 
     @classmethod
     def initial_for(cls, practice):

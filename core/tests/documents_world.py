@@ -315,8 +315,18 @@ def build_world(today=None):
     _plan(n)
     _practices(n)
     build_directory(n)
+    _directory_change(n)
     _circular(n)
     return n
+
+
+def _directory_change(n):
+    """UNICEF's member proposes a phone for its Guatemala service: a change waiting for review."""
+    from directory import services as directory_services
+
+    n.service_edit = directory_services.update_service(
+        n.unicef_service, acting_user=n.partner, phones=[{"number": "+502 2000 0000"}]
+    )
 
 
 # ---- the documents --------------------------------------------------------------------------------

@@ -55,7 +55,8 @@ API_ONLY = {
     "PlanValueIn": {"kind", "year", "value", "country", "note"},
     "RequiredCommentIn": {"comment"},
     "ReturnIn": {"comment"},
-    "ServicePatch": {"categories", "languages"},  # the service's terms and language codes, checked apart
+    # the service's terms and language codes, its own phones and weekly hours: checked apart (directory.services)
+    "ServicePatch": {"categories", "languages", "phones", "hours"},
     "StatusChangeIn": {"status", "actor", "note", "evidence_link"},
     "ValidateIn": {"comment"},
 }

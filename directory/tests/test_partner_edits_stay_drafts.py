@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import access
-from core.testing import signed_in
+from core.testing import form_values, signed_in
 from directory import queries, services
 from directory.models import EditStatus, Service, ServiceEdit
 
@@ -96,8 +96,9 @@ class PartnerDraftsTest(TestCase):
         n = self.n
         client = signed_in(n.partner)
         url = reverse("directory:service_edit", args=[n.unicef_service.pk])
-        self.assertEqual(client.get(url).status_code, 200)
-        response = client.post(url, {"name_es": "Espacio renovado", "status": "active", "languages": "es, en"})
+        page = client.get(url)
+        self.assertEqual(page.status_code, 200)
+        response = client.post(url, form_values(page, name_es="Espacio renovado", languages=["es", "en"]))
         self.assertEqual(response.status_code, 302)
         self.assertEqual(ServiceEdit.objects.pending().get().changes["name_es"], "Espacio renovado")
         self.assertEqual(Service.objects.get(pk=n.unicef_service.pk).name_es, "Espacio amigable para la niñez")
