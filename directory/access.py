@@ -11,13 +11,14 @@
 
 from django.db.models import Q
 
-from core.access import ANY, CHANGE, DELETE, VIEW, Policy, ThroughParent, register, register_policy
+from core.access import ANY, CHANGE, DELETE, VIEW, Policy, ThroughParent, TSOnly, register, register_policy
 from core.models import GrantPermission
 
 from .models import (
     Address,
     Contact,
     Location,
+    MapCell,
     MapPoint,
     Phone,
     Place,
@@ -198,3 +199,6 @@ _PARTS = {
 }
 for _model, _parents in _PARTS.items():
     register_policy(_model, ThroughParent(*_parents, members_only=True))
+# The cluster pyramid holds counts only; the map reads it for everyone through queries.clusters,
+# which picks the public or the exact cells by who reads. Read directly, it is the TS's.
+register_policy(MapCell, TSOnly())

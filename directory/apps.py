@@ -35,6 +35,11 @@ class DirectoryConfig(EnlaceAppConfig):
 
         for model in (Provider, Service, Location, ServiceAtLocation, ServiceEdit):
             track(model)
+        from django.db.models.signals import pre_delete
+
+        from . import pyramid
+
+        pre_delete.connect(pyramid.on_link_deleted, sender=ServiceAtLocation, dispatch_uid="map-pyramid")
         from . import models
 
         for model in (
@@ -50,3 +55,4 @@ class DirectoryConfig(EnlaceAppConfig):
         ):
             track(model)
         untracked(models.MapPoint, "derived from services and locations, rebuilt on every write")
+        untracked(models.MapCell, "derived from the map points, kept with them (directory/pyramid.py)")

@@ -1,11 +1,12 @@
 """Keep the map's index (`MapPoint`) in step with services and locations."""
 
-from .models import MapPoint, ServiceAtLocation, ServiceLanguage, mercator_pixels, public_point
+from . import pyramid
+from .models import MapPoint, Service, ServiceAtLocation, ServiceLanguage, mercator_pixels, public_point
 
 BATCH = 2000
 
 
-def _point(link, languages):
+def _point(link, languages, terms):
     location, service = link.location, link.service
     if location.latitude is None or location.longitude is None:
         return None
@@ -25,6 +26,7 @@ def _point(link, languages):
         minimum_age=service.minimum_age,
         maximum_age=service.maximum_age,
         languages="|" + "".join(f"{code}|" for code in codes),
+        terms="|" + "".join(f"{term}|" for term in sorted(terms.get(service.pk, []))),
         name_es=service.name_es[:300],
         name_en=service.name_en[:300],
         latitude=lat,
@@ -46,7 +48,10 @@ def reindex(service_ids=None):
     if ids is not None and not ids:
         return 0
     points = MapPoint.objects.all() if ids is None else MapPoint.objects.filter(service_id__in=ids)
-    points.delete()
+    with pyramid.handled():
+        if ids is not None:
+            pyramid.remove(list(points))
+        points.delete()
     links = ServiceAtLocation.objects.select_related("service", "location__municipality", "location__division")
     languages_q = ServiceLanguage.objects.filter(service__isnull=False)
     if ids is not None:
@@ -56,18 +61,32 @@ def reindex(service_ids=None):
     for service_id, code in languages_q.values_list("service_id", "code"):
         if code:
             languages.setdefault(service_id, []).append(code.lower())
+    terms_q = Service.terms.through.objects.all()
+    if ids is not None:
+        terms_q = terms_q.filter(service_id__in=ids)
+    terms = {}
+    for service_id, term_id in terms_q.values_list("service_id", "taxonomyterm_id"):
+        terms.setdefault(service_id, []).append(term_id.hex)
     created = 0
     batch = []
     for link in links.iterator(chunk_size=BATCH):
-        point = _point(link, languages)
+        point = _point(link, languages, terms)
         if point is not None:
             batch.append(point)
         if len(batch) >= BATCH:
-            MapPoint.objects.bulk_create(batch)
-            created += len(batch)
+            created += _save(batch, whole=ids is None)
             batch = []
-    MapPoint.objects.bulk_create(batch)
-    return created + len(batch)
+    created += _save(batch, whole=ids is None)
+    if ids is None:
+        pyramid.rebuild()
+    return created
+
+
+def _save(points, *, whole):
+    MapPoint.objects.bulk_create(points)
+    if not whole:
+        pyramid.add(points)
+    return len(points)
 
 
 def reindex_all():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils import timezone
 from core import access
 from core.i18n import current_language
 
+from . import pyramid
 from .models import MapPoint, Place, PlaceKind, Service, ServiceEdit, mercator_latlon, mercator_pixels
 from .services import UNVERIFIED_AFTER_DAYS
 
@@ -69,10 +71,8 @@ class MapFilters:
             rows = rows.filter(country_id=self.country.pk)
         if self.division is not None:
             rows = rows.filter(division_id=self.division.pk)
-        for term in self.terms:
-            rows = rows.filter(
-                service_id__in=Service.terms.through.objects.filter(taxonomyterm_id=term).values("service_id")
-            )
+        for term in self.terms:  # each point keeps its service's categories (indexing)
+            rows = rows.filter(terms__contains=f"|{uuid.UUID(str(getattr(term, 'pk', term))).hex}|")
         if self.age is not None:
             rows = rows.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=self.age))
             rows = rows.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=self.age))
@@ -130,25 +130,10 @@ def _cells(x0: int, y0: int, x1: int, y1: int, shift: int) -> int:
     return ((x1 >> shift) - (x0 >> shift) + 1) * ((y1 >> shift) - (y0 >> shift) + 1)
 
 
-def clusters(user: Any, filters: MapFilters, bbox: BBox, zoom: int) -> dict[str, Any]:
-    """Return the map's content for a viewport: clusters [lat, lon, count] and points.
-
-    Points are counted on a grid of 64-pixel cells at the requested zoom (Web Mercator); the
-    grid grows coarser until the viewport holds at most MAX_CELLS cells, so the answer is
-    bounded whatever the viewport. A cell holding one location is sent as a point.
-    """
-    zoom = max(0, min(MAX_ZOOM, int(zoom)))
-    x_col, y_col, lat_col, lon_col = columns(user)
-    x0, y0, x1, y1 = bbox.pixels()
-    shift = 28 - (zoom + 8 - CELL_BITS)
-    while _cells(x0, y0, x1, y1, shift) > MAX_CELLS and shift < 28:
-        shift += 1
-    rows = map_points(user, filters).filter(
-        **{f"{x_col}__gte": x0, f"{x_col}__lte": x1, f"{y_col}__gte": y0, f"{y_col}__lte": y1}
-    )
+def _grouped(rows: QuerySet[MapPoint], x_col: str, y_col: str, size: int) -> list[tuple]:
+    """The points of `rows` in cells of `size` pixels: (count, mean x, mean y, min x, max x, min y, max y)."""
     inner_sql, params = rows.values_list(x_col, y_col).query.sql_with_params()
     qn = connection.ops.quote_name
-    size = 1 << shift
     # Counted from the covering index alone (pixels only, no ids): averages of Mercator pixels
     # turn back into degrees below; a cell whose pixels are all equal holds one location.
     # Only integers and quoted column names are formatted in; values travel as parameters.
@@ -159,7 +144,51 @@ def clusters(user: Any, filters: MapFilters, bbox: BBox, zoom: int) -> dict[str,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        cells = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _from_pyramid(
+    audience: int, keys: list[tuple[str, int]], shift: int, box: tuple[int, int, int, int]
+) -> list[tuple]:
+    """The pyramid's cells in the same shape as `_grouped` (a cell of one point has its exact pixels;
+    the pyramid serves zooms below POINTS_FROM_ZOOM only, where a cell's extent is not needed)."""
+    found = []
+    for count, sx, sy in pyramid.cells(audience, keys, shift, box):
+        if count == 1:
+            found.append((1, sx, sy, sx, sx, sy, sy))
+        else:
+            found.append((count, sx / count, sy / count, None, None, None, None))
+    return found
+
+
+def clusters(user: Any, filters: MapFilters, bbox: BBox, zoom: int, *, use_pyramid: bool = True) -> dict[str, Any]:
+    """Return the map's content for a viewport: clusters [lat, lon, count] and points.
+
+    Points are counted on a grid of 64-pixel cells at the requested zoom (Web Mercator); the
+    grid grows coarser until the viewport holds at most MAX_CELLS cells, so the answer is
+    bounded whatever the viewport. The viewport is widened to whole cells: a cell is counted
+    whole or not at all, and nearby viewports ask the same question. A cell holding one location
+    is sent as a point. Where the cluster pyramid holds the cells (coarse zooms, no filter or
+    one), they are read from it (directory/pyramid.py): the same answer, at a cost that depends
+    on the cells on screen, not on the points behind them.
+    """
+    zoom = max(0, min(MAX_ZOOM, int(zoom)))
+    x_col, y_col, lat_col, lon_col = columns(user)
+    x0, y0, x1, y1 = bbox.pixels()
+    shift = 28 - (zoom + 8 - CELL_BITS)
+    while _cells(x0, y0, x1, y1, shift) > MAX_CELLS and shift < 28:
+        shift += 1
+    last = (1 << 28) - 1
+    x0, y0 = (x0 >> shift) << shift, (y0 >> shift) << shift
+    x1, y1 = min(last, (((x1 >> shift) + 1) << shift) - 1), min(last, (((y1 >> shift) + 1) << shift) - 1)
+    rows = map_points(user, filters).filter(
+        **{f"{x_col}__gte": x0, f"{x_col}__lte": x1, f"{y_col}__gte": y0, f"{y_col}__lte": y1}
+    )
+    keys = pyramid.plan(filters) if use_pyramid and shift >= pyramid.MIN_SHIFT and zoom < POINTS_FROM_ZOOM else None
+    if keys is not None:
+        cells = _from_pyramid(1 if x_col == "mx" else 0, keys, shift, (x0, y0, x1, y1))
+    else:
+        cells = _grouped(rows, x_col, y_col, 1 << shift)
     out_clusters: list[list[float]] = []
     spots: dict[tuple[int, int], list[Any]] = {}
     expand = zoom >= POINTS_FROM_ZOOM
@@ -174,7 +203,9 @@ def clusters(user: Any, filters: MapFilters, bbox: BBox, zoom: int) -> dict[str,
     if spots:
         # The locations of single cells, found by their exact pixels through the same index.
         lang = current_language()
-        wanted = rows.filter(**{f"{x_col}__in": sorted({x for x, _y in spots})}).values(
+        # Sought by their exact columns alone (not the viewport's ranges): one index seek per
+        # column, whatever the number of points in the viewport.
+        wanted = map_points(user, filters).filter(**{f"{x_col}__in": sorted({x for x, _y in spots})}).values(
             x_col, y_col, "service_at_location_id", "service_id", lat_col, lon_col, "name_es", "name_en"
         )
         for row in wanted[: MAX_CELLS * 4]:

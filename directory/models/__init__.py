@@ -28,6 +28,7 @@ from .locations import (  # noqa: F401 (the package answers for all its modules)
 from .map import (  # noqa: F401 (the package answers for all its modules)
     MAX_LATITUDE,
     MERCATOR_BITS,
+    MapCell,
     MapPoint,
     mercator_latlon,
     mercator_pixels,

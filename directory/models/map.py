@@ -52,6 +52,9 @@ class MapPoint(models.Model):
     minimum_age = models.PositiveSmallIntegerField(null=True)
     maximum_age = models.PositiveSmallIntegerField(null=True)
     languages = models.CharField(max_length=200, default="|", help_text="'|es|en|'")
+    terms = models.CharField(
+        max_length=2000, default="|", help_text="'|<category id, hex>|…|': what the pyramid counted"
+    )
     name_es = models.CharField(max_length=300, blank=True)
     name_en = models.CharField(max_length=300, blank=True)
     # Exact position (network members) and public position (snapped when confidential).
@@ -76,3 +79,28 @@ class MapPoint(models.Model):
 
     def __str__(self):
         return f"{self.name_es or self.name_en} ({self.latitude:.3f}, {self.longitude:.3f})"
+
+
+class MapCell(models.Model):
+    """The map's cluster pyramid: per zoom level (`shift`: a cell is 2**shift pixels of zoom 20),
+    the published points of a cell counted with their pixel sums, for the public positions
+    (`audience` 0) and the exact ones (1), once without a filter (`key` "") and once per value of
+    a filter ("c<country>", "t<term>", "l<language>", …; directory/pyramid.py). Kept up to date in
+    the transaction that changes a point; rebuilt whole by `manage.py build_map_pyramid`."""
+
+    audience = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=40)
+    shift = models.PositiveSmallIntegerField()
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    count = models.IntegerField(default=0)
+    sx = models.BigIntegerField(default=0)
+    sy = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["audience", "key", "shift", "cx", "cy"], name="mapcell_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.audience}:{self.key}:{self.shift}:{self.cx},{self.cy} = {self.count}"

@@ -1,0 +1,245 @@
+"""The map's cluster pyramid: the published points already grouped into cells, level by level, so a
+map request reads the cells on its screen instead of grouping every point behind them.
+
+`queries.clusters` groups points in square cells of 2**shift pixels of zoom 20 (shift 26 - zoom,
+coarser while the viewport would hold more than MAX_CELLS cells). From `MIN_SHIFT` (zoom 9) to the
+whole world, `MapCell` holds every such cell that has points: their count and pixel sums (a
+cluster's centre is their mean; a cell of one point has that point's pixels), for the public
+positions (a confidential location at its municipality's centre) and for the exact ones. Each
+cell is kept without a filter and per filter value, so one filter reads its own cells:
+
+    ""            every published point        "c<id>"   of a country
+    "d<id>"       of a first-level division    "t<hex>"  of a category (service type or profile)
+    "l<code>"     in a language                "s<status>" of a status
+    "xa<age>"     that do not serve this child's age, 0-17 (an age filter is "" minus "xa<age>")
+
+Two filters or more, and finer zooms (a few hundred points on screen at most), read the points
+as before. Every change of `MapPoint` goes through here in the same transaction: `indexing`
+subtracts the old points and adds the new ones, a cascade deletion subtracts through a signal, and
+`rebuild()` (`manage.py build_map_pyramid`) computes it all again.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection, transaction
+
+from .models import MAX_AGE, MERCATOR_BITS, MapCell, MapPoint
+
+MIN_SHIFT = 17  # cells of 2**17 pixels of zoom 20: zoom 9 and coarser
+CHILD_AGES = 18  # the age filter of ages 0-17 (a child's) reads cells; older ages read the points
+TOP_SHIFT = MERCATOR_BITS  # one cell holds the world
+AUDIENCES = (("public_mx", "public_my"), ("mx", "my"))  # 0: what everyone sees; 1: network members
+_local = threading.local()
+EMPTY = "''"  # the key of every point, in SQL
+
+
+# ---- What a point counts in ----------------------------------------------------------------------
+
+
+def excluded_ages(minimum: int | None, maximum: int | None) -> list[int]:
+    """The children's ages (0 to 17) a service does not serve."""
+    low = minimum or 0
+    high = MAX_AGE if maximum is None else maximum
+    return [age for age in range(CHILD_AGES) if age < low or age > high]
+
+
+def keys_of(point: MapPoint) -> list[str]:
+    """Every key a point counts under (what it holds, not what its service holds now: a point leaves
+    the pyramid as it entered it)."""
+    keys = ["", f"c{point.country_id}", f"s{point.status}"]
+    if point.division_id is not None:
+        keys.append(f"d{point.division_id}")
+    keys += [f"t{term}" for term in point.terms.strip("|").split("|") if term]
+    keys += [f"l{code}" for code in point.languages.strip("|").split("|") if code]
+    keys += [f"xa{age}" for age in excluded_ages(point.minimum_age, point.maximum_age)]
+    return keys
+
+
+def term_key(term: Any) -> str:
+    return f"t{uuid.UUID(str(getattr(term, 'pk', term))).hex}"
+
+
+def plan(filters: Any) -> list[tuple[str, int]] | None:
+    """The cells that answer these filters, as (key, sign) to sum; None when the pyramid cannot."""
+    chosen = []
+    if filters.country is not None:
+        chosen.append([(f"c{filters.country.pk}", 1)])
+    if filters.division is not None:
+        chosen.append([(f"d{filters.division.pk}", 1)])
+    chosen += [[(term_key(term), 1)] for term in filters.terms]
+    if filters.language:
+        chosen.append([(f"l{filters.language.lower()}", 1)])
+    if filters.status:
+        chosen.append([(f"s{filters.status}", 1)])
+    if filters.age is not None:
+        if not 0 <= filters.age < CHILD_AGES:
+            return None
+        chosen.append([("", 1), (f"xa{filters.age}", -1)])
+    if len(chosen) > 1:
+        return None
+    return chosen[0] if chosen else [("", 1)]
+
+
+# ---- Reading --------------------------------------------------------------------------------------
+
+
+def cells(audience: int, keys: list[tuple[str, int]], shift: int, box: tuple[int, int, int, int]) -> list[tuple]:
+    """The cells of a (cell-aligned) pixel box at this level: [(count, sum x, sum y)]."""
+    x0, y0, x1, y1 = (value >> shift for value in box)
+    signs = dict(keys)
+    table = connection.ops.quote_name(MapCell._meta.db_table)
+    marks = ", ".join(["%s"] * len(signs))
+    sql = (
+        f"SELECT key, cx, cy, count, sx, sy FROM {table} "  # noqa: S608 - only the table name is formatted in
+        f"WHERE audience = %s AND shift = %s AND key IN ({marks}) AND cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s"
+    )
+    summed: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [audience, shift, *signs, x0, x1, y0, y1])
+        for key, cx, cy, count, sx, sy in cursor.fetchall():
+            sign, cell = signs[key], summed[(cx, cy)]
+            cell[0] += sign * count
+            cell[1] += sign * sx
+            cell[2] += sign * sy
+    return [tuple(cell) for cell in summed.values() if cell[0] > 0]
+
+
+# ---- Keeping it up to date -----------------------------------------------------------------------
+
+
+def _contributions(points: list[MapPoint], sign: int) -> dict[tuple, list[int]]:
+    summed: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for point in points:
+        if not point.is_published:
+            continue
+        keys = keys_of(point)
+        for audience, (x_name, y_name) in enumerate(AUDIENCES):
+            x, y = getattr(point, x_name), getattr(point, y_name)
+            for shift in range(MIN_SHIFT, TOP_SHIFT + 1):
+                cx, cy = x >> shift, y >> shift
+                for key in keys:
+                    cell = summed[(audience, key, shift, cx, cy)]
+                    cell[0] += sign
+                    cell[1] += sign * x
+                    cell[2] += sign * y
+    return summed
+
+
+def _apply(summed: dict[tuple, list[int]]) -> None:
+    """Add these counts and sums to their cells (created as needed); cells that reach 0 stay, unread."""
+    rows = [(*cell, *values) for cell, values in summed.items() if any(values)]
+    if not rows:
+        return
+    table = connection.ops.quote_name(MapCell._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (audience, key, shift, cx, cy) DO UPDATE SET "
+        f"count = {table}.count + excluded.count, sx = {table}.sx + excluded.sx, sy = {table}.sy + excluded.sy"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def add(points: list[MapPoint]) -> None:
+    _apply(_contributions(points, 1))
+
+
+def remove(points: list[MapPoint]) -> None:
+    _apply(_contributions(points, -1))
+
+
+@contextmanager
+def handled():
+    """Within this block the caller keeps the pyramid itself (deletions are not subtracted again)."""
+    _local.handled = getattr(_local, "handled", 0) + 1
+    try:
+        yield
+    finally:
+        _local.handled -= 1
+
+
+def on_link_deleted(sender, instance, **kwargs):
+    """A service at a location deleted (alone or with its service or location): its point leaves the map."""
+    if getattr(_local, "handled", 0):
+        return
+    point = MapPoint.objects.filter(pk=instance.pk).first()
+    if point is not None:
+        remove([point])
+
+
+# ---- Building it whole -----------------------------------------------------------------------------
+
+
+def _split(source: str, column: str) -> tuple[str, str]:
+    """(value, source) that give one row per item of a '|a|b|' column, in this database's SQL."""
+    items = f"TRIM({column}, '|')" if connection.vendor == "sqlite" else f"TRIM(BOTH '|' FROM {column})"
+    if connection.vendor == "sqlite":
+        return "j.value", f"""{source}, json_each('["' || REPLACE({items}, '|', '","') || '"]') AS j"""
+    return "j.value", f"{source} CROSS JOIN LATERAL unnest(string_to_array({items}, '|')) AS j(value)"
+
+
+def _insert_grouped(cursor, table: str, select: str, params: list[Any]) -> None:
+    cursor.execute(f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) {select}", params)  # noqa: S608
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Compute every cell again from the points; return the number of cells."""
+    qn = connection.ops.quote_name
+    table, points = qn(MapCell._meta.db_table), qn(MapPoint._meta.db_table)
+    MapCell.objects.all().delete()
+    size = 1 << MIN_SHIFT
+    with connection.cursor() as cursor:
+        for audience, (x_name, y_name) in enumerate(AUDIENCES):
+            x, y = f"p.{qn(x_name)}", f"p.{qn(y_name)}"
+            cell = f"{x} / {size}, {y} / {size}"
+            grouped = f"COUNT(*), SUM({x}), SUM({y})"
+            published = "p.is_published = %s"
+            terms, terms_source = _split(f"{points} p", "p.terms")
+            languages, languages_source = _split(f"{points} p", "p.languages")
+            for key, source, where in (
+                (EMPTY, f"{points} p", published),
+                ("'c' || p.country_id", f"{points} p", published),
+                ("'s' || p.status", f"{points} p", published),
+                ("'d' || p.division_id", f"{points} p", f"{published} AND p.division_id IS NOT NULL"),
+                (f"'t' || {terms}", terms_source, f"{published} AND p.terms <> '|'"),
+                (f"'l' || {languages}", languages_source, f"{published} AND p.languages <> '|'"),
+            ):
+                _insert_grouped(
+                    cursor,
+                    table,
+                    f"SELECT %s, {key}, %s, {cell}, {grouped} FROM {source} WHERE {where} "  # noqa: S608
+                    f"GROUP BY {cell if key == EMPTY else f'{key}, {cell}'}",
+                    [audience, MIN_SHIFT, True],
+                )
+            # Ages: the few points that do not serve every child, grouped by their range, spread here.
+            summed: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+            cursor.execute(
+                f"SELECT p.minimum_age, p.maximum_age, {cell}, {grouped} FROM {points} p "  # noqa: S608
+                f"WHERE {published} AND (p.minimum_age > 0 OR p.maximum_age < %s) "
+                f"GROUP BY p.minimum_age, p.maximum_age, {cell}",
+                [True, CHILD_AGES - 1],
+            )
+            for minimum, maximum, cx, cy, count, sx, sy in cursor.fetchall():
+                for age in excluded_ages(minimum, maximum):
+                    values = summed[(audience, f"xa{age}", MIN_SHIFT, cx, cy)]
+                    values[0] += count
+                    values[1] += int(sx)
+                    values[2] += int(sy)
+            _apply(summed)
+        # Each coarser level from the one below it: four cells make one.
+        for shift in range(MIN_SHIFT + 1, TOP_SHIFT + 1):
+            _insert_grouped(
+                cursor,
+                table,
+                f"SELECT audience, key, %s, cx / 2, cy / 2, SUM(count), SUM(sx), SUM(sy) FROM {table} "  # noqa: S608
+                "WHERE shift = %s GROUP BY audience, key, cx / 2, cy / 2",
+                [shift, shift - 1],
+            )
+    return MapCell.objects.count()
