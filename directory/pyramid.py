@@ -12,9 +12,10 @@ cell is kept without a filter and per filter value, so one filter reads its own 
     "d<id>"       of a first-level division    "t<hex>"  of a category (service type or profile)
     "l<code>"     in a language                "s<status>" of a status
     "xa<age>"     that do not serve this child's age, 0-17 (an age filter is "" minus "xa<age>")
+    "c<id>:<key>" of a country and one other key (a country and one other filter)
 
-Two filters or more, and finer zooms (a few hundred points on screen at most), read the points
-as before. Every change of `MapPoint` goes through here in the same transaction: `indexing`
+Other pairs of filters, three or more, and finer zooms (a few thousand points on screen at most)
+read the points as before. Every change of `MapPoint` goes through here in the same transaction: `indexing`
 subtracts the old points and adds the new ones, a cascade deletion subtracts through a signal, and
 `rebuild()` (`manage.py build_map_pyramid`) computes it all again.
 """
@@ -58,7 +59,8 @@ def keys_of(point: MapPoint) -> list[str]:
     keys += [f"t{term}" for term in point.terms.strip("|").split("|") if term]
     keys += [f"l{code}" for code in point.languages.strip("|").split("|") if code]
     keys += [f"xa{age}" for age in excluded_ages(point.minimum_age, point.maximum_age)]
-    return keys
+    # A country with one other filter, the commonest pair (an officer's own country and a type).
+    return keys + [f"c{point.country_id}:{key}" for key in keys[2:]]
 
 
 def term_key(term: Any) -> str:
@@ -81,6 +83,9 @@ def plan(filters: Any) -> list[tuple[str, int]] | None:
         if not 0 <= filters.age < CHILD_AGES:
             return None
         chosen.append([("", 1), (f"xa{filters.age}", -1)])
+    if len(chosen) == 2 and filters.country is not None:
+        country = f"c{filters.country.pk}"
+        return [(f"{country}:{key}" if key else country, sign) for key, sign in chosen[1]]
     if len(chosen) > 1:
         return None
     return chosen[0] if chosen else [("", 1)]
@@ -203,13 +208,18 @@ def rebuild() -> int:
             published = "p.is_published = %s"
             terms, terms_source = _split(f"{points} p", "p.terms")
             languages, languages_source = _split(f"{points} p", "p.languages")
-            for key, source, where in (
-                (EMPTY, f"{points} p", published),
-                ("'c' || p.country_id", f"{points} p", published),
+            single = (
                 ("'s' || p.status", f"{points} p", published),
                 ("'d' || p.division_id", f"{points} p", f"{published} AND p.division_id IS NOT NULL"),
                 (f"'t' || {terms}", terms_source, f"{published} AND p.terms <> '|'"),
                 (f"'l' || {languages}", languages_source, f"{published} AND p.languages <> '|'"),
+            )
+            paired = tuple((f"'c' || p.country_id || ':' || {key}", source, where) for key, source, where in single)
+            for key, source, where in (
+                (EMPTY, f"{points} p", published),
+                ("'c' || p.country_id", f"{points} p", published),
+                *single,
+                *paired,
             ):
                 _insert_grouped(
                     cursor,
@@ -221,17 +231,18 @@ def rebuild() -> int:
             # Ages: the few points that do not serve every child, grouped by their range, spread here.
             summed: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
             cursor.execute(
-                f"SELECT p.minimum_age, p.maximum_age, {cell}, {grouped} FROM {points} p "  # noqa: S608
+                f"SELECT p.country_id, p.minimum_age, p.maximum_age, {cell}, {grouped} FROM {points} p "  # noqa: S608
                 f"WHERE {published} AND (p.minimum_age > 0 OR p.maximum_age < %s) "
-                f"GROUP BY p.minimum_age, p.maximum_age, {cell}",
+                f"GROUP BY p.country_id, p.minimum_age, p.maximum_age, {cell}",
                 [True, CHILD_AGES - 1],
             )
-            for minimum, maximum, cx, cy, count, sx, sy in cursor.fetchall():
+            for country, minimum, maximum, cx, cy, count, sx, sy in cursor.fetchall():
                 for age in excluded_ages(minimum, maximum):
-                    values = summed[(audience, f"xa{age}", MIN_SHIFT, cx, cy)]
-                    values[0] += count
-                    values[1] += int(sx)
-                    values[2] += int(sy)
+                    for key in (f"xa{age}", f"c{country}:xa{age}"):
+                        values = summed[(audience, key, MIN_SHIFT, cx, cy)]
+                        values[0] += count
+                        values[1] += int(sx)
+                        values[2] += int(sy)
             _apply(summed)
         # Each coarser level from the one below it: four cells make one.
         for shift in range(MIN_SHIFT + 1, TOP_SHIFT + 1):

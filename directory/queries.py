@@ -205,8 +205,10 @@ def clusters(user: Any, filters: MapFilters, bbox: BBox, zoom: int, *, use_pyram
         lang = current_language()
         # Sought by their exact columns alone (not the viewport's ranges): one index seek per
         # column, whatever the number of points in the viewport.
-        wanted = map_points(user, filters).filter(**{f"{x_col}__in": sorted({x for x, _y in spots})}).values(
-            x_col, y_col, "service_at_location_id", "service_id", lat_col, lon_col, "name_es", "name_en"
+        wanted = (
+            map_points(user, filters)
+            .filter(**{f"{x_col}__in": sorted({x for x, _y in spots})})
+            .values(x_col, y_col, "service_at_location_id", "service_id", lat_col, lon_col, "name_es", "name_en")
         )
         for row in wanted[: MAX_CELLS * 4]:
             if (row[x_col], row[y_col]) not in spots:

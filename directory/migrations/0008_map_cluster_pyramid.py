@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('sy', models.BigIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('audience', 'key', 'shift', 'cx', 'cy'), name='mapcell_cell')],
+                'constraints': [models.UniqueConstraint(fields=('shift', 'audience', 'key', 'cx', 'cy'), name='mapcell_cell')],
             },
         ),
         migrations.RunPython(build, migrations.RunPython.noop),

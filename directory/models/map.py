@@ -99,7 +99,7 @@ class MapCell(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["audience", "key", "shift", "cx", "cy"], name="mapcell_cell"),
+            models.UniqueConstraint(fields=["shift", "audience", "key", "cx", "cy"], name="mapcell_cell"),
         ]
 
     def __str__(self):

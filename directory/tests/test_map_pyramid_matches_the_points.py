@@ -53,7 +53,10 @@ class PyramidTest(TestCase):
             queries.MapFilters(language=rng.choice(["es", "en", "mam", "ht", "xx"])),
             queries.MapFilters(status=rng.choice(["active", "inactive", "temporarily closed"])),
             queries.MapFilters(age=rng.choice([0, 4, 9, 13, 17, 30])),
-            queries.MapFilters(country=n.gt, age=9),  # two filters: read from the points
+            queries.MapFilters(country=n.gt, age=rng.choice([4, 13])),  # a country and one more: paired cells
+            queries.MapFilters(country=n.gt, terms=[rng.choice(self.types)]),
+            queries.MapFilters(country=n.gt, language="mam"),
+            queries.MapFilters(status="active", language="es"),  # another pair: read from the points
         ]
         return rng.choice(choices)
 
