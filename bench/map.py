@@ -5,7 +5,8 @@
 Runs on a throwaway SQLite database in a temporary folder (or, with --postgres, in a database it
 creates and drops on that server). Builds the cluster pyramid and times it; sends --viewports
 requests per filter kind (none, one of each kind, a country and a type — the pyramid answers
-them — and two filters without a country, which read the points and are reported apart); moves 1,000 locations one transaction each.
+them — and two filters without a country, which read the points and are reported apart); moves
+1,000 locations one transaction each.
 Prints the figures and ends with: map points=N p95_ms=… p95_kb=… two_filters_p95_ms=…
 build_s=… edit_ms=… naive_ms=… naive_kb=…
 """
@@ -143,7 +144,8 @@ def bench_map(points, viewports, rng):
     naive = json.dumps(queries.naive_geojson(None)).encode()
     naive_ms = (time.perf_counter() - t0) * 1000
     print(
-        f"clustered ({connection.vendor}, no filter, one, or a country and one): p50 {statistics.median(times):.1f} ms, "
+        f"clustered ({connection.vendor}, no filter, one, or a country and one): "
+        f"p50 {statistics.median(times):.1f} ms, "
         f"p95 {p95(times):.1f} ms, max {max(times):.1f} ms; "
         f"size p95 {p95(sizes):.1f} KB, max {max(sizes):.1f} KB; markers p95 {p95(markers)}, max {max(markers)}"
     )
