@@ -136,19 +136,24 @@ def _contributions(points: list[MapPoint], sign: int) -> dict[tuple, list[int]]:
     return summed
 
 
+UPSERT_ROWS = 500  # cells per statement
+
+
 def _apply(summed: dict[tuple, list[int]]) -> None:
-    """Add these counts and sums to their cells (created as needed); cells that reach 0 stay, unread."""
+    """Add these counts and sums to their cells (created as needed), a few hundred cells a statement;
+    cells that reach 0 stay, unread, until the next rebuild."""
     rows = [(*cell, *values) for cell, values in summed.items() if any(values)]
-    if not rows:
-        return
     table = connection.ops.quote_name(MapCell._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (audience, key, shift, cx, cy) DO UPDATE SET "
-        f"count = {table}.count + excluded.count, sx = {table}.sx + excluded.sx, sy = {table}.sy + excluded.sy"
-    )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(rows), UPSERT_ROWS):
+            batch = rows[start : start + UPSERT_ROWS]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) VALUES {values} "  # noqa: S608
+                "ON CONFLICT (shift, audience, key, cx, cy) DO UPDATE SET count = "
+                f"{table}.count + excluded.count, sx = {table}.sx + excluded.sx, sy = {table}.sy + excluded.sy",
+                [value for row in batch for value in row],
+            )
 
 
 def add(points: list[MapPoint]) -> None:
@@ -221,11 +226,13 @@ def rebuild() -> int:
                 *single,
                 *paired,
             ):
+                order = cell if key == EMPTY else f"{key}, {cell}"
                 _insert_grouped(
                     cursor,
                     table,
+                    # In the index's order: the cells go in at the end of the index, not all over it.
                     f"SELECT %s, {key}, %s, {cell}, {grouped} FROM {source} WHERE {where} "  # noqa: S608
-                    f"GROUP BY {cell if key == EMPTY else f'{key}, {cell}'}",
+                    f"GROUP BY {order} ORDER BY {order}",
                     [audience, MIN_SHIFT, True],
                 )
             # Ages: the few points that do not serve every child, grouped by their range, spread here.
@@ -250,7 +257,8 @@ def rebuild() -> int:
                 cursor,
                 table,
                 f"SELECT audience, key, %s, cx / 2, cy / 2, SUM(count), SUM(sx), SUM(sy) FROM {table} "  # noqa: S608
-                "WHERE shift = %s GROUP BY audience, key, cx / 2, cy / 2",
+                "WHERE shift = %s GROUP BY audience, key, cx / 2, cy / 2 ORDER BY audience, key, cx / 2, cy / 2",
                 [shift, shift - 1],
             )
+        cursor.execute(f"ANALYZE {table}")  # the planner's figures for the new cells
     return MapCell.objects.count()
