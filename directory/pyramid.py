@@ -156,6 +156,20 @@ def _apply(summed: dict[tuple, list[int]]) -> None:
             )
 
 
+def _insert(summed: dict[tuple, list[int]]) -> None:
+    """Write cells that are not in the table yet (a rebuild's ages), a few hundred a statement."""
+    rows = [(*cell, *values) for cell, values in summed.items() if values[0]]
+    table = connection.ops.quote_name(MapCell._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_ROWS):
+            batch = rows[start : start + UPSERT_ROWS]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) VALUES {values}",  # noqa: S608
+                [value for row in batch for value in row],
+            )
+
+
 def add(points: list[MapPoint]) -> None:
     _apply(_contributions(points, 1))
 
@@ -203,9 +217,18 @@ def rebuild() -> int:
     """Compute every cell again from the points; return the number of cells."""
     qn = connection.ops.quote_name
     table, points = qn(MapCell._meta.db_table), qn(MapPoint._meta.db_table)
-    MapCell.objects.all().delete()
+    postgres = connection.vendor == "postgresql"
     size = 1 << MIN_SHIFT
     with connection.cursor() as cursor:
+        if postgres:
+            # Millions of rows: emptied and filled without the cell index, which is then built once,
+            # sorted, several times faster than row by row. Map requests wait for the commit (they
+            # never see half a pyramid); the groupings sort in memory.
+            cursor.execute(f"TRUNCATE {table}")
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT mapcell_cell")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        else:
+            MapCell.objects.all().delete()
         for audience, (x_name, y_name) in enumerate(AUDIENCES):
             x, y = f"p.{qn(x_name)}", f"p.{qn(y_name)}"
             cell = f"{x} / {size}, {y} / {size}"
@@ -250,7 +273,7 @@ def rebuild() -> int:
                         values[0] += count
                         values[1] += int(sx)
                         values[2] += int(sy)
-            _apply(summed)
+            _insert(summed)
         # Each coarser level from the one below it: four cells make one.
         for shift in range(MIN_SHIFT + 1, TOP_SHIFT + 1):
             _insert_grouped(
@@ -260,5 +283,7 @@ def rebuild() -> int:
                 "WHERE shift = %s GROUP BY audience, key, cx / 2, cy / 2 ORDER BY audience, key, cx / 2, cy / 2",
                 [shift, shift - 1],
             )
+        if postgres:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT mapcell_cell UNIQUE (shift, audience, key, cx, cy)")
         cursor.execute(f"ANALYZE {table}")  # the planner's figures for the new cells
     return MapCell.objects.count()
