@@ -4,9 +4,11 @@ map request reads the cells on its screen instead of grouping every point behind
 `queries.clusters` groups points in square cells of 2**shift pixels of zoom 20 (shift 26 - zoom,
 coarser while the viewport would hold more than MAX_CELLS cells). From `MIN_SHIFT` (zoom 9) to the
 whole world, `MapCell` holds every such cell that has points: their count and pixel sums (a
-cluster's centre is their mean; a cell of one point has that point's pixels), for the public
-positions (a confidential location at its municipality's centre) and for the exact ones. Each
-cell is kept without a filter and per filter value, so one filter reads its own cells:
+cluster's centre is their mean; a cell of one point has that point's pixels), at the public
+positions (a confidential location at its municipality's centre: audience 0, what everyone
+reads); network members add a correction (audience 1: + the exact position, - the public one, for
+the few points where they differ). Each cell is kept without a filter and per filter value, so
+one filter reads its own cells:
 
     ""            every published point        "c<id>"   of a country
     "d<id>"       of a first-level division    "t<hex>"  of a category (service type or profile)
@@ -35,7 +37,7 @@ from .models import MAX_AGE, MERCATOR_BITS, MapCell, MapPoint
 MIN_SHIFT = 17  # cells of 2**17 pixels of zoom 20: zoom 9 and coarser
 CHILD_AGES = 18  # the age filter of ages 0-17 (a child's) reads cells; older ages read the points
 TOP_SHIFT = MERCATOR_BITS  # one cell holds the world
-AUDIENCES = (("public_mx", "public_my"), ("mx", "my"))  # 0: what everyone sees; 1: network members
+PUBLIC, MEMBERS = 0, 1  # audience 0: the public positions; 1: what members see besides (exact - public)
 _local = threading.local()
 EMPTY = "''"  # the key of every point, in SQL
 
@@ -94,19 +96,21 @@ def plan(filters: Any) -> list[tuple[str, int]] | None:
 # ---- Reading --------------------------------------------------------------------------------------
 
 
-def cells(audience: int, keys: list[tuple[str, int]], shift: int, box: tuple[int, int, int, int]) -> list[tuple]:
-    """The cells of a (cell-aligned) pixel box at this level: [(count, sum x, sum y)]."""
+def cells(members: bool, keys: list[tuple[str, int]], shift: int, box: tuple[int, ...]) -> list[tuple]:
+    """The cells of a (cell-aligned) pixel box at this level: [(count, sum x, sum y)]. Members read the
+    public cells plus their own correction (the confidential places moved to their exact position)."""
     x0, y0, x1, y1 = (value >> shift for value in box)
     signs = dict(keys)
+    audiences = (PUBLIC, MEMBERS) if members else (PUBLIC,)
     table = connection.ops.quote_name(MapCell._meta.db_table)
-    marks = ", ".join(["%s"] * len(signs))
     sql = (
-        f"SELECT key, cx, cy, count, sx, sy FROM {table} "  # noqa: S608 - only the table name is formatted in
-        f"WHERE audience = %s AND shift = %s AND key IN ({marks}) AND cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s"
+        f"SELECT key, cx, cy, count, sx, sy FROM {table} "  # noqa: S608 - only the table name and marks are formatted in
+        f"WHERE shift = %s AND audience IN ({', '.join(['%s'] * len(audiences))}) "
+        f"AND key IN ({', '.join(['%s'] * len(signs))}) AND cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s"
     )
     summed: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     with connection.cursor() as cursor:
-        cursor.execute(sql, [audience, shift, *signs, x0, x1, y0, y1])
+        cursor.execute(sql, [shift, *audiences, *signs, x0, x1, y0, y1])
         for key, cx, cy, count, sx, sy in cursor.fetchall():
             sign, cell = signs[key], summed[(cx, cy)]
             cell[0] += sign * count
@@ -124,15 +128,17 @@ def _contributions(points: list[MapPoint], sign: int) -> dict[tuple, list[int]]:
         if not point.is_published:
             continue
         keys = keys_of(point)
-        for audience, (x_name, y_name) in enumerate(AUDIENCES):
-            x, y = getattr(point, x_name), getattr(point, y_name)
+        spots = [(PUBLIC, point.public_mx, point.public_my, sign)]
+        if (point.mx, point.my) != (point.public_mx, point.public_my):  # members see it elsewhere
+            spots += [(MEMBERS, point.mx, point.my, sign), (MEMBERS, point.public_mx, point.public_my, -sign)]
+        for audience, x, y, weight in spots:
             for shift in range(MIN_SHIFT, TOP_SHIFT + 1):
                 cx, cy = x >> shift, y >> shift
                 for key in keys:
                     cell = summed[(audience, key, shift, cx, cy)]
-                    cell[0] += sign
-                    cell[1] += sign * x
-                    cell[2] += sign * y
+                    cell[0] += weight
+                    cell[1] += weight * x
+                    cell[2] += weight * y
     return summed
 
 
@@ -158,7 +164,7 @@ def _apply(summed: dict[tuple, list[int]]) -> None:
 
 def _insert(summed: dict[tuple, list[int]]) -> None:
     """Write cells that are not in the table yet (a rebuild's ages), a few hundred a statement."""
-    rows = [(*cell, *values) for cell, values in summed.items() if values[0]]
+    rows = [(*cell, *values) for cell, values in summed.items() if any(values)]
     table = connection.ops.quote_name(MapCell._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), UPSERT_ROWS):
@@ -208,6 +214,22 @@ def _split(source: str, column: str) -> tuple[str, str]:
     return "j.value", f"{source} CROSS JOIN LATERAL unnest(string_to_array({items}, '|')) AS j(value)"
 
 
+def _spot_rows(key: str, source: str, where: str, spot: tuple[str, str, str], size: int) -> str:
+    """One row per point (and key) at a position, weighted +1 or -1."""
+    x, y, weight = spot
+    return (
+        f"SELECT {key} AS k, {x} / {size} AS cx, {y} / {size} AS cy, {weight} AS c, "  # noqa: S608
+        f"{weight} * {x} AS sx, {weight} * {y} AS sy FROM {source} WHERE {where}"
+    )
+
+
+def _grouped_rows(rows: str) -> str:
+    return (
+        f"SELECT %s, k, %s, cx, cy, SUM(c), SUM(sx), SUM(sy) FROM ({rows}) AS r GROUP BY k, cx, cy "  # noqa: S608
+        "HAVING SUM(c) <> 0 OR SUM(sx) <> 0 OR SUM(sy) <> 0 ORDER BY k, cx, cy"
+    )
+
+
 def _insert_grouped(cursor, table: str, select: str, params: list[Any]) -> None:
     cursor.execute(f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) {select}", params)  # noqa: S608
 
@@ -229,40 +251,44 @@ def rebuild() -> int:
             cursor.execute("SET LOCAL work_mem = '256MB'")
         else:
             MapCell.objects.all().delete()
-        for audience, (x_name, y_name) in enumerate(AUDIENCES):
-            x, y = f"p.{qn(x_name)}", f"p.{qn(y_name)}"
-            cell = f"{x} / {size}, {y} / {size}"
-            grouped = f"COUNT(*), SUM({x}), SUM({y})"
-            published = "p.is_published = %s"
-            terms, terms_source = _split(f"{points} p", "p.terms")
-            languages, languages_source = _split(f"{points} p", "p.languages")
-            single = (
-                ("'s' || p.status", f"{points} p", published),
-                ("'d' || p.division_id", f"{points} p", f"{published} AND p.division_id IS NOT NULL"),
-                (f"'t' || {terms}", terms_source, f"{published} AND p.terms <> '|'"),
-                (f"'l' || {languages}", languages_source, f"{published} AND p.languages <> '|'"),
+        published = "p.is_published = %s"
+        moved = "(p.mx <> p.public_mx OR p.my <> p.public_my)"
+        terms, terms_source = _split(f"{points} p", "p.terms")
+        languages, languages_source = _split(f"{points} p", "p.languages")
+        single = (
+            ("'s' || p.status", f"{points} p", published),
+            ("'d' || p.division_id", f"{points} p", f"{published} AND p.division_id IS NOT NULL"),
+            (f"'t' || {terms}", terms_source, f"{published} AND p.terms <> '|'"),
+            (f"'l' || {languages}", languages_source, f"{published} AND p.languages <> '|'"),
+        )
+        paired = tuple((f"'c' || p.country_id || ':' || {key}", source, where) for key, source, where in single)
+        for key, source, where in (
+            (EMPTY, f"{points} p", published),
+            ("'c' || p.country_id", f"{points} p", published),
+            *single,
+            *paired,
+        ):
+            # The public cells, then the members' correction: + exact, - public, where they differ.
+            # Each in the index's order: the cells go in at the end of the index, not all over it.
+            spot = ("p.public_mx", "p.public_my", "1")
+            rows = _spot_rows(key, source, where, spot, size)
+            _insert_grouped(cursor, table, _grouped_rows(rows), [PUBLIC, MIN_SHIFT, True])
+            exact = _spot_rows(key, source, f"{where} AND {moved}", ("p.mx", "p.my", "1"), size)
+            public = _spot_rows(key, source, f"{where} AND {moved}", ("p.public_mx", "p.public_my", "-1"), size)
+            _insert_grouped(
+                cursor, table, _grouped_rows(f"{exact} UNION ALL {public}"), [MEMBERS, MIN_SHIFT, True, True]
             )
-            paired = tuple((f"'c' || p.country_id || ':' || {key}", source, where) for key, source, where in single)
-            for key, source, where in (
-                (EMPTY, f"{points} p", published),
-                ("'c' || p.country_id", f"{points} p", published),
-                *single,
-                *paired,
-            ):
-                order = cell if key == EMPTY else f"{key}, {cell}"
-                _insert_grouped(
-                    cursor,
-                    table,
-                    # In the index's order: the cells go in at the end of the index, not all over it.
-                    f"SELECT %s, {key}, %s, {cell}, {grouped} FROM {source} WHERE {where} "  # noqa: S608
-                    f"GROUP BY {order} ORDER BY {order}",
-                    [audience, MIN_SHIFT, True],
-                )
-            # Ages: the few points that do not serve every child, grouped by their range, spread here.
-            summed: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+        # Ages: the few points that do not serve every child, grouped by their range, spread here.
+        summed: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for audience, x, y, weight, also in (
+            (PUBLIC, "p.public_mx", "p.public_my", 1, ""),
+            (MEMBERS, "p.mx", "p.my", 1, f" AND {moved}"),
+            (MEMBERS, "p.public_mx", "p.public_my", -1, f" AND {moved}"),
+        ):
+            cell = f"{x} / {size}, {y} / {size}"
             cursor.execute(
-                f"SELECT p.country_id, p.minimum_age, p.maximum_age, {cell}, {grouped} FROM {points} p "  # noqa: S608
-                f"WHERE {published} AND (p.minimum_age > 0 OR p.maximum_age < %s) "
+                f"SELECT p.country_id, p.minimum_age, p.maximum_age, {cell}, COUNT(*), SUM({x}), SUM({y}) "  # noqa: S608
+                f"FROM {points} p WHERE {published}{also} AND (p.minimum_age > 0 OR p.maximum_age < %s) "
                 f"GROUP BY p.country_id, p.minimum_age, p.maximum_age, {cell}",
                 [True, CHILD_AGES - 1],
             )
@@ -270,17 +296,18 @@ def rebuild() -> int:
                 for age in excluded_ages(minimum, maximum):
                     for key in (f"xa{age}", f"c{country}:xa{age}"):
                         values = summed[(audience, key, MIN_SHIFT, cx, cy)]
-                        values[0] += count
-                        values[1] += int(sx)
-                        values[2] += int(sy)
-            _insert(summed)
+                        values[0] += weight * count
+                        values[1] += weight * int(sx)
+                        values[2] += weight * int(sy)
+        _insert(summed)
         # Each coarser level from the one below it: four cells make one.
         for shift in range(MIN_SHIFT + 1, TOP_SHIFT + 1):
             _insert_grouped(
                 cursor,
                 table,
                 f"SELECT audience, key, %s, cx / 2, cy / 2, SUM(count), SUM(sx), SUM(sy) FROM {table} "  # noqa: S608
-                "WHERE shift = %s GROUP BY audience, key, cx / 2, cy / 2 ORDER BY audience, key, cx / 2, cy / 2",
+                "WHERE shift = %s GROUP BY audience, key, cx / 2, cy / 2 "
+                "HAVING SUM(count) <> 0 OR SUM(sx) <> 0 OR SUM(sy) <> 0 ORDER BY audience, key, cx / 2, cy / 2",
                 [shift, shift - 1],
             )
         if postgres:

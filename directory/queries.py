@@ -153,7 +153,7 @@ def _from_pyramid(
     """The pyramid's cells in the same shape as `_grouped` (a cell of one point has its exact pixels;
     the pyramid serves zooms below POINTS_FROM_ZOOM only, where a cell's extent is not needed)."""
     found = []
-    for count, sx, sy in pyramid.cells(audience, keys, shift, box):
+    for count, sx, sy in pyramid.cells(audience == 1, keys, shift, box):
         if count == 1:
             found.append((1, sx, sy, sx, sx, sy, sy))
         else:

@@ -83,8 +83,9 @@ class MapPoint(models.Model):
 
 class MapCell(models.Model):
     """The map's cluster pyramid: per zoom level (`shift`: a cell is 2**shift pixels of zoom 20),
-    the published points of a cell counted with their pixel sums, for the public positions
-    (`audience` 0) and the exact ones (1), once without a filter (`key` "") and once per value of
+    the published points of a cell counted with their pixel sums, at the public positions
+    (`audience` 0) and the members' correction where exact positions differ (1: may count below
+    zero), once without a filter (`key` "") and once per value of
     a filter ("c<country>", "t<term>", "l<language>", …; directory/pyramid.py). Kept up to date in
     the transaction that changes a point; rebuilt whole by `manage.py build_map_pyramid`."""
 
