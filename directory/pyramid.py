@@ -208,9 +208,10 @@ def on_link_deleted(sender, instance, **kwargs):
 
 def _split(source: str, column: str) -> tuple[str, str]:
     """(value, source) that give one row per item of a '|a|b|' column, in this database's SQL."""
-    items = f"TRIM({column}, '|')" if connection.vendor == "sqlite" else f"TRIM(BOTH '|' FROM {column})"
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":  # as a JSON array, any quote or backslash in a value escaped
+        items = f"""REPLACE(REPLACE(TRIM({column}, '|'), '\\', '\\\\'), '"', '\\"')"""
         return "j.value", f"""{source}, json_each('["' || REPLACE({items}, '|', '","') || '"]') AS j"""
+    items = f"TRIM(BOTH '|' FROM {column})"
     return "j.value", f"{source} CROSS JOIN LATERAL unnest(string_to_array({items}, '|')) AS j(value)"
 
 

@@ -109,7 +109,7 @@ class PyramidTest(TestCase):
             n.office_service,
             acting_user=n.gt_officer,
             terms=[self.types[0], self.profiles[0]],
-            languages=["en", "ht"],
+            languages=["en", "ht", 'q"\\x'],  # a code as an import may bring it, quote and backslash
             minimum_age=12,
             maximum_age=17,
             status="inactive",
