@@ -5,7 +5,7 @@ The HSDS API (Open Referral's HSDA) lives apart, under /api/hsds/ (directory/hsd
 
 import datetime
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
 from core.access import require
-from core.api import Conflict, Error, FieldErrors, PatchSchema, Revision, unknown
+from core.api import Conflict, Error, FieldErrors, InputSchema, PatchSchema, Revision, unknown
 from network.models import Country
 
 from . import queries, services
@@ -114,19 +114,8 @@ class ServiceOut(Schema):
         return [link.location for link in obj.service_at_locations.all()]
 
 
-class PhoneIn(Schema):
-    number: str = Field(..., min_length=1, max_length=40)
-    extension: int | None = Field(None, ge=1, le=99999)
-    type: Literal["", "voice", "cell", "text", "video", "fax", "textphone", "pager"] = ""
-    description: str = Field("", max_length=300)
-
-
-Time = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$", description="HH:MM")]
-Day = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-
-
 class ServicePatch(PatchSchema):
-    nullable = frozenset({"minimum_age", "maximum_age", "categories", "languages", "phones", "hours"})
+    nullable = frozenset({"minimum_age", "maximum_age", "categories", "languages"})
     name_es: str | None = Field(None, max_length=300)
     name_en: str | None = Field(None, max_length=300)
     description_es: str | None = Field(None, max_length=10000)
@@ -137,10 +126,6 @@ class ServicePatch(PatchSchema):
     categories: list[uuid.UUID] | None = Field(None, max_length=50, description="Taxonomy term ids")
     revision: Revision
     languages: list[str] | None = Field(None, max_length=30)
-    phones: list[PhoneIn] | None = Field(None, max_length=20, description="The service's own phones, whole")
-    hours: dict[Day, list[tuple[Time, Time]]] | None = Field(
-        None, description='Weekly opening hours, whole: {"MO": [["08:00", "16:00"]]}; a day left out is closed'
-    )
 
 
 class ServiceChangeOut(Schema):
@@ -165,9 +150,19 @@ class EditOut(Schema):
     decisions: dict = Field(description='Per item once decided: {"approved": bool, "note": str}')
 
 
-class DecisionsIn(Schema):
-    decisions: dict[str, bool] = Field(..., description="Every item of the change: true to approve, false to reject")
-    notes: dict[str, str] = Field(default_factory=dict, description="A note per item, for the partner")
+ItemKey = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,40}(:[0-9a-f-]{32,36})?$")]
+
+
+class ItemDecision(InputSchema):
+    item: ItemKey = Field(
+        ..., description='An item of the change: a field ("name_es"), "phones", "hours", "address:<location id>"…'
+    )
+    approve: bool
+    note: str = Field("", max_length=500, description="Why, for the partner")
+
+
+class DecisionsIn(InputSchema):
+    decisions: list[ItemDecision] = Field(..., max_length=200, description="Every item of the change, decided")
     revision: Revision | None = None
 
 
@@ -264,9 +259,6 @@ def update_service(request, service_id: str, payload: ServicePatch):
     for key in ("name_es", "name_en", "description_es", "description_en", "status"):
         if key in data and data[key] is None:
             raise ValidationError({key: _("This field cannot be null.")})
-    for key in ("phones", "hours"):
-        if key in data and data[key] is None:
-            data[key] = [] if key == "phones" else {}
     result = services.update_service(service, acting_user=request.user, terms=terms, languages=languages, **data)
     edit = result if isinstance(result, ServiceEdit) else None
     fresh = _with_details(ServiceModel.objects.all()).get(pk=service.pk)
@@ -289,14 +281,11 @@ def approve_edit(request, edit_id: str):
 @router.post("/directory/edits/{edit_id}/decide", response={200: EditOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def decide_edit(request, edit_id: str, payload: DecisionsIn):
     """Approve or reject each item of a partner's change, with a note each; the approved items are applied."""
-    for key, note in payload.notes.items():
-        if len(note) > 500:
-            raise ValidationError({"notes": _("A note holds at most 500 characters (%(key)s).") % {"key": key[:80]}})
     return services.decide_edit(
         _edit(edit_id),
         acting_user=request.user,
-        decisions=payload.decisions,
-        notes=payload.notes,
+        decisions={decision.item: decision.approve for decision in payload.decisions},
+        notes={decision.item: decision.note for decision in payload.decisions},
         revision=payload.revision,
     )
 

@@ -483,9 +483,8 @@ def decide_edit(
         raise refusal(UNKNOWN, _("Not an item of this change: %(items)s.") % {"items": ", ".join(unknown)}, "decisions")
     undecided = sorted(set(edit.changes) - set(decisions), key=proposals.rank)
     if undecided:
-        raise ValidationError(
-            {"decisions": _("Approve or reject every item (%(count)s left).") % {"count": len(undecided)}}
-        )
+        left = _("Approve or reject every item (%(count)s left).") % {"count": len(undecided)}
+        raise refusal(STATE, left, "decisions")
     notes = notes or {}
     with acting_as(acting_user):
         service = expect(Service.objects.select_for_update().get(pk=edit.service_id), revision)

@@ -55,8 +55,10 @@ API_ONLY = {
     "PlanValueIn": {"kind", "year", "value", "country", "note"},
     "RequiredCommentIn": {"comment"},
     "ReturnIn": {"comment"},
-    # the service's terms and language codes, its own phones and weekly hours: checked apart (directory.services)
-    "ServicePatch": {"categories", "languages", "phones", "hours"},
+    # the service's terms and language codes, checked apart (directory.services)
+    "ServicePatch": {"categories", "languages"},
+    "DecisionsIn": {"decisions"},  # per-item decisions on a proposed change
+    "ItemDecision": {"item", "approve", "note"},
     "StatusChangeIn": {"status", "actor", "note", "evidence_link"},
     "ValidateIn": {"comment"},
 }

@@ -32,7 +32,7 @@ KEPT_BY_ENLACE = {
 }
 # What the API's service PATCH takes besides declared fields: its names for the categories and the
 # languages (lists with their own checks) and the version the edit read.
-API_ONLY = {"categories", "languages", "revision", "phones", "hours"}
+API_ONLY = {"categories", "languages", "revision"}
 
 
 def model_fields(model):

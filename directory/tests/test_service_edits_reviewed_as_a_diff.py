@@ -254,10 +254,13 @@ class ProposalTest(TestCase):
         # Through the API too: out of role refused, in role decided item by item.
         api = f"/api/v1/directory/edits/{edit.pk}/decide"
         self.assertEqual(
-            api_client(n.partner).post(api, {"decisions": {"phones": True}}, "application/json").status_code, 403
+            api_client(n.partner)
+            .post(api, {"decisions": [{"item": "phones", "approve": True}]}, "application/json")
+            .status_code,
+            403,
         )
         answer = api_client(n.gt_officer).post(
-            api, {"decisions": {"phones": False}, "notes": {"phones": "Which office?"}}, "application/json"
+            api, {"decisions": [{"item": "phones", "approve": False, "note": "Which office?"}]}, "application/json"
         )
         self.assertEqual(answer.status_code, 200, answer.content)
         self.assertEqual(answer.json()["decisions"], {"phones": {"approved": False, "note": "Which office?"}})
