@@ -90,6 +90,11 @@ def server_error(request):
 
 
 def bad_request(request, exception=None):
+    """A request Django refuses before any view (a Host header not served, …): JSON for the API."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("The request is malformed (e.g. a Host header this server does not serve).")}, status=400
+        )
     return render(request, "400.html", status=400)
 
 
