@@ -145,35 +145,28 @@ def _contributions(points: list[MapPoint], sign: int) -> dict[tuple, list[int]]:
 UPSERT_ROWS = 500  # cells per statement
 
 
+def _write(summed: dict[tuple, list[int]], *, add_to_existing: bool) -> None:
+    """Write cells a few hundred a statement: added to the cells already there (created as needed;
+    cells that reach 0 stay, unread, until the next rebuild), or as new cells (a rebuild's ages)."""
+    rows = [(*cell, *values) for cell, values in summed.items() if any(values)]
+    table = connection.ops.quote_name(MapCell._meta.db_table)
+    merge = (
+        " ON CONFLICT (shift, audience, key, cx, cy) DO UPDATE SET count = "
+        f"{table}.count + excluded.count, sx = {table}.sx + excluded.sx, sy = {table}.sy + excluded.sy"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_ROWS):
+            batch = rows[start : start + UPSERT_ROWS]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) VALUES {values}"  # noqa: S608
+                + (merge if add_to_existing else ""),
+                [value for row in batch for value in row],
+            )
+
+
 def _apply(summed: dict[tuple, list[int]]) -> None:
-    """Add these counts and sums to their cells (created as needed), a few hundred cells a statement;
-    cells that reach 0 stay, unread, until the next rebuild."""
-    rows = [(*cell, *values) for cell, values in summed.items() if any(values)]
-    table = connection.ops.quote_name(MapCell._meta.db_table)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), UPSERT_ROWS):
-            batch = rows[start : start + UPSERT_ROWS]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) VALUES {values} "  # noqa: S608
-                "ON CONFLICT (shift, audience, key, cx, cy) DO UPDATE SET count = "
-                f"{table}.count + excluded.count, sx = {table}.sx + excluded.sx, sy = {table}.sy + excluded.sy",
-                [value for row in batch for value in row],
-            )
-
-
-def _insert(summed: dict[tuple, list[int]]) -> None:
-    """Write cells that are not in the table yet (a rebuild's ages), a few hundred a statement."""
-    rows = [(*cell, *values) for cell, values in summed.items() if any(values)]
-    table = connection.ops.quote_name(MapCell._meta.db_table)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), UPSERT_ROWS):
-            batch = rows[start : start + UPSERT_ROWS]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} (audience, key, shift, cx, cy, count, sx, sy) VALUES {values}",  # noqa: S608
-                [value for row in batch for value in row],
-            )
+    _write(summed, add_to_existing=True)
 
 
 def add(points: list[MapPoint]) -> None:
@@ -300,7 +293,7 @@ def rebuild() -> int:
                         values[0] += weight * count
                         values[1] += weight * int(sx)
                         values[2] += weight * int(sy)
-        _insert(summed)
+        _write(summed, add_to_existing=False)
         # Each coarser level from the one below it: four cells make one.
         for shift in range(MIN_SHIFT + 1, TOP_SHIFT + 1):
             _insert_grouped(
