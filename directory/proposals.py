@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -216,12 +215,6 @@ def address_words(address: dict[str, Any]) -> str:
     return ", ".join(address[part] for part in ADDRESS_PARTS if address.get(part))
 
 
-def distance_km(a: dict[str, float], b: dict[str, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
-
-
 # ---- Old → new, item by item ---------------------------------------------------------------------
 
 Segment = tuple[str, str]  # ("same" | "del" | "ins", text)
@@ -311,7 +304,10 @@ def describe(service: Service, key: str, old: Any, new: Any, places: dict[str, A
             item.new = [[("ins", _coordinates(new))]]
             if old:
                 item.old = [[("del", _coordinates(old))]]
-                km = formats.number_format(distance_km(old, new), 1, use_l10n=True)
+                from .queries import haversine_km
+
+                moved = haversine_km(old["latitude"], old["longitude"], new["latitude"], new["longitude"])
+                km = formats.number_format(moved, 1, use_l10n=True)
                 item.note = _("Moved %(km)s km.") % {"km": km}
         item.stale = place is None
     else:
