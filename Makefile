@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist); the browser checks and quality gates run together in one of them (conftest.py).
 JOBS ?= 2
 
-.PHONY: run test setup prepare lint clean
+.PHONY: run test setup prepare lint clean scale
 
 # What running Enlace needs (make run) ...
 $(VENV)/.ok-run: requirements.txt scripts/find-python
@@ -56,6 +56,13 @@ test: setup
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+
+# The tested multi-server topology (docs/deployment.md): real PostgreSQL primary and standby,
+# PgBouncer, HAProxy, S3 (SeaweedFS), Redis, two app servers, two workers; loaded and broken on
+# purpose. Needs Debian's haproxy, pgbouncer, wrk and PostgreSQL 15 (.ci/run installs them).
+scale: $(VENV)/.ok
+	$(PIP) install -r deploy/scale/requirements.txt
+	$(PY) deploy/scale/stage.py
 
 lint:
 	$(PY) -m ruff check --fix .

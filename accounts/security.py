@@ -116,6 +116,8 @@ SECOND_FACTOR_OPEN = (
     "/static/",
     "/i18n/",
     "/healthz",
+    "/readyz",
+    "/metrics",
 )
 
 

@@ -78,9 +78,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.operations.RequestIdMiddleware",  # first: every log line of the request carries its id; timed for /metrics
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    "core.middleware.SharedCacheMiddleware",  # outside sessions and locale: drops their Vary on shared answers
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.security.RequireSecondFactorMiddleware",
     "core.pagecache.PublicPageCacheMiddleware",
+    "core.storage.StorageUnavailableMiddleware",  # a file store that fails: 503 + Retry-After
     # Last, as django-axes requires: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,6 +144,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or None}
+
+# Behind PgBouncer in transaction pooling (DB_POOLER=pgbouncer): no server-side cursors and no
+# prepared statements, which a pooled server connection may not hold from one transaction to the next.
+if os.environ.get("DB_POOLER") == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+
+# An optional PostgreSQL standby for anonymous public reads, used explicitly by the views marked
+# @public_reads and guarded for lag (core/replica.py); never for sessions, sign-in or writes.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "1"))
+REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "5"))
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_DATABASE_URL"],
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "1"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ExplicitReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -223,8 +249,35 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Backups dump date-times to the microsecond (core/exactjson.py).
 SERIALIZATION_MODULES = {"exactjson": "core.exactjson"}
 
+# Uploaded files: on disk (MEDIA_ROOT) by default; in an S3-compatible bucket when S3_BUCKET is set
+# (docs/deployment.md). Short timeouts: a store that fails or hangs answers 503 within seconds
+# (core/storage.py), and the rest of the site keeps working.
+DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if os.environ.get("S3_BUCKET"):
+    from botocore.config import Config as _S3Config
+
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "location": os.environ.get("S3_PREFIX", ""),
+            "file_overwrite": False,  # a new upload never replaces another's file (as on disk)
+            "querystring_auth": False,  # files are served by Enlace after its access check, never by URL
+            "default_acl": None,
+            "client_config": _S3Config(
+                connect_timeout=float(os.environ.get("S3_CONNECT_TIMEOUT", "1.5")),
+                read_timeout=float(os.environ.get("S3_READ_TIMEOUT", "2.5")),
+                retries={"total_max_attempts": 1, "mode": "standard"},  # no retry: a hung store answers 503 fast
+            ),
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -287,6 +340,9 @@ X_FRAME_OPTIONS = "DENY"
 # Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client address from the
 # entry it appended to X-Forwarded-For (TRUSTED_PROXY_COUNT proxies from the right).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY") else "0"))
+# allauth's sign-in rate limits take the client address from core.audit.client_address (the
+# adapter); its own setting says the same, for any part of allauth that reads it directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CSP = {
@@ -317,17 +373,44 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # (say, the deployed commit) keeps pages of an older release out when the cache outlives a deploy.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_RELEASE = os.environ.get("ENLACE_RELEASE", "")
+# With Redis down the cache degrades to each process's memory (core/cache.py); sessions stay in the
+# database either way, so a Redis restart signs nobody out.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+    _cache_timeout = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5"))
+    CACHES["default"] = {
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": os.environ["CACHE_URL"],
+        "OPTIONS": {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout},
+    }
 
+# Logs on standard error; LOG_FORMAT=json writes one JSON object per line (python-json-logger), each
+# with the request id of the request or task it comes from (core/operations.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(request_id)s %(process)d %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
 }
+# /metrics (Prometheus) answers this bearer token; unset, only direct requests from this machine.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Enlace's own settings.
 # Rate limits (core/ratelimits.py), counted in the cache (shared across app servers with CACHE_URL):

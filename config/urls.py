@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
+from core import operations
 from core import views as core_views
 from core.apps import project_apps
 
@@ -16,6 +17,8 @@ admin.site.site_title = "Enlace"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", operations.readyz, name="readyz"),
+    path("metrics", operations.metrics, name="metrics"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("search/", core_views.search, name="search"),
     # allauth's e-mail management would change the sign-in address unconfirmed: ours confirms it.

@@ -60,6 +60,13 @@ class CoreConfig(EnlaceAppConfig):
 
         track(Grant)
         track(DocumentSettings)
+
+        from django.core.signals import request_finished, request_started
+
+        from .requestid import on_request_finished, on_request_started
+
+        request_started.connect(on_request_started, dispatch_uid="enlace-request-id")
+        request_finished.connect(on_request_finished, dispatch_uid="enlace-request-id")
         from .audit import untracked
         from .models import AuditEntry
 

@@ -19,6 +19,20 @@ from .models import AuditAction, AuditEntry
 
 _actor = contextvars.ContextVar("enlace_audit_actor", default=None)
 _request = contextvars.ContextVar("enlace_audit_request", default=None)
+# Set while a backup's rows are loaded: they carry their own audit trail (m2m_changed has no `raw`).
+_loading = contextvars.ContextVar("enlace_audit_loading", default=False)
+
+
+@contextlib.contextmanager
+def loading_saved_rows():
+    """Load rows that carry their own audit trail (a restore): nothing is recorded meanwhile."""
+    token = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
+
+
 _tracked = {}
 
 
@@ -158,7 +172,7 @@ def _after_delete(sender, instance, **kwargs):
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     """Who was added to or removed from a many-to-many field of a tracked record, with their names."""
-    if action not in ("post_add", "post_remove", "pre_clear") or reverse:
+    if action not in ("post_add", "post_remove", "pre_clear") or reverse or _loading.get():
         return
     field = next(
         (

@@ -3,6 +3,8 @@
 The database is dumped with Django's serializers (natural keys for content types), so a
 backup restores into SQLite or PostgreSQL alike. `manifest.json` records the applied
 migrations, the row count of every model and the SHA-256 of every file; restore checks them.
+Files are read and written through Django's storage API (`default_storage`): the same backup
+holds every file whether they live on disk or in an S3 bucket.
 """
 
 import datetime
@@ -16,10 +18,12 @@ import zipfile
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
+
+from .audit import loading_saved_rows
 
 FORMAT = 1
 # Derived or transient: rebuilt by Django (content types, permissions) or worthless after a restore.
@@ -46,17 +50,27 @@ def row_counts():
     return {model._meta.label_lower: model._base_manager.count() for model in _models()}
 
 
-def _media_files(root):
-    root = Path(root)
-    if not root.exists():
+CHUNK = 1024 * 1024
+
+
+def stored_files(storage=None, folder=""):
+    """Every file name in the storage (disk or bucket), sorted."""
+    storage = storage or default_storage
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a disk storage whose folder does not exist yet: no files
         return []
-    return sorted(path for path in root.rglob("*") if path.is_file())
+    names = [f"{folder}/{name}" if folder else name for name in files]
+    for sub in folders:
+        names.extend(stored_files(storage, f"{folder}/{sub}" if folder else sub))
+    return sorted(names)
 
 
-def _sha256(path):
+def stored_sha256(name, storage=None):
+    """The SHA-256 of a stored file, read in chunks."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+    with (storage or default_storage).open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -76,10 +90,18 @@ def dump_data():
     return buffer.getvalue()
 
 
+def _copy_into(archive, name):
+    """Copy a stored file into the zip under media/; return its SHA-256."""
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as source, archive.open(f"media/{name}", "w") as target:
+        for chunk in iter(lambda: source.read(CHUNK), b""):
+            digest.update(chunk)
+            target.write(chunk)
+    return digest.hexdigest()
+
+
 def create_backup(output):
     """Write a backup zip to `output` (a path); return its manifest."""
-    media_root = Path(settings.MEDIA_ROOT)
-    files = _media_files(media_root)
     recorder = MigrationRecorder(connections[DEFAULT_DB_ALIAS])
     manifest = {
         "format": FORMAT,
@@ -87,7 +109,6 @@ def create_backup(output):
         "database": connections[DEFAULT_DB_ALIAS].vendor,
         "migrations": sorted(f"{app}.{name}" for app, name in recorder.applied_migrations()),
         "counts": row_counts(),
-        "files": {str(path.relative_to(media_root)): _sha256(path) for path in files},
     }
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -96,8 +117,7 @@ def create_backup(output):
     manifest["data_sha256"] = hashlib.sha256(data).hexdigest()
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", data)
-        for path in files:
-            archive.write(path, f"media/{path.relative_to(media_root)}")
+        manifest["files"] = {name: _copy_into(archive, name) for name in stored_files()}
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
     os.replace(partial, output)  # a backup file is either complete or absent
     return manifest
@@ -233,33 +253,65 @@ def validate_backup(path):
     return manifest, data
 
 
-def _extract_media(path, manifest, target):
-    with zipfile.ZipFile(path) as archive:
-        for name in manifest["files"]:
-            destination = target / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(f"media/{name}") as source, open(destination, "wb") as out:
-                shutil.copyfileobj(source, out)
+class _FilesRestore:
+    """Put a backup's files in the storage, undoably: what was replaced is kept until the data is in.
 
+    `put` writes every file of the backup under its own name (a file already there with the same
+    bytes is left alone; one with other bytes is set aside in a local folder first). `undo` puts
+    the storage back as it was; `finish` removes the files the restored data does not know.
+    """
 
-def _swap_media(staged, media_root):
-    """Put the restored files in place of the old ones in two renames; the old ones go last."""
-    old = media_root.with_name(media_root.name + ".before-restore")
-    if old.exists():
-        shutil.rmtree(old)
-    if media_root.exists():
-        os.replace(media_root, old)
-    os.replace(staged, media_root)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+    def __init__(self, archive, manifest, workdir):
+        self.archive = archive
+        self.manifest = manifest
+        self.workdir = Path(workdir)
+        self.before = set(stored_files())
+        self.added = []
+        self.replaced = {}
+
+    def put(self):
+        for index, (name, digest) in enumerate(sorted(self.manifest["files"].items())):
+            if name in self.before:
+                if stored_sha256(name) == digest:
+                    continue
+                kept = self.workdir / f"replaced-{index}"
+                with default_storage.open(name, "rb") as source, open(kept, "wb") as out:
+                    shutil.copyfileobj(source, out, CHUNK)
+                self.replaced[name] = kept
+                default_storage.delete(name)
+            else:
+                self.added.append(name)
+            self._write(name, self.archive.open(f"media/{name}"))
+
+    @staticmethod
+    def _write(name, handle):
+        with handle:
+            saved = default_storage.save(name, handle)
+        if saved != name:  # the storage chose another name: the restored rows would not find it
+            default_storage.delete(saved)
+            raise BackupError(f"The storage would not keep the file {name} under its own name.")
+
+    def undo(self):
+        for name in self.added:
+            default_storage.delete(name)
+        for name, kept in self.replaced.items():
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            self._write(name, open(kept, "rb"))  # noqa: SIM115 - closed by _write
+
+    def finish(self):
+        for name in sorted(self.before - set(self.manifest["files"])):
+            default_storage.delete(name)
 
 
 def restore_backup(path, *, force=False):
     """Restore a backup into this instance; return the manifest.
 
     Everything is checked first (manifest, format, migrations, every checksum, the data as JSON,
-    its kinds and counts); then the database is replaced in one transaction — a failure anywhere
-    leaves it as it was — and the uploaded files are swapped in once the data is committed.
+    its kinds and counts); then the backup's files are put in the storage (a file they replace set
+    aside), and the database is replaced in one transaction — a failure anywhere puts the storage
+    back and leaves the database as it was; once the data is committed, the files it does not
+    know are removed.
     A freshly set-up instance (only the rows migrations seed) counts as empty; one with data
     needs `force`.
     """
@@ -267,28 +319,33 @@ def restore_backup(path, *, force=False):
     call_command("migrate", verbosity=0, interactive=False)
     if not database_is_empty() and not force:
         raise BackupError("The database is not empty: restore into an empty instance, or use --force to replace it.")
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root.parent))
-    try:
-        _extract_media(path, manifest, staged)
-        with transaction.atomic():
-            call_command("flush", verbosity=0, interactive=False)
-            with tempfile.TemporaryDirectory() as tmp:
-                fixture = Path(tmp) / "data.exactjson"  # read by the JSON loader (core/exactjson.py)
-                fixture.write_bytes(data)
-                try:
-                    call_command("loaddata", str(fixture), verbosity=0)
-                except Exception as error:  # noqa: BLE001 - any failure: roll back, say why
-                    raise BackupError(f"The data could not be loaded, nothing was changed: {error}") from error
-            counts = row_counts()
-            mismatched = {
-                label: (n, counts.get(label)) for label, n in manifest["counts"].items() if counts.get(label) != n
-            }
-            if mismatched:
-                raise BackupError(f"Row counts differ after loading, nothing was changed: {mismatched}")
-        _swap_media(staged, media_root)
-    finally:
-        if staged.exists():
-            shutil.rmtree(staged, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as workdir, zipfile.ZipFile(path) as archive:
+        files = _FilesRestore(archive, manifest, workdir)
+        try:
+            files.put()
+            _load(data, manifest)
+        except BaseException:
+            files.undo()
+            raise
+        files.finish()  # the data is committed: the files it does not know go
     return manifest
+
+
+def _load(data, manifest):
+    """Replace the database's rows by the backup's in one transaction."""
+    with transaction.atomic():
+        call_command("flush", verbosity=0, interactive=False)
+        with tempfile.TemporaryDirectory() as tmp:
+            fixture = Path(tmp) / "data.exactjson"  # read by the JSON loader (core/exactjson.py)
+            fixture.write_bytes(data)
+            try:
+                with loading_saved_rows():  # the rows bring their own audit trail
+                    call_command("loaddata", str(fixture), verbosity=0)
+            except Exception as error:  # noqa: BLE001 - any failure: roll back, say why
+                raise BackupError(f"The data could not be loaded, nothing was changed: {error}") from error
+        counts = row_counts()
+        mismatched = {
+            label: (n, counts.get(label)) for label, n in manifest["counts"].items() if counts.get(label) != n
+        }
+        if mismatched:
+            raise BackupError(f"Row counts differ after loading, nothing was changed: {mismatched}")

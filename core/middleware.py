@@ -66,3 +66,33 @@ class RejectNulBytesMiddleware:
         if request.method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
             return any("\x00" in value for values in request.POST.lists() for value in values[1])
         return False
+
+
+class SharedCacheMiddleware:
+    """Let a proxy or CDN keep the answers marked `Cache-Control: public`.
+
+    A view answers `public` only when the answer is the same for every reader who asks that
+    address (the anonymous map's data names its language and viewport in the address; the borders
+    and the documents' logo are the same for all), so the `Vary: Cookie, Accept-Language` that
+    sessions and locales add would only stop shared caches from keeping it. Placed outside the
+    session and locale middleware, it removes those two from `Vary` (compression still adds
+    `Accept-Encoding`). An answer that sets a cookie is made private instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "public" not in response.get("Cache-Control", ""):
+            return response
+        if response.cookies:
+            response["Cache-Control"] = "private, max-age=60"
+            return response
+        kept = [part.strip() for part in response.get("Vary", "").split(",") if part.strip()]
+        kept = [part for part in kept if part.lower() not in ("cookie", "accept-language")]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        elif response.has_header("Vary"):
+            del response["Vary"]
+        return response

@@ -126,6 +126,24 @@ class BBox:
         return x0, y0, x1, y1
 
 
+# How far (in 28-bit pixels; a few metres at most) a viewport's edge may be from a tile's edge and
+# still count as snapped: the map sends degrees rounded to 6 decimals.
+SNAP_TOLERANCE = 32
+
+
+def snapped_to_tiles(bbox: BBox, zoom: int) -> bool:
+    """True when the viewport's edges lie on the 256-pixel tiles of `zoom` (as the map page asks)."""
+    if not 0 <= zoom <= MAX_ZOOM:
+        return False
+    tile = 1 << (28 - zoom)  # a 256-pixel tile at `zoom`, in 28-bit (zoom-20) pixels
+    last = (1 << 28) - 1
+    for edge in bbox.pixels():
+        nearest = round(edge / tile) * tile
+        if abs(edge - nearest) > SNAP_TOLERANCE and abs(edge - last) > SNAP_TOLERANCE:
+            return False
+    return True
+
+
 def _cells(x0: int, y0: int, x1: int, y1: int, shift: int) -> int:
     return ((x1 >> shift) - (x0 >> shift) + 1) * ((y1 >> shift) - (y0 >> shift) + 1)
 

@@ -20,6 +20,7 @@ from core.audit import history_for
 from core.confirm import confirmation
 from core.forms import add_service_errors
 from core.pagecache import public_page
+from core.replica import public_reads
 from network.models import Country
 
 from . import borders, exports, proposals, queries, services
@@ -55,6 +56,7 @@ def _list_context(request, form):
 
 
 @public_page
+@public_reads
 def map_page(request):
     """The map, its filters and the list beside it (the list alone for htmx)."""
     form = MapFilterForm(request.GET or None)
@@ -80,18 +82,37 @@ def _review_countries(user):
     return list(Country.objects.filter(pk__in=p.officer_countries))
 
 
+# How long a proxy or CDN may keep the anonymous map's answers (a crisis spike, docs/deployment.md).
+SHARED_MAP_SECONDS = 60
+
+
 @public_page
+@public_reads
 def map_data(request):
-    """JSON for the map: clusters and points in a viewport, filtered."""
+    """JSON for the map: clusters and points in a viewport, filtered.
+
+    An anonymous request that names its language (`lang`) and asks for a viewport snapped to the
+    map's tiles (as the map page sends it) gets an answer that any proxy may keep and give to
+    every anonymous reader: it does not depend on cookies or headers, and repeats as readers pan.
+    Signed-in readers' answers (exact positions, confidential places) are private.
+    """
     form = MapFilterForm(request.GET or None)
     bbox = form.viewport() or queries.BBox(-180, -85, 180, 85)
     try:
         zoom = int(request.GET.get("zoom", "4"))
     except ValueError:
         zoom = 4
-    data = queries.clusters(request.user, form.filters(), bbox, zoom)
+    lang = request.GET.get("lang", "")
+    shared = (
+        not request.user.is_authenticated and lang in dict(settings.LANGUAGES) and queries.snapped_to_tiles(bbox, zoom)
+    )
+    with translation.override(lang if shared else translation.get_language()):
+        data = queries.clusters(request.user, form.filters(), bbox, zoom)
     response = JsonResponse(data, json_dumps_params={"separators": (",", ":")})
-    response["Cache-Control"] = "private, max-age=60"
+    if shared:
+        response["Cache-Control"] = f"public, max-age={SHARED_MAP_SECONDS}"  # no Vary on cookies or language
+    else:
+        response["Cache-Control"] = "private, max-age=60"
     return response
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import access
 from core.audit import acting_as
+from core.requestid import current_request_id
 
 from .importer import parse_file
 from .models import ImportJob, ImportStatus
@@ -36,7 +37,8 @@ def start(upload, *, acting_user, body=None, start_date=None):
         job = ImportJob(source_name=upload.name[:200], body=body, start_date=start_date, created_by=acting_user)
         job.file.save(upload.name, upload, save=False)
         job.save()
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    request_id = current_request_id()
+    transaction.on_commit(lambda: run_import.enqueue(job.pk, request_id=request_id))
     return job
 
 

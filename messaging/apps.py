@@ -22,3 +22,16 @@ class MessagingConfig(EnlaceAppConfig):
         from .notifications import reader_state
 
         register_reader_state(reader_state)  # a kept working page follows the reader's notifications
+
+        from core.operations import register_gauge
+
+        register_gauge("enlace_outbox_emails", "E-mails of the outbox by state.", "state", _outbox_states)
+
+
+def _outbox_states():
+    from django.db.models import Count
+
+    from .models import OutboundEmail
+
+    for row in OutboundEmail.objects.values("state").annotate(n=Count("pk")).order_by():
+        yield row["state"], row["n"]

@@ -22,6 +22,8 @@ from django.db.models import F, Q
 from django.tasks import default_task_backend
 from django.utils import timezone
 
+from core.requestid import current_request_id
+
 from .models import EmailState, OutboundEmail
 
 log = logging.getLogger("enlace.outbox")
@@ -36,7 +38,7 @@ ORPHAN_GRACE = datetime.timedelta(seconds=60)
 DELIVER_TASK_PATH = "messaging.tasks.deliver_email"
 
 
-def _enqueue(pk, run_after=None):
+def _enqueue(pk, run_after=None, request_id=None):
     from .tasks import deliver_email
 
     task = deliver_email
@@ -44,7 +46,7 @@ def _enqueue(pk, run_after=None):
         if not default_task_backend.supports_defer:
             return  # the sweep sends it when it is due
         task = deliver_email.using(run_after=run_after)
-    task.enqueue(pk)
+    task.enqueue(pk, request_id=current_request_id() if request_id is None else request_id)
 
 
 def queue_email(*, to, subject, body, language, dedupe_key, user=None):
@@ -67,7 +69,8 @@ def queue_email(*, to, subject, body, language, dedupe_key, user=None):
             )
     except IntegrityError:
         return OutboundEmail.objects.get(dedupe_key=dedupe_key), False
-    transaction.on_commit(lambda: _enqueue(email.pk))
+    request_id = current_request_id()  # the request queueing it, though the task is enqueued at commit
+    transaction.on_commit(lambda: _enqueue(email.pk, request_id=request_id))
     return email, True
 
 
@@ -99,6 +102,7 @@ def deliver(pk):
     OutboundEmail.objects.filter(pk=pk, state__in=(EmailState.SENDING, EmailState.UNCONFIRMED)).update(
         state=EmailState.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
     )
+    log.info("e-mail %s sent to %s", pk, email.to)
     return "sent"
 
 
@@ -204,7 +208,8 @@ def retry_now(email):
         pk=email.pk, state__in=(EmailState.FAILED, EmailState.UNCONFIRMED, EmailState.CANCELLED)
     ).update(state=EmailState.QUEUED, attempts=0, next_attempt_at=timezone.now(), updated_at=timezone.now())
     if changed:
-        transaction.on_commit(lambda: _enqueue(email.pk))
+        request_id = current_request_id()  # the request queueing it, though the task is enqueued at commit
+    transaction.on_commit(lambda: _enqueue(email.pk, request_id=request_id))
     return bool(changed)
 
 

@@ -17,6 +17,7 @@ from core import access, documents
 from core.audit import history_for
 from core.forms import add_service_errors
 from core.pagecache import public_page
+from core.replica import public_reads
 
 from . import exports, queries, services
 from .access import ASSIGN_TERM, CHANGE_VISIBILITY, INVITE, VIEW_CONTACT
@@ -62,6 +63,7 @@ def country_detail(request, code):
 
 
 @public_page
+@public_reads
 def organization_list(request):
     orgs = Organization.objects.select_related("country", "parent").order_by("kind", "name_es", "name_en")
     return render(

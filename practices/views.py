@@ -15,6 +15,7 @@ from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.models import AuditEntry
 from core.pagecache import public_page
+from core.replica import public_reads
 
 from . import compile as compile_module
 from . import queries, search, services
@@ -81,6 +82,7 @@ def _suggestions(user, query, filters):
 
 
 @public_page
+@public_reads
 def search_page(request):
     """Search and browse practices and resources; htmx asks for the results only (search as you type)."""
     query = request.GET.get("q", "")

@@ -11,6 +11,7 @@ from django.test import TransactionTestCase, override_settings
 from core.backup import database_is_empty, dump_data, row_counts
 from core.testing import build_network
 from network import services
+from practices import services as practice_services
 
 
 class BackupRestoreTest(TransactionTestCase):
@@ -22,6 +23,14 @@ class BackupRestoreTest(TransactionTestCase):
     def test_a_restore_into_an_empty_instance_gives_back_every_record_and_file(self):
         n = build_network()
         services.update_person(n.gt_person, acting_user=n.gt_officer, email="carlos@example.org")
+        # Many-to-many links of audited records (a practice's countries): loaded without new audit entries.
+        practice_services.create_practice(
+            acting_user=n.gt_officer,
+            title_es="Acompañamiento",
+            summary_es="Resumen.",
+            description_es="Descripción.",
+            countries=[n.countries["GT"], n.countries["HN"]],
+        )
         (self.media / "practices" / "2026").mkdir(parents=True)
         (self.media / "practices" / "2026" / "guía.pdf").write_bytes("%PDF-1.7 niñez".encode() * 1000)
         (self.media / "circulars").mkdir()

@@ -83,6 +83,17 @@
     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
   }
 
+  // The viewport widened to whole 256-pixel tiles: readers panning ask the same questions, which
+  // the page cache and any proxy answer once (a public reader also names the page's language).
+  function snappedBboxText() {
+    var z = map.getZoom(), b = map.getPixelBounds(), t = 256, lim = 85.0511287798;
+    var nw = map.unproject(L.point(Math.floor(b.min.x / t) * t, Math.floor(b.min.y / t) * t), z);
+    var se = map.unproject(L.point(Math.ceil(b.max.x / t) * t, Math.ceil(b.max.y / t) * t), z);
+    function lon(v) { return Math.max(-180, Math.min(180, v)).toFixed(6); }
+    function lat(v) { return Math.max(-lim, Math.min(lim, v)).toFixed(6); }
+    return [lon(nw.lng), lat(se.lat), lon(se.lng), lat(nw.lat)].join(",");
+  }
+
   function clusterIcon(count) {
     var size = count < 10 ? 28 : count < 100 ? 34 : count < 1000 ? 40 : 48;
     return L.divIcon({ html: String(count), className: "cluster-icon", iconSize: [size, size] });
@@ -112,8 +123,9 @@
     var started = performance.now();
     var mine = ++seq;
     var params = filterParams();
-    params.set("bbox", bboxText());
+    params.set("bbox", snappedBboxText());
     params.set("zoom", String(map.getZoom()));
+    if (el.dataset.lang) { params.set("lang", el.dataset.lang); }
     stats.requests += 1;
     fetch(el.dataset.url + "?" + params.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
