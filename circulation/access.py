@@ -8,11 +8,12 @@
 - A recipient's people acknowledge and reply on its behalf; nobody else does.
 - The tracking board (every recipient's state and replies) is for the TS and the author.
 - A user's feed addresses are their own (as their notifications are: messaging.access).
+- Messages received at reply addresses (kept 30 days as they came) are for the TS.
 """
 
 from django.db.models import Exists, OuterRef, Q
 
-from core.access import CHANGE, DELETE, VIEW, Policy, ThroughParent, register, register_policy
+from core.access import CHANGE, DELETE, VIEW, Policy, ThroughParent, TSOnly, register, register_policy
 from messaging.access import OwnRecordPolicy
 
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     CircularRecipient,
     CircularStatus,
     FeedToken,
+    InboundEmail,
     Reply,
     ReplyAttachment,
 )
@@ -176,3 +178,7 @@ register_policy(FeedToken, OwnRecordPolicy())
 
 # A person a circular was addressed to, within a recipient row: that row's rules.
 register_policy(Addressee, ThroughParent("recipient"))
+
+# Messages received at the reply addresses, as they came: the TS reads them (what was recorded is the
+# reply, shown on the circular's page to whoever may see it).
+register_policy(InboundEmail, TSOnly())

@@ -126,6 +126,7 @@ class ReplyOut(Schema):
     text: str
     author: str
     created_at: datetime.datetime
+    via: str = Field(description="How the reply came: 'page' (Enlace's page or this API) or 'email'.")
     attachments: list[AttachmentOut]
 
     @staticmethod

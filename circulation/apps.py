@@ -52,3 +52,4 @@ class CirculationConfig(EnlaceAppConfig):
         track(models.ReplyAttachment, exclude=("uploaded_at",))
         track(models.Addressee)
         untracked(models.FeedToken, "a reader's private feed address: its key is a secret, not history")
+        untracked(models.InboundEmail, "a received message kept as it came; what it recorded (a reply) is in the trail")

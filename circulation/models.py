@@ -329,6 +329,11 @@ class CircularAttachment(models.Model):
         return reverse("circulation:attachment", args=[self.circular_id, self.pk])
 
 
+class ReplyChannel(models.TextChoices):
+    PAGE = "page", _("on Enlace")
+    EMAIL = "email", _("by e-mail")
+
+
 class Reply(models.Model):
     """A recipient's answer to a circular: text and documents."""
 
@@ -341,6 +346,7 @@ class Reply(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    via = models.CharField(_("received"), max_length=8, choices=ReplyChannel.choices, default=ReplyChannel.PAGE)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
     class Meta:
@@ -394,3 +400,40 @@ class FeedToken(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.prefix}…)"
+
+
+class InboundStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded as a reply")
+    REFUSED = "refused", _("Not recorded")
+
+
+def inbound_upload_to(instance, filename):
+    return f"inbound/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.eml"
+
+
+class InboundEmail(models.Model):
+    """A message received at a circular's reply address, kept as it came for 30 days (circulation.inbound)."""
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    mail_from = models.CharField(_("from"), max_length=320, blank=True)
+    rcpt_to = models.CharField(_("to"), max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    message_id = models.CharField(_("message id"), max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    raw = models.FileField(_("message"), upload_to=inbound_upload_to, max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=InboundStatus.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    recipient = models.ForeignKey(
+        CircularRecipient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("for")
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reply")
+    )
+
+    class Meta:
+        verbose_name = _("received e-mail")
+        verbose_name_plural = _("received e-mails")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"{self.mail_from} → {self.rcpt_to} ({self.get_status_display()})"

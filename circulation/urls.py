@@ -36,5 +36,7 @@ urlpatterns = [
     path("activity/feed/", views.feed_settings, name="feed_settings"),
     path("activity/feed/<str:token>.atom", ActivityFeed(), name="feed"),
     path("outbox/", views.outbox_page, name="outbox"),
+    path("received/", views.inbound_page, name="inbound"),
+    path("received/<int:pk>.eml", views.inbound_message, name="inbound_message"),
     path("outbox/<int:pk>/", views.outbox_action, name="outbox_action"),
 ]

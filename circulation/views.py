@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from core import access, documents, fulfilment
 from core.confirm import confirmation
@@ -31,7 +31,15 @@ from .forms import (
     PreferencesForm,
     ReplyForm,
 )
-from .models import Circular, CircularAttachment, CircularRecipient, CircularStatus, ReplyAttachment
+from .models import (
+    Circular,
+    CircularAttachment,
+    CircularRecipient,
+    CircularStatus,
+    InboundEmail,
+    InboundStatus,
+    ReplyAttachment,
+)
 
 PAGE_SIZE = 50
 
@@ -490,6 +498,36 @@ def feed_settings(request):
     active = request.user.feed_tokens.filter(revoked_at=None).first()
     feed_url = request.build_absolute_uri(reverse("circulation:feed", args=[raw])) if raw else None
     return render(request, "circulation/feed_settings.html", {"feed_url": feed_url, "active": active})
+
+
+# ---- received e-mails (TS) -------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def inbound_page(request):
+    """Messages received at the reply addresses, as they came, for 30 days: recorded or not, and why."""
+    if not access.can(request.user, access.VIEW, InboundEmail()):
+        access.refuse(request.user, access.VIEW, InboundEmail)
+    rows = access.restrict(InboundEmail.objects.select_related("recipient__circular", "reply"), request.user)
+    status = request.GET.get("status")
+    if status in InboundStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "circulation/inbound.html", {"page": page, "status": status, "statuses": InboundStatus.choices}
+    )
+
+
+@login_required
+@require_safe
+def inbound_message(request, pk):
+    """One received message as it came (.eml), for the TS."""
+    row = get_object_or_404(InboundEmail, pk=pk)
+    access.require(request.user, access.VIEW, row)
+    if not row.raw:
+        raise Http404
+    return stored_file_response(row.raw, f"received-{row.pk}.eml", "eml")
 
 
 # ---- outbox (TS) ---------------------------------------------------------------------------

@@ -418,6 +418,13 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60/m")
 RATE_LIMIT_API_WRITES = os.environ.get("RATE_LIMIT_API_WRITES", "120/m")
 ENLACE_DEMO = env_bool("ENLACE_DEMO", DEBUG)
+# Replies by e-mail (circulation/inbound.py, `manage.py receive_mail`): the domain of the reply
+# addresses circular e-mails carry (its MX, or the organization's mail server, hands that mail to
+# receive_mail); empty turns replies by e-mail off. A message larger than REPLY_MAX_BYTES is kept
+# for the TS but not recorded; a reply address works until REPLY_ADDRESS_DAYS after the deadline.
+REPLY_EMAIL_DOMAIN = os.environ.get("REPLY_EMAIL_DOMAIN", "")
+REPLY_MAX_BYTES = int(os.environ.get("REPLY_MAX_BYTES", str(15 * 1024 * 1024)))
+REPLY_ADDRESS_DAYS = int(os.environ.get("REPLY_ADDRESS_DAYS", "60"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 
 # The directory map draws country borders served by Enlace itself; an online tile layer is

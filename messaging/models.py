@@ -163,6 +163,8 @@ class OutboundEmail(models.Model):
     language = models.CharField(_("language"), max_length=8)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
+    # Where an answer goes (a circular's reply address, circulation.inbound); empty: the sender.
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=EmailState.choices, default=EmailState.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

@@ -78,10 +78,11 @@ def email_text(lang, template, **context):
         return render_to_string(template, context).strip() + "\n"
 
 
-def notify(users, kind, *, subject, body="", url="", dedupe_key):
+def notify(users, kind, *, subject, body="", url="", dedupe_key, reply_to=None):
     """Notify each user once per `dedupe_key`; e-mail them as they prefer. Return the new notifications.
 
-    Call it inside the service's transaction: the e-mails are sent once it commits.
+    Call it inside the service's transaction: the e-mails are sent once it commits. `reply_to(user)`
+    may give the address an answer to that user's e-mail goes to (a circular's reply address).
     """
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind: {kind!r}")
@@ -114,7 +115,14 @@ def notify(users, kind, *, subject, body="", url="", dedupe_key):
         except IntegrityError:
             continue  # notified meanwhile by a concurrent call
         if notification.delivery == Delivery.IMMEDIATE and user.email:
-            text = email_text(lang, "messaging/email/notification.txt", notification=notification, link=absolute(url))
+            answer_to = reply_to(user) if reply_to else ""
+            text = email_text(
+                lang,
+                "messaging/email/notification.txt",
+                notification=notification,
+                link=absolute(url),
+                reply_by_email=bool(answer_to),
+            )
             email, _created = queue_email(
                 to=user.email,
                 subject=f"[Enlace] {notification.subject}",
@@ -122,6 +130,7 @@ def notify(users, kind, *, subject, body="", url="", dedupe_key):
                 language=lang,
                 dedupe_key=f"notification:{notification.pk}",
                 user=user,
+                reply_to=answer_to,
             )
             notification.email = email
             notification.save(update_fields=["email"])

@@ -49,7 +49,7 @@ def _enqueue(pk, run_after=None, request_id=None):
     task.enqueue(pk, request_id=current_request_id() if request_id is None else request_id)
 
 
-def queue_email(*, to, subject, body, language, dedupe_key, user=None):
+def queue_email(*, to, subject, body, language, dedupe_key, user=None, reply_to=""):
     """Write an e-mail to the outbox (once per key) and have it sent after the transaction commits.
 
     Return (email, created).
@@ -66,6 +66,7 @@ def queue_email(*, to, subject, body, language, dedupe_key, user=None):
                 language=language,
                 subject=subject[:300],
                 body=body,
+                reply_to=reply_to or "",
             )
     except IntegrityError:
         return OutboundEmail.objects.get(dedupe_key=dedupe_key), False
@@ -81,6 +82,7 @@ def message_for(email):
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
         # The same Message-ID on every hand-off: if the TS sends one again, mail clients show it once.
         headers={"Message-ID": f"<enlace-outbox-{email.pk}@{domain}>", "Auto-Submitted": "auto-generated"},
     )

@@ -22,6 +22,7 @@ from core.versioning import expect
 from messaging.models import NotificationKind
 from messaging.notifications import notify
 
+from .. import inbound
 from ..access import SEND
 from ..models import Addressee, Circular, CircularAttachment, CircularKind, CircularRecipient, CircularStatus
 from ..queries import people_of
@@ -326,6 +327,12 @@ def send_circular(circular: Circular, *, acting_user: Any) -> Circular:
             circular.save(update_fields=["target_fulfilled_at"])
         subject, body = _circular_texts(circular)
         users = [user for r in recipients for p in people.get(r.pk, []) if (user := p.user) is not None]
+        # Each person's e-mail carries a reply address of its own: an answer is their recipient's reply.
+        recipient_of: dict[int, CircularRecipient] = {}
+        for r in recipients:
+            for person in people.get(r.pk, []):
+                if person.user_id:
+                    recipient_of.setdefault(person.user_id, r)
         notify(
             users,
             NotificationKind.CIRCULAR_RECEIVED,
@@ -333,5 +340,6 @@ def send_circular(circular: Circular, *, acting_user: Any) -> Circular:
             body=body,
             url=circular.get_absolute_url(),
             dedupe_key=f"circular:{circular.pk}:received",
+            reply_to=lambda user: inbound.reply_address(recipient_of[user.pk], user, circular=circular),
         )
     return circular

@@ -16,7 +16,7 @@ from messaging.models import NotificationKind
 from messaging.notifications import notify
 
 from ..access import ACKNOWLEDGE, REPLY, VIEW_BOARD
-from ..models import Circular, CircularRecipient, Reply, ReplyAttachment
+from ..models import Circular, CircularRecipient, Reply, ReplyAttachment, ReplyChannel
 from ..queries import users_of
 from .circulars import _store_file
 from .common import MAX_FILES, MAX_REPLY_LENGTH
@@ -83,8 +83,12 @@ def reply_to_circular(
     text: str = "",
     files: Iterable[Any] = (),
     recipient: CircularRecipient | None = None,
+    via: str = ReplyChannel.PAGE,
 ) -> Reply:
-    """Reply on behalf of a recipient the user belongs to: text and/or documents (checked)."""
+    """Reply on behalf of a recipient the user belongs to: text and/or documents (checked).
+
+    `via`: how it came (the page and the API, or e-mail: circulation.inbound).
+    """
     recipient = _choose_recipient(circular, acting_user, recipient, REPLY)
     text = (text or "").strip()
     files = list(files or ())
@@ -101,7 +105,9 @@ def reply_to_circular(
         except ValidationError as error:
             raise ValidationError({"files": error.messages}) from None
     with acting_as(acting_user):
-        reply = Reply(circular=circular, recipient=recipient, text=text, author=acting_user, is_demo=circular.is_demo)
+        reply = Reply(
+            circular=circular, recipient=recipient, text=text, author=acting_user, via=via, is_demo=circular.is_demo
+        )
         reply.full_clean()
         reply.save()
         for file, info in zip(files, checked, strict=True):

@@ -85,6 +85,14 @@ def objects(n):
     from practices.tests.helpers import practice_fields
 
     token, _secret = create_api_token(n.gt_officer, "matrix")
+    # A message received at a reply address that was not recorded (kept for the TS).
+    from django.core.files.base import ContentFile
+
+    from circulation.models import InboundEmail, InboundStatus
+
+    received = InboundEmail(mail_from="someone@elsewhere.org", status=InboundStatus.REFUSED, reason="matrix")
+    received.raw.save("message.eml", ContentFile(b"Subject: hi\r\n\r\nhi\r\n"), save=False)
+    received.save()
     # A draft practice of Guatemala with a file, and a partner's draft resource.
     draft = practice_services.create_practice(acting_user=n.gt_officer, **practice_fields(n))
     attached = practice_services.add_practice_file(
@@ -121,6 +129,7 @@ def objects(n):
         "reply_attachment": {"any": pk(ReplyAttachment)},
         "notification": {"gt": pk(Notification, user=n.gt_officer), "hn": pk(Notification, user=n.hn_officer)},
         "outbox": {"any": pk(OutboundEmail)},
+        "inbound": {"any": received.pk},
         "plan": {"any": n.plan.pk},
         "node": {"any": pk(Node, plan=n.plan)},
         "indicator": {"any": pk(Indicator, node__plan=n.plan)},
@@ -166,6 +175,7 @@ WEB_PARAMETERS = {
     "circulation:organization_inbox": {"org_pk": "organization"},
     "circulation:notification": {"pk": "notification"},
     "circulation:outbox_action": {"pk": "outbox"},
+    "circulation:inbound_message": {"pk": "inbound"},
     "directory:edit_decide": {"pk": "service_edit"},
     "directory:edit_review": {"pk": "service_edit"},
     "directory:review": {"code": "country"},

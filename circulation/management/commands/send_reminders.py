@@ -1,7 +1,10 @@
-"""Daily: deadline reminders, daily digests, and the outbox sweep. Safe to run twice."""
+"""Daily: deadline reminders, daily digests, the outbox sweep, and received e-mails past 30 days forgotten.
+
+Safe to run twice."""
 
 from django.core.management.base import BaseCommand
 
+from circulation import inbound
 from circulation.services import send_reminders
 from messaging import outbox
 from messaging.notifications import send_digests
@@ -17,7 +20,10 @@ class Command(BaseCommand):
         counts = send_reminders()
         digests = send_digests()
         swept = outbox.sweep()
+        forgotten = inbound.purge()
         self.stdout.write(
             "Reminders: {due7} a week before, {due1} a day before, {passed} overdue, {authors} to authors; "
-            "digests: {digests}; outbox: {swept}".format(**counts, digests=digests, swept=swept)
+            "digests: {digests}; outbox: {swept}; received e-mails forgotten: {forgotten}".format(
+                **counts, digests=digests, swept=swept, forgotten=forgotten
+            )
         )
