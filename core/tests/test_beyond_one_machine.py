@@ -327,6 +327,31 @@ class CrisisTrafficTest(TestCase):
         self.assertTrue(answer["Cache-Control"].startswith("private"))
         self.assertIn("Cookie", answer["Vary"])
 
+    def test_a_shared_answer_drops_only_cookie_and_language_from_vary_and_never_carries_a_cookie(self):
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        from core.middleware import SharedCacheMiddleware
+
+        def answer(cache_control, vary, cookie=False):
+            def view(request):
+                response = HttpResponse("x")
+                response["Cache-Control"] = cache_control
+                response["Vary"] = vary
+                if cookie:
+                    response.set_cookie("c", "1")
+                return response
+
+            return SharedCacheMiddleware(view)(RequestFactory().get("/"))
+
+        shared = answer("public, max-age=60", "Accept-Encoding, Cookie, Accept-Language")
+        self.assertEqual(shared["Vary"], "Accept-Encoding")
+        self.assertFalse(answer("public, max-age=60", "Cookie").has_header("Vary"))
+        self.assertEqual(answer("private, max-age=60", "Cookie")["Vary"], "Cookie")  # untouched
+        self.assertTrue(answer("public, max-age=60", "Cookie", cookie=True)["Cache-Control"].startswith("private"))
+        borders = Client().get("/map/borders.geojson", HTTP_ACCEPT_ENCODING="gzip")
+        self.assertIn("Accept-Encoding", borders["Vary"])
+
     def test_the_map_page_asks_in_tiles_and_names_its_language_for_anonymous_readers(self):
         self.assertContains(Client().get("/map/", HTTP_ACCEPT_LANGUAGE="en"), 'data-lang="en"')
         member = Client()
