@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from accounts.auth import READ_SECURITY, WRITE_AUTH
 from core import access
-from core.api import LINK_PATTERN, Conflict, Error, FieldErrors, InputSchema, PatchSchema, unknown
+from core.api import LINK_PATTERN, Conflict, Error, FieldErrors, InputSchema, PatchSchema, email_address, unknown
 from network.models import Body, Country
 
 from . import queries, services
@@ -245,7 +245,7 @@ class MeetingDelegateIn(InputSchema):
     name: str
     position: str = ""
     institution: str = ""
-    email: str = ""
+    email: str = email_address("")
 
 
 class MeetingFilter(Schema):
