@@ -36,6 +36,8 @@ class ReplyHandler:
         local, _at, domain = address.lower().rpartition("@")
         if domain != settings.REPLY_EMAIL_DOMAIN.lower() or not SHAPE.match(local):
             return "550 5.1.1 No such reply address here"
+        if envelope.rcpt_tos:  # one reply address per message: the sending server sends the rest apart
+            return "452 4.5.3 One reply address per message; send again for this one"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

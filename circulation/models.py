@@ -434,6 +434,14 @@ class InboundEmail(models.Model):
         verbose_name = _("received e-mail")
         verbose_name_plural = _("received e-mails")
         ordering = ["-received_at", "-id"]
+        constraints = [
+            # The same message delivered twice to the same address is recorded once (circulation.inbound).
+            models.UniqueConstraint(
+                fields=["message_id", "rcpt_to"],
+                condition=Q(status="recorded"),
+                name="inbound_recorded_once",
+            )
+        ]
 
     def __str__(self):
         return f"{self.mail_from} → {self.rcpt_to} ({self.get_status_display()})"

@@ -425,6 +425,9 @@ ENLACE_DEMO = env_bool("ENLACE_DEMO", DEBUG)
 REPLY_EMAIL_DOMAIN = os.environ.get("REPLY_EMAIL_DOMAIN", "")
 REPLY_MAX_BYTES = int(os.environ.get("REPLY_MAX_BYTES", str(15 * 1024 * 1024)))
 REPLY_ADDRESS_DAYS = int(os.environ.get("REPLY_ADDRESS_DAYS", "60"))
+# The authserv-id of the mail server that receives the domain and checks DMARC (its
+# Authentication-Results header): when set, a reply is recorded only with its dmarc=pass.
+REPLY_AUTHSERV_ID = os.environ.get("REPLY_AUTHSERV_ID", "")
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 
 # The directory map draws country borders served by Enlace itself; an online tile layer is

@@ -185,8 +185,17 @@ def _digest_member(archive, name):
     return digest.hexdigest()
 
 
+def _safe_name(name):
+    """A stored file's name as Django's storages write it: relative, forward slashes, no `.` or `..`."""
+    parts = name.split("/") if isinstance(name, str) else [""]
+    return bool(name) and not name.startswith("/") and "\\" not in name and all(p not in ("", ".", "..") for p in parts)
+
+
 def _check_files(archive, manifest):
     names = set(archive.namelist())
+    unsafe = sorted(str(name) for name in manifest["files"] if not _safe_name(name))
+    if unsafe:
+        raise BackupError(f"Unsafe file name in the backup's manifest: {unsafe[0]}")
     for name, digest in manifest["files"].items():
         member = f"media/{name}"
         if member not in names:
@@ -292,12 +301,21 @@ class _FilesRestore:
             raise BackupError(f"The storage would not keep the file {name} under its own name.")
 
     def undo(self):
+        """Put the storage back, file by file; return the names that could not be put back."""
+        failed = []
         for name in self.added:
-            default_storage.delete(name)
-        for name, kept in self.replaced.items():
-            if default_storage.exists(name):
+            try:
                 default_storage.delete(name)
-            self._write(name, open(kept, "rb"))  # noqa: SIM115 - closed by _write
+            except Exception:  # noqa: BLE001 - each file on its own: the others are still put back
+                failed.append(name)
+        for name, kept in self.replaced.items():
+            try:
+                if default_storage.exists(name):
+                    default_storage.delete(name)
+                self._write(name, open(kept, "rb"))  # noqa: SIM115 - closed by _write
+            except Exception:  # noqa: BLE001 - the copy set aside is kept (see restore_backup)
+                failed.append(name)
+        return failed
 
     def finish(self):
         for name in sorted(self.before - set(self.manifest["files"])):
@@ -324,8 +342,19 @@ def restore_backup(path, *, force=False):
         try:
             files.put()
             _load(data, manifest)
-        except BaseException:
-            files.undo()
+        except BaseException as error:
+            failed = files.undo()
+            if failed:
+                # The files set aside are copied where they outlive this restore, with their names.
+                aside = Path(tempfile.mkdtemp(prefix="enlace-restore-aside-"))
+                shutil.copytree(workdir, aside, dirs_exist_ok=True)
+                (aside / "names.json").write_text(
+                    json.dumps({name: Path(kept).name for name, kept in files.replaced.items()}, indent=2)
+                )
+                raise BackupError(
+                    f"The restore failed ({error}) and {len(failed)} file(s) could not be put back in the "
+                    f"storage (first: {failed[0]}); the originals set aside are in {aside} (names.json maps them)."
+                ) from error
             raise
         files.finish()  # the data is committed: the files it does not know go
     return manifest

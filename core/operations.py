@@ -205,19 +205,35 @@ def _check_storage():
     return "ok"
 
 
+_ready = {"at": 0.0, "answer": None}
+READY_SECONDS = 1.0
+
+
 @never_cache
 @require_safe
 def readyz(request):
-    """Readiness for load balancers: 503 without a database; 200 "ok" or "degraded" otherwise."""
+    """Readiness for load balancers: 503 without a database; 200 "ok" or "degraded" otherwise.
+
+    Worked out at most once a second per process (it asks the store, the cache and the standby):
+    anyone may call it, as load balancers do, without making it work harder.
+    """
+    now = time.monotonic()
+    if _ready["answer"] is None or now - _ready["at"] >= READY_SECONDS:
+        _ready["answer"], _ready["at"] = _readiness(), now
+    body, status = _ready["answer"]
+    return JsonResponse(body, status=status)
+
+
+def _readiness():
     checks = {}
     try:
         _check_database()
     except Exception as error:  # noqa: BLE001 - any database failure: not ready
-        return JsonResponse({"status": "down", "checks": {"database": type(error).__name__}}, status=503)
+        return {"status": "down", "checks": {"database": type(error).__name__}}, 503
     checks["database"] = "ok"
     checks["cache"] = _check_cache()
     checks["storage"] = _check_storage()
     checks["replica"] = replica.status()
     healthy = ("ok", "absent")
     status = "ok" if all(value in healthy for value in checks.values()) else "degraded"
-    return JsonResponse({"status": status, "checks": checks})
+    return {"status": status, "checks": checks}, 200

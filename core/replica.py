@@ -7,8 +7,8 @@ every signed-in page and every write stay on the primary.
 
 The guard, checked at most once a second per process (`REPLICA_CHECK_SECONDS`):
 - the standby must answer within its connect timeout (`connect_timeout`, 1 s by default);
-- its replay must be less than `REPLICA_MAX_LAG_SECONDS` (5 by default) behind what it has
-  received, and not paused;
+- it must be streaming from the primary, its replay not paused and less than
+  `REPLICA_MAX_LAG_SECONDS` (5 by default) behind what it has received;
 - for a page the public page cache will keep (core/pagecache.py), the standby must already hold
   the content version the cache key names, so that no stale page is kept under a newer version.
 Otherwise the view reads from the primary. A standby that fails during the view (stopped,
@@ -30,11 +30,13 @@ _reading: ContextVar[bool] = ContextVar("enlace_replica_reading", default=False)
 _state = {"checked": 0.0, "usable": False, "down_until": 0.0, "lag": None}
 
 # What the standby answers: 0 when it has replayed all it received, else the age of its last
-# replayed transaction; None when replay is paused (the standby is frozen at some point).
+# replayed transaction; None when replay is paused or it no longer streams from the primary (it
+# would then have "replayed all it received" while falling behind).
 LAG_SQL = """
 SELECT CASE
   WHEN NOT pg_is_in_recovery() THEN 0
   WHEN pg_is_wal_replay_paused() THEN NULL
+  WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN NULL
   WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
   ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
 END

@@ -211,7 +211,7 @@ def retry_now(email):
     ).update(state=EmailState.QUEUED, attempts=0, next_attempt_at=timezone.now(), updated_at=timezone.now())
     if changed:
         request_id = current_request_id()  # the request queueing it, though the task is enqueued at commit
-    transaction.on_commit(lambda: _enqueue(email.pk, request_id=request_id))
+        transaction.on_commit(lambda: _enqueue(email.pk, request_id=request_id))
     return bool(changed)
 
 

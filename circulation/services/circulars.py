@@ -328,11 +328,13 @@ def send_circular(circular: Circular, *, acting_user: Any) -> Circular:
         subject, body = _circular_texts(circular)
         users = [user for r in recipients for p in people.get(r.pk, []) if (user := p.user) is not None]
         # Each person's e-mail carries a reply address of its own: an answer is their recipient's reply.
-        recipient_of: dict[int, CircularRecipient] = {}
+        # Someone who receives it for two parties (an officer who is also an organization's contact) gets
+        # no reply address: an answer by e-mail could not say for whom; they reply on the page.
+        recipient_of: dict[int, CircularRecipient | None] = {}
         for r in recipients:
             for person in people.get(r.pk, []):
                 if person.user_id:
-                    recipient_of.setdefault(person.user_id, r)
+                    recipient_of[person.user_id] = r if person.user_id not in recipient_of else None
         notify(
             users,
             NotificationKind.CIRCULAR_RECEIVED,
@@ -340,6 +342,10 @@ def send_circular(circular: Circular, *, acting_user: Any) -> Circular:
             body=body,
             url=circular.get_absolute_url(),
             dedupe_key=f"circular:{circular.pk}:received",
-            reply_to=lambda user: inbound.reply_address(recipient_of[user.pk], user, circular=circular),
+            reply_to=lambda user: (
+                inbound.reply_address(recipient, user, circular=circular)
+                if (recipient := recipient_of.get(user.pk)) is not None
+                else ""
+            ),
         )
     return circular

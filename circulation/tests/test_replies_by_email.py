@@ -265,6 +265,68 @@ class RepliesByEmailTest(TransactionTestCase):
         self.assertEqual([m.to for m in mail.outbox], [[self.n.gt_officer.email]])  # told once, for the wrong sender
         self.assertNotIn(self.n.hn_officer.email, [m.to[0] for m in mail.outbox])
 
+    def raw_send(self, raw, *, envelope_from, to):
+        before = set(InboundEmail.objects.values_list("pk", flat=True))
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as client:
+            client.sendmail(envelope_from, [to], raw)
+        return InboundEmail.objects.exclude(pk__in=before).get()
+
+    def test_a_forged_or_unclear_sender_is_never_recorded(self):
+        gt, address = self.n.gt_officer.email, self.address(self.gt, self.n.gt_officer)
+        encoded = "=?utf-8?b?" + __import__("base64").b64encode(gt.encode()).decode() + "?="
+        body = "Subject: Re: note\r\nMessage-ID: <{n}@x.org>\r\n\r\nGuatemala agrees.\r\n"
+        for case, headers, envelope in (
+            ("encoded-word", f"From: {encoded}\r\n", "evil@x.org"),
+            ("display name", f"From: {gt} <evil@x.org>\r\n", "evil@x.org"),
+            ("two From headers", f"From: {gt}\r\nFrom: evil@x.org\r\n", gt),
+            ("two mailboxes", f"From: {gt}, evil@x.org\r\n", gt),
+            ("envelope differs", f"From: {gt}\r\n", "evil@x.org"),
+        ):
+            with self.subTest(case=case):
+                raw = (headers + body.format(n=case.replace(" ", "-"))).encode()
+                row = self.raw_send(raw, envelope_from=envelope, to=address)
+                self.assertEqual(row.status, InboundStatus.REFUSED)
+        self.assertFalse(Reply.objects.exists())
+        with self.settings(REPLY_AUTHSERV_ID="mx.enlace.test"):
+            unconfirmed = reply_message(sender=gt, to=address, text="Agreed.")
+            self.assertEqual(self.send(unconfirmed).status, InboundStatus.REFUSED)
+            confirmed = reply_message(
+                sender=gt,
+                to=address,
+                text="Agreed.",
+                headers={"Authentication-Results": "mx.enlace.test; spf=pass; dkim=pass; dmarc=pass header.from=x"},
+            )
+            self.assertEqual(self.send(confirmed).status, InboundStatus.RECORDED)
+
+    def test_unreadable_messages_and_second_addresses_lose_nothing(self):
+        gt, address = self.n.gt_officer.email, self.address(self.gt, self.n.gt_officer)
+        row = self.raw_send(b'From: "\r\nSubject: x\r\n\r\nhello\r\n', envelope_from=gt, to=address)
+        self.assertEqual((row.status, bool(row.raw)), (InboundStatus.REFUSED, True))
+        # One reply address per message: a second one is answered 452 (the sending server sends it apart).
+        other = self.address(self.hn, self.n.hn_officer)
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as client:
+            client.ehlo()
+            client.mail(gt)
+            self.assertEqual(client.rcpt(address)[0], 250)
+            self.assertEqual(client.rcpt(other)[0], 452)
+        # The same message to the address written in capitals is the same message.
+        message = reply_message(sender=gt, to=address, text="Agreed.")
+        self.send(message)
+        message.replace_header("To", address.upper())
+        self.assertEqual(self.send(message).status, InboundStatus.REFUSED)
+        self.assertEqual(Reply.objects.count(), 1)
+
+    def test_a_reply_written_below_the_quotation_and_unbalanced_html_keep_the_persons_words(self):
+        bottom = "Dear TS,\n\nOn Mon, Dec 7, 2026 at 10:02 AM Enlace <e@x.org> wrote:\n> quoted\n\nGuatemala agrees."
+        self.assertEqual(inbound.strip_quoted(bottom), "Dear TS,\n\nGuatemala agrees.")
+        self.assertEqual(
+            inbound.strip_quoted("Enviado desde la cancillería, el informe sigue."),
+            "Enviado desde la cancillería, el informe sigue.",
+        )
+        self.assertEqual(
+            inbound.html_text("<blockquote><p>q</blockquote><p>Guatemala agrees.</p>"), "Guatemala agrees."
+        )
+
     def test_the_same_message_delivered_twice_is_recorded_once_and_old_messages_are_forgotten(self):
         message = reply_message(
             sender=self.n.gt_officer.email, to=self.address(self.gt, self.n.gt_officer), text="Agreed."

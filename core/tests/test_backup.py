@@ -66,6 +66,27 @@ class BackupRestoreTest(TransactionTestCase):
         with self.assertRaisesMessage(CommandError, "not a readable zip"):
             call_command("restore", str(junk), stdout=StringIO())
 
+    def test_a_manifest_naming_files_outside_the_storage_is_refused_before_anything_is_touched(self):
+        import json
+        import zipfile
+
+        build_network()
+        backup = self.tmp / "backup.zip"
+        call_command("backup", output=str(backup), stdout=StringIO())
+        for unsafe in ("/etc/passwd", "practices/../../x", "a\\b", "practices//x"):
+            with self.subTest(name=unsafe):
+                forged = self.tmp / "forged.zip"
+                with zipfile.ZipFile(backup) as source, zipfile.ZipFile(forged, "w") as target:
+                    for item in source.namelist():
+                        data = source.read(item)
+                        if item == "manifest.json":
+                            manifest = json.loads(data)
+                            manifest["files"][unsafe] = "0" * 64
+                            data = json.dumps(manifest).encode()
+                        target.writestr(item, data)
+                with self.assertRaisesMessage(CommandError, "Unsafe"):
+                    call_command("restore", str(forged), "--force", stdout=StringIO())
+
 
 def test_backups_keep_date_times_to_the_microsecond():
     import datetime

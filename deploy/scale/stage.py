@@ -727,6 +727,7 @@ class Stage:
             reader = Browser().sign_in()
             signed = [reader.get("/circulars/my-work/")[0] for _ in range(6)]
             time.sleep(2.5)
+            time.sleep(1.1)  # /readyz keeps its answer a second
             ready = [json.loads(Browser(PORTS[app]).get("/readyz")[2]) for app in self.t.apps]
             behind = all(r["checks"]["replica"] == "behind" and r["status"] == "degraded" for r in ready)
         finally:
@@ -751,6 +752,7 @@ class Stage:
                 started = time.monotonic()
                 status, _h, _b = anonymous.get(path)
                 timings.append((status, time.monotonic() - started))
+            time.sleep(1.1)  # /readyz keeps its answer a second
             ready = [json.loads(Browser(PORTS[app]).get("/readyz")[2]) for app in self.t.apps]
         finally:
             self.t.standby.start()
@@ -815,6 +817,7 @@ class Stage:
                 started = time.monotonic()
                 timings.append((Browser().get(path)[0], time.monotonic() - started))
             signed = [reader.get("/circulars/my-work/")[0] for _ in range(4)]
+            time.sleep(1.1)  # /readyz keeps its answer a second
             ready = [json.loads(Browser(PORTS[app]).get("/readyz")[2]) for app in self.t.apps]
         finally:
             self.t.redis.start()
