@@ -780,7 +780,7 @@ class Stage:
         status, headers, _b = reader.post_form(
             f"/practices/{practice}/files/",
             {},
-            files={"file": ("durante-la-falla.txt", b"Enviado durante la falla.\n", "text/plain")},
+            files={"file": ("durante-la-falla.png", self.context["file_bytes"], "image/png")},  # passes the checks
         )
         results.append(("upload", status, time.monotonic() - started, headers.get("Retry-After")))
         others = [Browser().get(path)[0] for path in ("/", "/practices/", "/organizations/", self.map_paths()[1])]
