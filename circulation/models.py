@@ -38,6 +38,7 @@ class CircularKind(models.TextChoices):
     CONCEPT_NOTE = "concept_note", _("Concept note")
     REQUEST = "request", _("Request")
     CALL = "call", _("Call")
+    CONSULTATION = "consultation", _("Consultation on a draft report")
 
 
 class CircularStatus(models.TextChoices):

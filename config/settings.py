@@ -53,6 +53,7 @@ PROJECT_APPS = [
     "practices",
     "directory",
     "comparisons",
+    "presidencies",
 ]
 
 INSTALLED_APPS = [

@@ -51,6 +51,9 @@ class Principal:
     officer_countries: frozenset = frozenset()
     principal_countries: frozenset = frozenset()
     ppt_countries: frozenset = frozenset()
+    # Years of the presidencies the user's countries held and handed over: they keep reading what
+    # they left (the regional follow-up reports of those years), never filling it.
+    past_ppt_years: frozenset = frozenset()
     organizations: frozenset = frozenset()
     partner_organizations: frozenset = frozenset()
     officer_country_codes: tuple = ()  # ISO codes of officer_countries, sorted

@@ -294,6 +294,16 @@ def sign_in_browser(page, email, totp_secret=None, password=PASSWORD):
 
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def read_in(page, language, home="/"):
+    """Switch the signed-in (or anonymous) reader of a Playwright page to `language` ("es" or "en")."""
+    page.goto(home)
+    if page.locator(f"button[lang={language}]").is_enabled():  # the reader's language is already this one
+        page.click(f"button[lang={language}]")
+        page.wait_for_load_state()
+
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

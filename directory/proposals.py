@@ -18,8 +18,6 @@ reader's language. The writes are in `services`.
 from __future__ import annotations
 
 import datetime
-import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +26,8 @@ from django.utils.dates import WEEKDAYS as DAY_NAMES
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
+
+from core.textdiff import Segment, word_diff
 
 from .models import Schedule, Service, TaxonomyTerm
 from .rrules import WEEKDAYS
@@ -217,24 +217,7 @@ def address_words(address: dict[str, Any]) -> str:
 
 # ---- Old → new, item by item ---------------------------------------------------------------------
 
-Segment = tuple[str, str]  # ("same" | "del" | "ins", text)
-
-
-def _word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
-    """The old text with its removed words marked, and the new one with its added words."""
-    a, b = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
-    left: list[Segment] = []
-    right: list[Segment] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            left.append(("same", "".join(a[i1:i2])))
-            right.append(("same", "".join(b[j1:j2])))
-            continue
-        if i2 > i1:
-            left.append(("del", "".join(a[i1:i2])))
-        if j2 > j1:
-            right.append(("ins", "".join(b[j1:j2])))
-    return left, right
+_word_diff = word_diff
 
 
 def _list_diff(old: list[str], new: list[str]) -> tuple[list[list[Segment]], list[list[Segment]]]:

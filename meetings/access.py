@@ -12,6 +12,11 @@ What we chose:
   of an organization those of their organization. Only the TS edits what a commitment says.
 - Meeting documents are for network members; the video link of a meeting too.
 - A calendar feed belongs to its user.
+- Consultation on a draft report: the TS opens it, answers amendments and decides; whoever may
+  read the draft sees the consultation, every party's position and what each said (the record is
+  the network's). Each party speaks only through its own row: a country's current liaison
+  officers for that country, an organization's staff for that organization, while the
+  consultation is open; the TS never speaks for a party. Only countries object.
 - Delegations: a country's current liaison officers register their country's delegates to a
   meeting they see, and the TS registers any country's; nobody else, and only before the
   meeting starts. Delegates' names are for network members; the public sees only countries.
@@ -31,11 +36,15 @@ from .models import (
     Commitment,
     CommitmentActor,
     CommitmentStatusChange,
+    Consultation,
+    ConsultationParty,
     Delegate,
     ImportJob,
     Meeting,
     MeetingDocument,
     MeetingStatus,
+    Remark,
+    RemarkKind,
     ReportStatus,
     ReportVersion,
 )
@@ -45,6 +54,11 @@ APPROVE = "approve"
 DECIDE = "decide"
 VIEW_DRAFT = "view_draft"
 VIEW_LINK = "view_link"
+CONSULT = "consult"  # open a consultation on a draft (TS)
+DECIDE_CONSULTATION = "decide_consultation"  # extend, new round, approve (TS)
+SPEAK = "speak"  # comment, amend, object, give a position for a consulted party
+WITHDRAW = "withdraw"  # withdraw one's party's objection
+ANSWER = "answer"  # accept or not an amendment (TS)
 
 
 def meeting_visible(p, meeting):
@@ -160,7 +174,7 @@ class ReportVersionPolicy(Policy):
             if obj.status == ReportStatus.DRAFT:
                 return (p.is_member or p.is_ts) and meeting_visible(p, obj.meeting)
             return meeting_visible(p, obj.meeting)
-        if action in (CHANGE, APPROVE):
+        if action in (CHANGE, APPROVE, CONSULT):
             return p.is_ts and obj.status == ReportStatus.DRAFT
         return p.is_ts
 
@@ -197,6 +211,92 @@ class AgreementPolicy(Policy):
         if not p.is_member:
             q &= ~Q(version__status=ReportStatus.DRAFT)
         return queryset.filter(q)
+
+
+def speaks_for_party(p, party):
+    """Does `p` speak for this consulted party (its country's current officers, its organization's staff)?"""
+    if party.country_id:
+        return party.country_id in p.officer_countries
+    return party.organization_id in p.organizations
+
+
+def version_q(p, prefix=""):
+    """A filter for the report versions `p` may read, across a relation."""
+    q = meeting_q(p, f"{prefix}meeting__")
+    if not p.is_member and not p.is_ts:
+        q &= ~Q(**{f"{prefix}status": ReportStatus.DRAFT})
+    return q
+
+
+@register(Consultation)
+class ConsultationPolicy(Policy):
+    """Seen with the draft it consults on; the TS opens, decides and answers; each party speaks for itself."""
+
+    def can(self, p, action, obj):
+        if action == VIEW:
+            return ReportVersionPolicy().can(p, VIEW, obj.version)
+        if action == DECIDE_CONSULTATION:
+            return p.is_ts and obj.is_active
+        return False  # SPEAK is asked of a party's row; here it is the refusal of one who speaks for none
+
+    def can_create(self, p, **context):
+        return p.is_ts
+
+    def restrict(self, queryset, p, action):
+        if action == VIEW:
+            return queryset if p.is_ts else queryset.filter(version_q(p, "version__"))
+        if action == DECIDE_CONSULTATION and p.is_ts:
+            return queryset.filter(status__in=("open", "awaiting"))
+        return queryset.none()
+
+
+class _ConsultationPart(Policy):
+    """Seen with its consultation; created only by the consultation's services."""
+
+    def can(self, p, action, obj):
+        return action == VIEW and ConsultationPolicy().can(p, VIEW, obj.consultation)
+
+    def can_create(self, p, **context):
+        return False
+
+    def restrict(self, queryset, p, action):
+        if action == VIEW:
+            return queryset if p.is_ts else queryset.filter(version_q(p, "consultation__version__"))
+        return queryset.none()
+
+
+@register(ConsultationParty)
+class ConsultationPartyPolicy(_ConsultationPart):
+    """A party's row: seen with its consultation; spoken for only by that party."""
+
+    def can(self, p, action, obj):
+        if action == SPEAK:
+            # Whether the consultation still takes remarks is its state (services refuse with 409), not who speaks.
+            return speaks_for_party(p, obj) and meeting_visible(p, obj.consultation.version.meeting)
+        return super().can(p, action, obj)
+
+    def restrict(self, queryset, p, action):
+        if action == SPEAK:
+            mine = Q(country_id__in=p.officer_countries) | Q(organization_id__in=p.organizations)
+            return queryset.filter(mine).filter(version_q(p, "consultation__version__"))
+        return super().restrict(queryset, p, action)
+
+
+@register(Remark)
+class RemarkPolicy(_ConsultationPart):
+    """What a party said: seen with the consultation; its party withdraws its objection; the TS answers amendments."""
+
+    def can(self, p, action, obj):
+        if action == WITHDRAW:
+            return (
+                obj.kind == RemarkKind.OBJECTION
+                and obj.consultation.is_active
+                and speaks_for_party(p, obj.party)
+                and meeting_visible(p, obj.consultation.version.meeting)
+            )
+        if action == ANSWER:
+            return p.is_ts and obj.kind == RemarkKind.AMENDMENT and obj.consultation.is_active
+        return super().can(p, action, obj)
 
 
 @register(Commitment)

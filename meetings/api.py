@@ -496,3 +496,9 @@ def register_delegate(request, meeting_id: int, payload: MeetingDelegateIn):
     fields = payload.dict(exclude={"country"})
     delegate = services.register_delegate(meeting, country, acting_user=request.user, **fields)
     return Status(201, Delegate.objects.for_page().get(pk=delegate.pk))
+
+
+# The consultation on a draft report: its own module, under the same paths' root.
+from .consultation_api import router as consultation_router  # noqa: E402 - after this router's own paths
+
+router.add_router("/", consultation_router)

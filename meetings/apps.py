@@ -16,7 +16,7 @@ class MeetingsConfig(EnlaceAppConfig):
     def main_pages(self):
         from django.db.models import Count
 
-        from .models import Commitment, Meeting
+        from .models import Commitment, Consultation, Meeting
 
         pages = [
             {"name": "meetings", "path": "/meetings/", "audience": "public"},
@@ -47,6 +47,9 @@ class MeetingsConfig(EnlaceAppConfig):
             )
             if shared is not None:  # one follow-up row per actor, Guatemala's form among them
                 pages.append({"name": "shared-commitment", "path": shared.get_absolute_url(), "audience": "member"})
+        consultation = Consultation.objects.filter(status="open").order_by("pk").first()
+        if consultation is not None:  # a draft report under consultation, as a country's officer answers it
+            pages.append({"name": "consultation", "path": consultation.get_absolute_url(), "audience": "member"})
         return pages
 
     def ready(self):
@@ -64,6 +67,9 @@ class MeetingsConfig(EnlaceAppConfig):
             models.CommitmentActor,  # each actor's own follow-up
             models.CalendarFeed,
             models.Delegate,
+            models.Consultation,
+            models.ConsultationParty,  # each party's position
+            models.Remark,  # what each party said, and the TS's answer
         ):
             track(model, exclude=("created_at", "updated_at", "source_text", "last_used_at", "key_hash"))
         untracked(models.CommitmentStatusChange, "itself a history entry of a commitment, written once")

@@ -34,6 +34,7 @@ def load(stdout):
         stdout.write("Demo meetings skipped: load the demo network first.")
         return
     if Meeting.objects.filter(is_demo=True, source_name=SEED_NAME).exists():
+        _consultation(ts, network, stdout)
         stdout.write("Demo meetings already loaded.")
         return
 
@@ -112,6 +113,76 @@ def load(stdout):
         upcoming, acting_user=ts, title_es="Avances del Plan Estratégico", title_en="Progress of the Strategic Plan"
     )
     Meeting.objects.filter(pk=meeting.pk).update(is_demo=True)
+    _consultation(ts, network, stdout)
     stdout.write(
         "Demo meetings loaded: the seed report (approved, both languages), an RCGM meeting, an upcoming meeting."
     )
+
+
+CONSULTED_TITLE_EN = "Extraordinary virtual meeting (demo)"
+
+
+def _consultation(ts, network, stdout):
+    """A meeting whose draft report the countries are consulted on: Honduras comments, Panama amends (once)."""
+    from .models import RemarkKind
+
+    if Meeting.objects.filter(is_demo=True, title_en=CONSULTED_TITLE_EN).exists():
+        return
+    meeting = services.create_meeting(
+        acting_user=ts,
+        body=network,
+        title_es="Reunión virtual extraordinaria (demostración)",
+        title_en=CONSULTED_TITLE_EN,
+        modality="virtual",
+        start_date=timezone.localdate() - datetime.timedelta(days=6),
+        visibility="members",
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(is_demo=True)
+    meeting = services.publish_meeting(meeting, acting_user=ts)
+    version = services.start_report(meeting, acting_user=ts)
+    texts = [
+        (
+            "Agradecer a la Presidencia Pro Tempore la convocatoria de esta reunión extraordinaria.",
+            "To thank the Pro Tempore Presidency for convening this extraordinary meeting.",
+        ),
+        (
+            "Aprobar los términos de referencia del estudio regional sobre retorno asistido de niñez migrante.",
+            "To approve the terms of reference of the regional study on the assisted return of migrant children.",
+        ),
+        (
+            "Recomendar al GRCM la realización de un taller regional sobre protección consular en 2027.",
+            "To recommend to the RCGM a regional workshop on consular protection in 2027.",
+        ),
+    ]
+    agreements = [
+        services.add_agreement(version, acting_user=ts, text_es=es, text_en=en, kind=kind)
+        for (es, en), kind in zip(texts, ("thanks", "approves", "recommends_to_rcgm"), strict=True)
+    ]
+    consultation = services.open_consultation(
+        version,
+        acting_user=ts,
+        deadline=timezone.localdate() + datetime.timedelta(days=14),
+        note_es="Les agradecemos enviar sus comentarios antes del plazo.",
+        note_en="Please send your remarks before the deadline.",
+    )
+    honduras = User.objects.filter(email="honduras@enlace.example").first()
+    panama = User.objects.filter(email="panama@enlace.example").first()
+    if honduras is not None:
+        services.add_remark(
+            consultation,
+            acting_user=honduras,
+            kind=RemarkKind.COMMENT,
+            agreement=agreements[1],
+            text="Honduras propone compartir el borrador del estudio con las oficinas consulares.",
+        )
+    if panama is not None:
+        services.add_remark(
+            consultation,
+            acting_user=panama,
+            kind=RemarkKind.AMENDMENT,
+            agreement=agreements[2],
+            proposed_es="Recomendar al GRCM la realización de un taller regional sobre protección consular "
+            "de niñez migrante en el primer semestre de 2027.",
+            text="Precisar el tema y el periodo.",
+        )
+    stdout.write("Demo consultation loaded: a draft report the countries are consulted on.")

@@ -169,9 +169,14 @@ def report_document(meeting, version, lang, agreements=None, *, working=False):
     return document, wording
 
 
-def report_docx(meeting, version, lang, agreements=None, *, working=False):
-    """Return the bytes of a report version as a DOCX in the official layout, in `lang`."""
+def report_docx(meeting, version, lang, agreements=None, *, working=False, consultations=None):
+    """Return the bytes of a report version as a DOCX in the official layout, in `lang`;
+    with `consultations`, their annex (who said what) follows the agreements."""
     document, wording = report_document(meeting, version, lang, agreements, working=working)
+    if consultations:
+        from .annex import add_annex
+
+        add_annex(document, wording, consultations, lang)
     with translation.override(lang):
         return documents.docx_bytes(document, wording)
 

@@ -22,6 +22,7 @@ from .models import (
     Meeting,
     MeetingKind,
     Modality,
+    RemarkKind,
 )
 from .services import EVIDENCE_KINDS
 
@@ -284,3 +285,85 @@ class DelegateForm(forms.Form):
         self.fields["country"].choices = [(c.code.code, c.name) for c in countries]
         if len(countries) == 1:
             self.fields["country"].initial = countries[0].code.code
+
+
+# ---- consultation on a draft report -------------------------------------------------------------
+
+
+class ConsultationForm(forms.Form):
+    """The TS opens a consultation: the deadline, whether partner organizations are consulted, a note."""
+
+    deadline = forms.DateField(label=_("Deadline for positions"), widget=DATE)
+    includes_partners = forms.BooleanField(label=_("Consult the partner organizations too"), required=False)
+    note_es = forms.CharField(
+        label=_("Note to the parties (Spanish)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note_en = forms.CharField(
+        label=_("Note to the parties (English)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RemarkForm(forms.Form):
+    """A party's comment, amendment or objection, on one agreement or on the whole report."""
+
+    kind = forms.ChoiceField(label=_("What do you want to do?"), choices=RemarkKind.choices, widget=forms.RadioSelect)
+    agreement = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    party = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    text = forms.CharField(
+        label=_("Comment, reason for the objection, or why the amendment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    proposed_es = forms.CharField(
+        label=_("Proposed text (Spanish)"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposed_en = forms.CharField(
+        label=_("Proposed text (English)"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PositionForm(forms.Form):
+    position = forms.ChoiceField(choices=[("no_objection", _("No objection")), ("", _("No position"))], required=False)
+    party = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class AmendmentAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("accepted", _("Accept: the draft takes the new text")), ("not_accepted", _("Do not accept"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (the party reads it)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ConsultationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("extend", _("Extend the deadline")),
+            ("new_round", _("Open a new round on the draft as it stands")),
+            ("approve", _("Approve the report")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    deadline = forms.DateField(label=_("New deadline (extension or new round)"), required=False, widget=DATE)
+    note = forms.CharField(
+        label=_("Reason (required to approve despite objections)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)

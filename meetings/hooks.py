@@ -20,6 +20,7 @@ from .models import (
     Commitment,
     CommitmentActor,
     CommitmentStatus,
+    Consultation,
     Meeting,
     ReportStatus,
 )
@@ -44,6 +45,16 @@ def convocation_links(circulars, user):
         url = reverse("meetings:delegates", args=[meeting.pk])
         links[meeting.convocation_id] = [extensions.CircularLink(label, url)]
     return links
+
+
+@extensions.register
+def consultation_links(circulars, user):
+    """On a consultation's circular: "Read the draft and give your position" (the consultation's page)."""
+    if not access.sees_members_only(user):
+        return {}
+    rows = access.restrict(Consultation.objects.filter(circular__in=[c.pk for c in circulars]), user)
+    label = _("Read the draft and give your position")
+    return {row.circular_id: [extensions.CircularLink(label, row.get_absolute_url())] for row in rows}
 
 
 def _fulfil(commitment, *, by, acting_user):

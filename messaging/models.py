@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     REVIEW_REQUESTED = "review_requested", _("A draft awaiting my review")
     CHANGE_DECIDED = "change_decided", _("A change I proposed decided")
     OUTBOX_PROBLEM = "outbox_problem", _("An e-mail that could not be delivered (TS)")
+    PRESIDENCY_HANDOVER = "presidency_handover", _("The handover of the Pro Tempore Presidency")
 
 
 class Delivery(models.TextChoices):

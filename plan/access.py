@@ -7,6 +7,8 @@
 - The TS approves or returns a submitted report, and alone may reopen an approved one.
 - A report is seen at every step by those who fill it and by the TS; everyone else who may see
   the plan sees it once approved. So a Honduras officer never sees Mexico's draft.
+- A presidency handed over keeps reading (never filling) the regional reports of its years, and their
+  review steps: the officers of a country whose presidency has ended (`past_ppt_years`).
 - Indicator values: targets are set by the TS; regional actual values are entered by the TS and
   the current PPT, a country's actual values by that country's officers and the TS.
 """
@@ -126,6 +128,16 @@ def _seen_at_every_step_q(p, prefix=""):
     return q
 
 
+def _handed_over_q(p, prefix=""):
+    """The regional reports of the years of a presidency `p`'s country held and handed over (read only)."""
+    return Q(**{f"{prefix}country__isnull": True, f"{prefix}year__in": sorted(p.past_ppt_years)})
+
+
+def reads_as_past_presidency(p, report):
+    """Does `p` read `report` as an outgoing presidency: the regional report of one of its years?"""
+    return report.country_id is None and report.year in p.past_ppt_years
+
+
 def follows_reports(p):
     """Whether `p` follows plan reports on their landing page: the TS, and officers (their countries')."""
     return p.is_ts or bool(p.officer_countries)
@@ -148,7 +160,12 @@ class ReportPolicy(Policy):
         if not PlanPolicy().visible(p, obj.plan):
             return False
         if action == VIEW:
-            return p.is_ts or obj.status == ReportStatus.APPROVED or keeps(p, obj.country_id)
+            return (
+                p.is_ts
+                or obj.status == ReportStatus.APPROVED
+                or keeps(p, obj.country_id)
+                or reads_as_past_presidency(p, obj)
+            )
         if action in (FILL, CHANGE):
             return keeps(p, obj.country_id) and obj.status in EDITABLE_STATUSES
         if action == REVIEW:
@@ -174,7 +191,10 @@ class ReportPolicy(Policy):
             return queryset.none()
         plan_visible = PlanPolicy().visibility_q(p, prefix="plan__")
         if action == VIEW:
-            return queryset.filter(plan_visible).filter(Q(status=ReportStatus.APPROVED) | _seen_at_every_step_q(p))
+            seen = Q(status=ReportStatus.APPROVED) | _seen_at_every_step_q(p)
+            if p.past_ppt_years:
+                seen |= _handed_over_q(p)
+            return queryset.filter(plan_visible).filter(seen)
         if action in (FILL, CHANGE):
             return queryset.filter(plan_visible).filter(_seen_at_every_step_q(p), status__in=EDITABLE_STATUSES)
         return queryset.none()
@@ -215,7 +235,7 @@ class ReportEventPolicy(Policy):
     """The review steps and their comments: for those who fill the report and the TS."""
 
     def can(self, p, action, obj):
-        return action == VIEW and keeps(p, obj.report.country_id)
+        return action == VIEW and (keeps(p, obj.report.country_id) or reads_as_past_presidency(p, obj.report))
 
     def can_create(self, p, **context):
         return False
@@ -225,4 +245,7 @@ class ReportEventPolicy(Policy):
             return queryset.none()
         if p.is_ts:
             return queryset
-        return queryset.filter(_seen_at_every_step_q(p, prefix="report__"))
+        seen = _seen_at_every_step_q(p, prefix="report__")
+        if p.past_ppt_years:
+            seen |= _handed_over_q(p, prefix="report__")
+        return queryset.filter(seen)

@@ -24,7 +24,7 @@ from circulation import inbound
 from circulation.mailserver import build_server
 from circulation.models import InboundEmail, InboundStatus, Reply, ReplyChannel
 from circulation.testing import circulate
-from core.testing import build_network, serious_axe_violations, sign_in_browser
+from core.testing import build_network, read_in, serious_axe_violations, sign_in_browser
 from practices.tests.helpers import pdf_with_text
 
 DOMAIN = "reply.enlace.test"
@@ -360,10 +360,7 @@ def test_the_ts_reads_what_came_by_email_in_both_languages_accessibly(new_page, 
         ("en", "Recorded as a reply", "Not recorded"),
         ("es", "Registrado como respuesta", "No registrado"),
     ):
-        page.goto("/")
-        if page.locator(f"button[lang={language}]").is_enabled():  # the reader's language is already this one
-            page.click(f"button[lang={language}]")
-            page.wait_for_load_state()
+        read_in(page, language)
         page.goto("/circulars/outbox/")
         page.locator("main a[href='/circulars/received/']").click()
         rows = page.locator("main table tbody tr")

@@ -401,6 +401,13 @@ DOCUMENTS = [
         member="ts",
         approval=False,
     ),
+    Doc(
+        "presidency handover",
+        "docx",
+        lambda n: reverse("presidencies:handover_docx", args=[n.ppt.pk]),
+        member="pa_officer",
+        approval=False,
+    ),
 ]
 WORD_DOCUMENTS = [doc for doc in DOCUMENTS if doc.kind == "docx"]
 

@@ -72,6 +72,7 @@ def objects(n):
     from messaging.models import Notification, OutboundEmail
     from network.models import Appointment, AppointmentProposal
     from plan.models import Evidence, FollowUpReport, Indicator, Node
+    from presidencies.models import HandoverKeep
 
     def pk(model, **filters):
         found = model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True).first()
@@ -102,6 +103,7 @@ def objects(n):
     reports = {
         code: FollowUpReport.objects.get(plan=n.plan, year=n.plan_year, country__code=code) for code in ("GT", "HN")
     }
+    consultation, remarks = _consultation(n)
     return {
         "meeting": {"published": n.meeting.pk, "draft": n.draft_meeting.pk},
         "version": {"published": n.approved_version.pk, "draft": n.draft_version.pk},
@@ -152,7 +154,42 @@ def objects(n):
         "question": {"any": pk(Question, analysis=n.analysis)},
         "body": {"any": n.network.pk},
         "body_slug": {"any": n.network.slug},
+        "presidency": {"any": n.ppt.pk},
+        "consultation": {"open": consultation.pk},
+        "remark": remarks,
+        "handover_keep": {"any": pk(HandoverKeep)},
     }
+
+
+def _consultation(n):
+    """A draft report under consultation: Guatemala objects, Honduras proposes an amendment."""
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings import services as meeting_services
+
+    meeting = meeting_services.create_meeting(
+        acting_user=n.ts,
+        body=n.network,
+        title_es="Reunión en consulta",
+        title_en="Meeting under consultation",
+        start_date=timezone.localdate() - datetime.timedelta(days=5),
+        modality="virtual",
+        visibility="members",
+    )
+    meeting_services.publish_meeting(meeting, acting_user=n.ts)
+    version = meeting_services.start_report(meeting, acting_user=n.ts)
+    agreement = meeting_services.add_agreement(
+        version, acting_user=n.ts, text_es="Acordar Eco.", text_en="To agree Echo."
+    )
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    consultation = meeting_services.open_consultation(version, acting_user=n.ts, deadline=deadline)
+    objection = meeting_services.add_remark(consultation, acting_user=n.gt_officer, kind="objection", text="Matrix")
+    amendment = meeting_services.add_remark(
+        consultation, acting_user=n.hn_officer, kind="amendment", agreement=agreement, proposed_en="To agree Foxtrot."
+    )
+    return consultation, {"gt": objection.pk, "hn": amendment.pk}
 
 
 # Web pages: which object each parameter names, by the pattern's namespace and first route segment.
@@ -169,6 +206,7 @@ WEB_PARAMETERS = {
     "meetings:import_job": {"pk": "import_job"},
     "meetings:document": {"pk": "meeting_document"},
     "meetings:report_approve": {"pk": "version"},
+    "meetings:consultation_open": {"pk": "version"},
     "meetings:report_text": {"pk": "version"},
     "meetings:commitment_create": {"agreement_pk": "agreement"},
     "circulation:country_inbox": {"code": "country"},
@@ -207,6 +245,9 @@ BY_SEGMENT = {
     "sections": "section",
     "questions": "question",
     "versions": None,
+    "presidencies": "presidency",
+    "consultations": "consultation",
+    "remarks": "remark",
 }
 BY_PARAMETER = {
     "change_pk": "status_change",
@@ -220,6 +261,7 @@ BY_PARAMETER = {
     "person_pk": "person",
     "agreement_pk": "agreement",
     "org_pk": "organization",
+    "keep_pk": "handover_keep",
 }
 # Fixed values of parameters that are not objects.
 FIXED = {
@@ -328,6 +370,10 @@ API_PARAMETERS = {
     "analysis_id": "analysis",
     "section_id": "section",
     "question_id": "question",
+    "presidency_id": "presidency",
+    "consultation_id": "consultation",
+    "remark_id": "remark",
+    "keep_id": "handover_keep",
 }
 API_FIXED = {"number": None, "step": "submit", "id": "00000000-0000-0000-0000-000000000000"}
 

@@ -15,7 +15,7 @@ from django.test import SimpleTestCase
 
 from core.api import InputSchema
 
-APPS = ("meetings", "network", "comparisons", "practices", "plan", "circulation", "directory")
+APPS = ("meetings", "network", "comparisons", "practices", "plan", "circulation", "directory", "presidencies")
 
 # Form fields that are not the model's own columns: links the service sets after saving.
 FORM_ONLY = {
@@ -59,8 +59,18 @@ API_ONLY = {
     "ServicePatch": {"categories", "languages"},
     "DecisionsIn": {"decisions"},  # per-item decisions on a proposed change
     "ItemDecision": {"item", "approve", "note"},
+    "KeepIn": {"commitment_id", "reason"},  # a commitment kept with the outgoing country, and why
     "StatusChangeIn": {"status", "actor", "note", "evidence_link"},
     "ValidateIn": {"comment"},
+    # The consultation on a draft report: what a party says and the TS decides is its words, not a record's fields.
+    "ConsultationIn": {"deadline", "includes_partners", "note_es", "note_en"},
+    "PartyChoice": {"party_id"},  # the party one speaks for, when one speaks for several
+    "RemarkCommentIn": {"party_id", "agreement_id", "text"},
+    "RemarkObjectionIn": {"party_id", "agreement_id", "text"},
+    "RemarkAmendmentIn": {"party_id", "agreement_id", "proposed_es", "proposed_en", "text"},
+    "PartyPositionIn": {"party_id", "position"},
+    "AmendmentAnswerIn": {"accepted", "reason"},
+    "ConsultationDecisionIn": {"decision", "deadline", "note"},
 }
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from core.testing import AXE, serious_axe_violations
+from core.testing import AXE, read_in, serious_axe_violations
 
 pytestmark = [pytest.mark.gate, pytest.mark.django_db]
 
@@ -52,10 +52,7 @@ def each_main_page(page, url, audience, main_pages):
     if audience == "member":
         sign_in(page, url)
     for language in ("es", "en"):
-        page.goto(url + "/")
-        if page.locator(f"button[lang={language}]").is_enabled():
-            page.click(f"button[lang={language}]")
-            page.wait_for_load_state()
+        read_in(page, language, home=url + "/")
         for info in (p for p in main_pages if p["audience"] == audience):
             page.goto(url + info["path"])
             page.wait_for_load_state("networkidle")

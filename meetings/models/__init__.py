@@ -13,6 +13,16 @@ from .commitments import (  # noqa: F401 (the package answers for all its module
     period_end,
     roll_up,
 )
+from .consultation import (  # noqa: F401 (the package answers for all its modules)
+    ACTIVE_CONSULTATION,
+    AmendmentAnswer,
+    Consultation,
+    ConsultationParty,
+    ConsultationStatus,
+    Position,
+    Remark,
+    RemarkKind,
+)
 from .intake import (  # noqa: F401 (the package answers for all its modules)
     CalendarFeed,
     Delegate,
@@ -34,6 +44,7 @@ from .reports import (  # noqa: F401 (the package answers for all its modules)
     Agreement,
     AgreementKind,
     AgreementQuerySet,
+    ApprovalBasis,
     Decision,
     ReportStatus,
     ReportVersion,

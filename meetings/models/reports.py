@@ -19,6 +19,12 @@ class ReportStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded by a correction")
 
 
+class ApprovalBasis(models.TextChoices):
+    TS = "ts", _("Approved by the Technical Secretariat")
+    SILENCE = "silence", _("Approved under the silence procedure")
+    NOTING_OBJECTIONS = "noting_objections", _("Approved noting the objections")
+
+
 class ReportVersionQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=ReportStatus.APPROVED)
@@ -57,6 +63,9 @@ class ReportVersion(BilingualMixin, models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approval_basis = models.CharField(
+        _("approved how"), max_length=20, choices=ApprovalBasis.choices, blank=True, default=""
+    )
 
     objects = ReportVersionQuerySet.as_manager()
 

@@ -21,6 +21,21 @@ from .common import (  # noqa: F401 (the package answers for all its modules)
     EditConflict,
     checked_off,
 )
+from .consultation import (  # noqa: F401 (the package answers for all its modules)
+    active_consultation,
+    add_remark,
+    open_consultation,
+    parties_of,
+    set_position,
+    withdraw_objection,
+)
+from .consultation_decisions import (  # noqa: F401 (the package answers for all its modules)
+    ConsultationDecision,
+    answer_amendment,
+    close_due_consultations,
+    decide_consultation,
+    standing_objections,
+)
 from .convocation import (  # noqa: F401 (the package answers for all its modules)
     CONVOCATION_DEADLINE_DAYS,
     DELEGATE_TEXT_LIMITS,
@@ -48,6 +63,7 @@ from .meeting import (  # noqa: F401 (the package answers for all its modules)
 )
 from .reports import (  # noqa: F401 (the package answers for all its modules)
     add_agreement,
+    approve_as,
     approve_report,
     delete_agreement,
     draft_of,

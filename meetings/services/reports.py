@@ -16,8 +16,10 @@ from network.models import BodyKind
 
 from ..access import APPROVE, DECIDE
 from ..models import (
+    ACTIVE_CONSULTATION,
     Agreement,
     AgreementKind,
+    ApprovalBasis,
     Commitment,
     Decision,
     Meeting,
@@ -110,7 +112,20 @@ def update_report_text(version: ReportVersion, *, acting_user: Any, **fields: An
 def approve_report(version: ReportVersion, *, acting_user: Any) -> ReportVersion:
     """Approve a draft (the TS): it is locked; the version it corrects is kept, marked superseded."""
     access.require(acting_user, APPROVE, version)
+    if version.consultations.filter(status__in=ACTIVE_CONSULTATION).exists():
+        raise refusal(
+            STATE,
+            _("The parties are being consulted on this draft: it is approved at the end of the consultation."),
+        )
+    return approve_as(version, basis=ApprovalBasis.TS, acting_user=acting_user)
+
+
+@transaction.atomic
+def approve_as(version: ReportVersion, *, basis: str, acting_user: Any) -> ReportVersion:
+    """Lock a draft as approved on `basis` (the TS, the silence procedure…); callers have checked who may."""
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != ReportStatus.DRAFT:
+        raise refusal(STATE, _("This version is not a draft."))
     if not version.agreements.exists():
         raise refusal(STATE, _("A report needs at least one agreement before it is approved."))
     with acting_as(acting_user):
@@ -120,6 +135,7 @@ def approve_report(version: ReportVersion, *, acting_user: Any) -> ReportVersion
         version.status = ReportStatus.APPROVED
         version.approved_by = acting_user
         version.approved_at = timezone.now()
+        version.approval_basis = basis
         version.save()
     return version
 

@@ -5,7 +5,7 @@ import io
 from django.test import TestCase
 
 from meetings import demo as meetings_demo
-from meetings.models import Commitment, Meeting
+from meetings.models import Commitment, Consultation, Meeting
 from network import demo as network_demo
 
 
@@ -25,7 +25,10 @@ class DemoTest(TestCase):
         statuses = set(seed.commitments.values_list("status", flat=True))
         self.assertEqual(statuses, {"pending", "in_progress", "done"})
         self.assertTrue(all(Commitment.objects.values_list("is_demo", flat=True)))
-        self.assertEqual(Meeting.objects.count(), 3)
+        self.assertEqual(Meeting.objects.count(), 4)  # the seed report's, an RCGM one, an upcoming one, one consulted
+        consultation = Consultation.objects.get()
+        self.assertTrue(consultation.is_demo and consultation.is_open and consultation.circular.is_demo)
+        self.assertEqual(consultation.remarks.count(), 2)
         self.assertTrue(all(Meeting.objects.values_list("is_demo", flat=True)))
         decided = version.agreements.filter(kind="recommends_to_rcgm").values_list("rcgm_decision", flat=True)
         self.assertEqual(set(decided), {"approved"})

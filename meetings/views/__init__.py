@@ -1,5 +1,14 @@
 """Pages of meetings, reports and the follow-up. Views parse, ask core.access, call services, render."""
 
+from .consultation import (
+    amendment_answer,
+    consultation_decide,
+    consultation_open,
+    consultation_page,
+    objection_withdraw,
+    position_set,
+    remark_add,
+)
 from .delegations import delegates, meeting_convene
 from .followup import (
     board,
@@ -46,6 +55,13 @@ from .reports import (
 )
 
 __all__ = [
+    "amendment_answer",
+    "consultation_decide",
+    "consultation_open",
+    "consultation_page",
+    "objection_withdraw",
+    "position_set",
+    "remark_add",
     "delegates",
     "duplicate_choice",
     "import_job",

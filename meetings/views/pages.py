@@ -19,7 +19,7 @@ from core.forms import add_service_errors
 from core.models import AuditEntry
 from core.pagecache import public_page
 
-from .. import ical, queries, services
+from .. import consulting, ical, queries, services
 from ..access import VIEW_DRAFT, VIEW_LINK
 from ..forms import AgendaItemForm, DocumentForm, MeetingFilterForm, MeetingForm
 from ..models import CalendarFeed, Meeting, MeetingDocument, ReportStatus
@@ -91,6 +91,7 @@ def meeting_detail(request, pk, number=None):
         is_old_version=version is not None and version.status == ReportStatus.SUPERSEDED,
         has_draft=any(v.status == ReportStatus.DRAFT for v in context["versions"]),
         history=history_for(request.user, meeting),
+        consultation=consulting.latest(request.user, version),
     )
     # Delegates' names are for network members; the public sees the countries (delegations present).
     if access.sees_members_only(request.user) and meeting.is_published:

@@ -15,7 +15,7 @@ from core import access, documents
 from core.confirm import confirmation
 from core.forms import add_service_errors
 
-from .. import archive, duplicates, exports, imports, queries, services
+from .. import archive, consulting, duplicates, exports, imports, queries, services
 from ..access import APPROVE, DECIDE
 from ..forms import AgreementForm, ArchiveForm, DecisionForm, ImportForm, PackForm, ReportTextForm, TranslationForm
 from ..importer import parse_file
@@ -186,6 +186,7 @@ def _editor_context(request, meeting):
     return {
         "meeting": meeting,
         "draft": draft,
+        "consultation": services.active_consultation(draft),
         "approved": approved,
         "agreements": queries.agreement_tree(draft),
         "kinds": AgreementKind.choices,
@@ -429,15 +430,26 @@ def _export_version(request, pk):
         version = services.draft_of(meeting) or version
     if version is None:
         raise Http404
-    if version.status == ReportStatus.DRAFT and not documents.may_use_working_copy(request.user):
+    if version.status == ReportStatus.DRAFT and not (
+        documents.may_use_working_copy(request.user) or _consulted_on(request.user, version)
+    ):
         raise Http404
     working = exports.is_working_copy(version, working)
     return meeting, version, documents.language_of(request, request.LANGUAGE_CODE), working
 
 
+def _consulted_on(user, version):
+    """A draft under consultation is read by the parties consulted: they may download it, marked as a draft."""
+    consultation = services.active_consultation(version)
+    return consultation is not None and access.can(user, access.VIEW, consultation)
+
+
 def report_docx(request, pk, fmt="docx"):
     meeting, version, lang, working = _export_version(request, pk)
-    content = exports.report_docx(meeting, version, lang, working=working)
+    consultations = None
+    if request.GET.get("annex") == "consultation":
+        consultations = consulting.consultations_of(request.user, version)
+    content = exports.report_docx(meeting, version, lang, working=working, consultations=consultations)
     name = exports.report_filename(meeting, lang, working=working)
     return documents.docx_or_pdf(request, content, name, fmt)
 
