@@ -15,6 +15,7 @@ def pytest_configure(config):
     # limits are off here and turned on, with small rates, by their own tests (test_rate_limits.py).
     settings.RATE_LIMIT_SEARCH = ""
     settings.RATE_LIMIT_API_WRITES = ""
+    settings.RATE_LIMIT_EXPORTS = ""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -206,6 +207,7 @@ def production_server(tmp_path_factory, django_db_blocker):
         # the rate limits, which have their own tests (core/tests/test_rate_limits.py).
         "RATE_LIMIT_SEARCH": "",
         "RATE_LIMIT_API_WRITES": "",
+        "RATE_LIMIT_EXPORTS": "",
     }
     server = ProductionServer(url, env, root)
     server.manage("migrate", "--noinput", "-v", "0")

@@ -169,6 +169,8 @@ def bench_board(n):
         "board (Mexico, ours)": (n.mx_officer, reverse("meetings:board"), {"ours": "on"}),
         "board (TS, page 20)": (n.ts, reverse("meetings:board"), {"page": "20"}),
         "API commitments (Mexico)": (n.mx_officer, "/api/v1/commitments", {"limit": "50"}),
+        # The meeting's own page: a page of agreements, the first commitments of each (issue 21).
+        "meeting page (Mexico)": (n.mx_officer, meeting.get_absolute_url(), {}),
     }
     clients = {name: signed_in(user) for name, (user, _url, _params) in pages.items()}
     results = {}
@@ -179,6 +181,8 @@ def bench_board(n):
             cursor.execute("ANALYZE")
         for name, (_user, url, params) in pages.items():
             results[(name, size)] = measure_board(clients[name], url, params)
+    page_kb = len(clients["meeting page (Mexico)"].get(meeting.get_absolute_url()).content) / 1024
+    print(f"meeting page at 5,000 commitments: {page_kb:.0f} KB")
     ok = True
     for name in pages:
         q_small = results[(name, 500)][0]

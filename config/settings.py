@@ -418,6 +418,7 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # public search per reader, API writes per token. A rate like "60/m"; empty turns the limit off.
 RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60/m")
 RATE_LIMIT_API_WRITES = os.environ.get("RATE_LIMIT_API_WRITES", "120/m")
+RATE_LIMIT_EXPORTS = os.environ.get("RATE_LIMIT_EXPORTS", "6/m")
 ENLACE_DEMO = env_bool("ENLACE_DEMO", DEBUG)
 # Replies by e-mail (circulation/inbound.py, `manage.py receive_mail`): the domain of the reply
 # addresses circular e-mails carry (its MX, or the organization's mail server, hands that mail to

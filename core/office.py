@@ -189,11 +189,16 @@ class Workbook:
         self.book.save(buffer)
         return buffer.getvalue()
 
+    def save(self, handle):
+        """Write the workbook to an open binary file (a big one need not pass through memory)."""
+        self.book.save(handle)
 
-def csv_content(rows):
+
+def csv_content(rows, *, bom=True):
     """CSV bytes of `rows` (the header rows first), each value through the formula guard.
 
-    A byte-order mark lets spreadsheet programs read the accents right; None is an empty field.
+    A byte-order mark lets spreadsheet programs read the accents right (`bom=False` for the chunks
+    after the first of a streamed CSV); None is an empty field.
     """
     import csv
     import io
@@ -202,4 +207,4 @@ def csv_content(rows):
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
         writer.writerow(["" if value is None else spreadsheet_text(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")

@@ -6,8 +6,9 @@ counting is django-ratelimit's (`is_ratelimited`, fixed windows in the cache). A
 limit gets 429 with a Retry-After header and a message in the reader's language — JSON on the
 API, a page elsewhere — and nothing is done.
 
-RATE_LIMIT_SEARCH (per reader: account, else address) and RATE_LIMIT_API_WRITES (per API token)
-are rates such as "60/m"; an empty value turns that limit off.
+RATE_LIMIT_SEARCH (per reader: account, else address), RATE_LIMIT_API_WRITES (per API token) and
+RATE_LIMIT_EXPORTS (anonymous downloads of the whole directory, per address) are rates such as
+"60/m"; an empty value turns that limit off.
 """
 
 import hashlib
@@ -25,6 +26,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Where the public searches: the site search, the repository's page and API, the HSDS services list.
 SEARCH_PATHS = {"/search/", "/practices/", "/api/v1/practices/search", "/api/hsds/services"}
 SEARCH_PARAMETERS = ("q", "search")
+# The public downloads of the whole directory (CSV, XLSX, the HSDS package): each reads every entry.
+EXPORT_PATH = re.compile(r"^/map/(export|hsds)\.\w+$")
 WINDOW_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -46,6 +49,9 @@ def limit_for(request):
         if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
             return "api-writes", _token, settings.RATE_LIMIT_API_WRITES
         return None
+    anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
+    if request.method == "GET" and anonymous and EXPORT_PATH.match(request.path):
+        return "exports", _reader, settings.RATE_LIMIT_EXPORTS
     searching = any(request.GET.get(name, "").strip() for name in SEARCH_PARAMETERS)
     if request.method == "GET" and request.path in SEARCH_PATHS and searching:
         return "search", _reader, settings.RATE_LIMIT_SEARCH
@@ -77,6 +83,8 @@ class RateLimitMiddleware:
         retry = window_seconds(rate)
         if group == "search":
             message = _("Too many searches in a short time: wait a minute and search again.")
+        elif group == "exports":
+            message = _("Too many downloads of the directory in a short time: wait a minute and download again.")
         else:
             message = _("Too many changes through the API in a short time: wait a minute and send again.")
         if request.path.startswith("/api/"):

@@ -72,6 +72,13 @@ def api_client(user=None):
     return Client(headers={"Authorization": f"Bearer {make_token(user)}"})
 
 
+def body_of(response):
+    """The whole body of a response, streamed (an export written as it is sent) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def signed_in(user):
     client = Client()
     client.force_login(user)

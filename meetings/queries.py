@@ -4,7 +4,8 @@ import calendar
 import datetime
 from typing import Any
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core import access
@@ -104,9 +105,10 @@ def agreement_tree(version: ReportVersion | None, positions: tuple[int, int] | N
 
 
 def commitments_of(
-    user: Any, version: ReportVersion | None, positions: tuple[int, int] | None = None
-) -> dict[int, list[Commitment]]:
-    """Return the commitments a user may see in a report version (of one page of agreements), by agreement pk."""
+    user: Any, version: ReportVersion | None, positions: tuple[int, int] | None = None, limit: int | None = None
+) -> dict[int, "ShownCommitments"]:
+    """Return the commitments a user may see in a report version (of one page of agreements), by agreement pk;
+    with `limit`, at most that many per agreement (each list then says how many it has in all: `.total`)."""
     if version is None:
         return {}
     # Narrow rows: the meeting's imported text and warnings (megabytes for a big report) stay in the
@@ -114,19 +116,39 @@ def commitments_of(
     rows = access.restrict(Commitment.objects.for_board(), user).filter(agreement__version=version)
     if positions is not None:
         rows = rows.filter(agreement__position__gte=positions[0], agreement__position__lte=positions[1])
-    grouped: dict[int, list[Commitment]] = {}
+    if limit is not None:
+        rank = Window(RowNumber(), partition_by=[F("agreement_id")], order_by=[F("position").asc(), F("pk").asc()])
+        total = Window(Count("pk"), partition_by=[F("agreement_id")])
+        rows = rows.annotate(rank=rank, in_all=total).filter(rank__lte=limit)
+    grouped: dict[int, ShownCommitments] = {}
     for row in rows.order_by("position", "pk"):
-        grouped.setdefault(row.agreement_id, []).append(row)
+        grouped.setdefault(row.agreement_id, ShownCommitments()).append(row)
+        grouped[row.agreement_id].total = getattr(row, "in_all", len(grouped[row.agreement_id]))
     return grouped
 
 
+class ShownCommitments(list[Commitment]):
+    """An agreement's commitments as shown (perhaps the first few), with how many it has in all."""
+
+    total = 0
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self))
+
+
 def meeting_detail(
-    user: Any, meeting: Meeting, number: int | None = None, positions: tuple[int, int] | None = None
+    user: Any,
+    meeting: Meeting,
+    number: int | None = None,
+    positions: tuple[int, int] | None = None,
+    commitments_shown: int | None = None,
 ) -> dict[str, Any]:
-    """Return what the meeting page shows, in a fixed number of queries (one page of agreements if asked)."""
+    """Return what the meeting page shows, in a fixed number of queries (one page of agreements if asked,
+    and at most `commitments_shown` commitments under each)."""
     version, versions = shown_version(user, meeting, number)
     tree = agreement_tree(version, positions)
-    grouped = commitments_of(user, version, positions)
+    grouped = commitments_of(user, version, positions, commitments_shown)
     for top in tree:
         top.commitment_list = grouped.get(top.pk, [])
         for child in top.children:
@@ -318,18 +340,25 @@ def versions_with_agreements(meeting: Meeting) -> QuerySet[ReportVersion]:
 
 
 REVIEW_PAGE = 100  # numbered agreements per page of the review
+MEETING_PAGE = 30  # numbered agreements per page of a meeting's page
+COMMITMENTS_SHOWN = 10  # commitments under each agreement there; the rest are on the follow-up board
+
+
+def agreement_page(version: ReportVersion | None, page_number: Any, per_page: int) -> tuple[Any, Any]:
+    """(page, (first, last) positions or None) of a report's numbered agreements, `per_page` at a time."""
+    from django.core.paginator import Paginator
+
+    tops = version.agreements.filter(parent__isnull=True).count() if version is not None else 0
+    page = Paginator(range(tops), per_page).get_page(page_number)
+    return page, ((page.start_index(), page.end_index()) if tops else None)
 
 
 def review_page(user: Any, meeting: Meeting, page_number: Any) -> dict[str, Any]:
     """One page of the import review: its agreements (with sub-items and commitments), their source
     paragraphs, and where the page stands — a fixed number of queries whatever the report's size."""
-    from django.core.paginator import Paginator
 
-    version = shown_version(user, meeting)[0]
-    tops = version.agreements.filter(parent__isnull=True).count() if version is not None else 0
-    paginator = Paginator(range(tops), REVIEW_PAGE)
-    page = paginator.get_page(page_number)
-    positions = (page.start_index(), page.end_index()) if tops else None
+    page, positions = agreement_page(shown_version(user, meeting)[0], page_number, REVIEW_PAGE)
+    paginator = page.paginator
     context = meeting_detail(user, meeting, positions=positions)
     if paginator.num_pages <= 1:
         source = meeting.source_text.splitlines()

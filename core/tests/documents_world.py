@@ -480,8 +480,18 @@ def signed_in_as(n, who):
 
 
 def fetch(client, doc, n, lang, working=False):
-    """Download a document (the RCGM pack's form too) in `lang`; return the response."""
-    return client.get(doc.address(n, lang, working), headers={"accept-language": lang})
+    """Download a document (the RCGM pack's form too) in `lang`; return the response, its body read whole."""
+    from django.http import HttpResponse
+
+    from core.testing import body_of
+
+    response = client.get(doc.address(n, lang, working), headers={"accept-language": lang})
+    if not getattr(response, "streaming", False):
+        return response
+    whole = HttpResponse(body_of(response), status=response.status_code)
+    for header, value in response.items():
+        whole[header] = value
+    return whole
 
 
 def simple(n):

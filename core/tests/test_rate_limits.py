@@ -66,6 +66,20 @@ class RateLimits(TestCase):
         other = api_client(self.n.hn_officer)
         self.assertEqual(self.patch(other, self.n.hn_person, "+504 9999 1000").status_code, 200)
 
+    @override_settings(RATE_LIMIT_EXPORTS="2/m")
+    def test_anonymous_downloads_of_the_whole_directory_wait_members_do_not(self):
+        client = Client(REMOTE_ADDR="203.0.113.7")
+        self.assertEqual(client.get("/map/export.csv").status_code, 200)
+        self.assertEqual(client.get("/map/hsds.json").status_code, 200)
+        refused = client.get("/map/export.xlsx", headers={"accept-language": "en"})
+        self.assertEqual(refused.status_code, 429)
+        self.assertContains(refused, "Too many downloads of the directory", status_code=429)
+        self.assertEqual(refused["Retry-After"], "60")
+        self.assertEqual(client.get("/map/").status_code, 200)  # the map itself is not a download
+        member = signed_in(self.n.gt_officer)
+        for _ in range(3):
+            self.assertEqual(member.get("/map/export.csv").status_code, 200)
+
     @override_settings(RATE_LIMIT_SEARCH="")
     def test_an_empty_rate_turns_the_limit_off(self):
         client = Client(REMOTE_ADDR="203.0.113.7")

@@ -7,7 +7,7 @@ import zipfile
 from django.test import Client, TestCase
 from django.urls import reverse
 
-from core.testing import signed_in
+from core.testing import body_of, signed_in
 
 from .helpers import SECRET_STREET, build_directory
 
@@ -66,21 +66,21 @@ class ConfidentialLocationTest(TestCase):
         ):
             response = Client().get(url)
             self.assertEqual(response.status_code, 200)
-            self.assertHidden(response.content.decode("utf-8-sig"))
+            self.assertHidden(body_of(response).decode("utf-8-sig"))
         archive = zipfile.ZipFile(io.BytesIO(Client().get(reverse("directory:hsds_download", args=["zip"])).content))
         self.assertHidden("".join(archive.read(name).decode() for name in archive.namelist()))
-        xlsx = Client().get(reverse("directory:export", args=["xlsx"])).content
+        xlsx = body_of(Client().get(reverse("directory:export", args=["xlsx"])))
         from openpyxl import load_workbook
 
         sheet = load_workbook(io.BytesIO(xlsx)).active
         self.assertHidden(json.dumps([[str(c.value) for c in row] for row in sheet.iter_rows()]))
-        member_csv = (
-            signed_in(self.n.gt_officer).get(reverse("directory:export", args=["csv"])).content.decode("utf-8-sig")
+        member_csv = body_of(signed_in(self.n.gt_officer).get(reverse("directory:export", args=["csv"]))).decode(
+            "utf-8-sig"
         )
         self.assertIn(SECRET_STREET, member_csv)
 
     def test_the_hxl_row_follows_the_header(self):
-        lines = Client().get(reverse("directory:export", args=["csv"])).content.decode("utf-8-sig").splitlines()
+        lines = body_of(Client().get(reverse("directory:export", args=["csv"]))).decode("utf-8-sig").splitlines()
         self.assertTrue(lines[1].startswith("#org+name,#service+name,#sector"))
         self.assertIn("#geo+lat", lines[1])
         self.assertIn("#adm1+name", lines[1])

@@ -139,8 +139,14 @@ class Commitment(BilingualMixin, Versioned, models.Model):
         return self.is_open and self.due_by is not None and self.due_by < timezone.localdate()
 
     def actor_rows(self):
-        """The actors' follow-up rows (prefetched by `with_actors()`: no query per commitment)."""
-        return list(self.actors.all())
+        """The actors' follow-up rows (prefetched by `with_actors()`: no query per commitment), read once."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "actors" not in cache:
+            return list(self.actors.all())
+        rows = self.__dict__.get("_actor_rows")
+        if rows is None or rows[0] is not cache["actors"]:
+            rows = self.__dict__["_actor_rows"] = (cache["actors"], list(cache["actors"]))
+        return rows[1]
 
     @property
     def done_count(self):

@@ -79,9 +79,17 @@ def meeting_calendar(request):
 def meeting_detail(request, pk, number=None):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
     access.require(request.user, access.VIEW, meeting)
-    context = queries.meeting_detail(request.user, meeting, number)
-    if number is not None and context["version"] is None:
+    shown, _versions = queries.shown_version(request.user, meeting, number)
+    if number is not None and shown is None:
         raise Http404
+    # A big report reads a page of agreements at a time, with the first commitments of each.
+    page, positions = queries.agreement_page(shown, request.GET.get("page"), queries.MEETING_PAGE)
+    context = queries.meeting_detail(
+        request.user, meeting, number, positions=positions, commitments_shown=queries.COMMITMENTS_SHOWN
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(agreement_page=page, page_query=query.urlencode())
     version = context["version"]
     context.update(
         meeting=meeting,
