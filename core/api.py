@@ -52,7 +52,10 @@ LINK_PATTERN = f"^(https?://[^{_OUT}]*)?$"
 # A web address Django's URLValidator takes (a subset: host names with a top-level domain, IPv4), or nothing.
 _LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_HOST = f"(({_LABEL}\\.)+[A-Za-z]{{2,63}}|{_OCTET}(\\.{_OCTET}){{3}}|[lL][oO][cC][aA][lL][hH][oO][sS][tT])"
+# A host name of at most five labels of 40 characters and a top-level domain of 24: always within the
+# 253 characters Django allows a host (hypothesis found a longer one the schema let through).
+_WEB_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,38}[A-Za-z0-9])?"
+_HOST = f"(({_WEB_LABEL}\\.){{1,5}}[A-Za-z]{{2,24}}|{_OCTET}(\\.{_OCTET}){{3}}|[lL][oO][cC][aA][lL][hH][oO][sS][tT])"
 _SCHEME = "([hH][tT][tT][pP]|[fF][tT][pP])[sS]?"
 WEB_ADDRESS_PATTERN = f"^({_SCHEME}://{_HOST}(:[0-9]{{1,5}})?([/?#][A-Za-z0-9._~%/?#=&+:@!$'()*,;-]*)?)?$"
 

@@ -116,6 +116,18 @@ class PatternsAgreeWithTheServerTest(SimpleTestCase):
 
         check()
 
+    def test_the_longest_host_the_schema_allows_is_one_django_takes(self):
+        import re
+
+        from django.core.validators import URLValidator
+
+        from core.api import WEB_ADDRESS_PATTERN
+
+        longest = "https://" + ".".join(["a" * 40] * 5) + "." + "b" * 24 + "/path"
+        self.assertTrue(re.match(WEB_ADDRESS_PATTERN, longest))
+        URLValidator()(longest)  # found by hypothesis: a 300-character host the schema took, Django did not
+        self.assertFalse(re.match(WEB_ADDRESS_PATTERN, "https://" + ".".join(["a" * 40] * 7) + ".org"))
+
     def test_a_number_is_not_a_date(self):
         from django.utils import translation
 
