@@ -17,7 +17,8 @@ from core import access
 from core.audit import acting_as
 from core.refusals import STATE, refusal
 from core.versioning import expect
-from network.models import OFFICER_ROLES, Appointment
+from network.models import Appointment
+from network.queries import officer_users
 
 from ..access import ANSWER, DECIDE_CONSULTATION
 from ..models import (
@@ -36,14 +37,13 @@ from .reports import approve_as, update_agreement
 
 
 def _party_users(party: ConsultationParty) -> list[Any]:
+    """Who hears for a party: a country's current liaison officers, an organization's current staff."""
+    if party.country is not None:
+        return officer_users(party.country)
     from accounts.models import User
 
-    terms = Appointment.objects.current()
-    if party.country_id:
-        terms = terms.filter(country_id=party.country_id, role__in=OFFICER_ROLES)
-    else:
-        terms = terms.filter(organization_id=party.organization_id)
-    return list(User.objects.filter(is_active=True, person__in=terms.values("person_id")).distinct())
+    staff = Appointment.objects.current().filter(organization_id=party.organization_id)
+    return list(User.objects.filter(is_active=True, person__in=staff.values("person_id")).distinct())
 
 
 @transaction.atomic
