@@ -4,6 +4,12 @@
 snippets and facet counts, over what `user` may see (core.access decides, through the
 SearchEntry policy). Engines live in `backends/` (SQLite FTS5, PostgreSQL); indexing in
 `indexing.py`.
+
+Every match the reader may see is ranked, with no bound: page 1 holds the engine's best matches.
+"The engine's own unbounded top 20" is the first 20 of the engine's ranking function (bm25() on
+SQLite, ts_rank over the title and summary on PostgreSQL) evaluated over every match, with no
+access rules, facets or bound (`backend.raw(query, limit=20)`); `python -m bench.search` measures
+page 1 against it.
 """
 
 # ruff: noqa: S608 - SQL is assembled from constants and compiled conditions; values are parameters.

@@ -48,12 +48,15 @@ class SearchBackend(Protocol):
         """Drop these entries from the engine's index."""
 
     def search(self, query, scope, *, limit, offset, with_facets=True) -> EngineResult:
-        """Rank the entries matching every term of `query` (a ParsedQuery) within `scope` (a Scope)."""
+        """Rank every entry matching every term of `query` (a ParsedQuery) within `scope` (a Scope), no bound."""
 
     def raw(self, query, *, limit, bounded=False) -> list:
         """Rank matches with the engine alone (no access rules, no facets): the benchmark's reference.
 
-        By default the engine's own ranking of every match; `bounded`, the ranking search() does."""
+        By default the engine's own ranking — the same function search() ranks by — evaluated over
+        every match with no bound: its first 20 are "the engine's own unbounded top 20", which
+        search()'s page 1 must hold. `bounded`, the ranking of earlier versions (the same function
+        over only the most recent matches), kept as a reference."""
 
     def rebuild(self):
         """Index every SearchEntry again."""
