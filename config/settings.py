@@ -419,6 +419,10 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60/m")
 RATE_LIMIT_API_WRITES = os.environ.get("RATE_LIMIT_API_WRITES", "120/m")
 RATE_LIMIT_EXPORTS = os.environ.get("RATE_LIMIT_EXPORTS", "6/m")
+# Exports bigger than this are prepared by the task worker and sent from storage (core/prepared.py):
+# directory CSV/XLSX rows (some 3 s at 20,000), services in an HSDS package (heavier per service).
+EXPORT_INLINE_MAX = int(os.environ.get("EXPORT_INLINE_MAX", "20000"))
+HSDS_INLINE_MAX = int(os.environ.get("HSDS_INLINE_MAX", "2000"))
 ENLACE_DEMO = env_bool("ENLACE_DEMO", DEBUG)
 # Replies by e-mail (circulation/inbound.py, `manage.py receive_mail`): the domain of the reply
 # addresses circular e-mails carry (its MX, or the organization's mail server, hands that mail to

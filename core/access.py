@@ -431,3 +431,28 @@ def _register_core_policies() -> None:
 
 
 _register_core_policies()
+
+
+def _register_prepared_exports() -> None:
+    from .models import PreparedExport
+
+    register_policy(PreparedExport, MembersIfMarked())
+
+
+class MembersIfMarked(Policy):
+    """A prepared download: the public's file for anyone, a file made for members (it holds confidential
+    addresses) for network members only; only the task worker writes them."""
+
+    def can(self, p: Principal, action: str, obj: Any) -> bool:
+        return action == VIEW and (not obj.members or p.is_member or p.is_ts)
+
+    def can_create(self, p: Principal, **context: Any) -> bool:
+        return False
+
+    def restrict[QS: QuerySet](self, queryset: QS, p: Principal, action: str) -> QS:
+        if action != VIEW:
+            return queryset.none()
+        return queryset if p.is_member or p.is_ts else queryset.filter(members=False)
+
+
+_register_prepared_exports()

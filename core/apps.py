@@ -68,9 +68,12 @@ class CoreConfig(EnlaceAppConfig):
         request_started.connect(on_request_started, dispatch_uid="enlace-request-id")
         request_finished.connect(on_request_finished, dispatch_uid="enlace-request-id")
         from .audit import untracked
-        from .models import AuditEntry
+        from .models import AuditEntry, PreparedExport
 
         untracked(AuditEntry, "it is the audit trail")
+        # A file made from records, keyed by the audit trail's newest entry: tracking it would make a new
+        # version at each build, and so another build.
+        untracked(PreparedExport, "a cache of a download, keyed by the content version")
         text.connect(project_apps())
         post_migrate.connect(name_the_site, dispatch_uid="enlace-site-from-site-url")
 

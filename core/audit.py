@@ -94,10 +94,14 @@ def _plain(value):
 
 
 def snapshot(instance, exclude=()):
-    """Return the instance's concrete field values, keyed by field name."""
+    """Return the instance's concrete field values, keyed by field name (not those the database computes
+    from the others, e.g. a commitment's board sort key: they say nothing new, and reading one would
+    ask the database again)."""
     values = {}
     for field in instance._meta.concrete_fields:
         if field.primary_key or field.name in exclude or field.name == "revision":  # revisions: core.versioning
+            continue
+        if getattr(field, "generated", False):
             continue
         values[field.name] = _plain(field.value_from_object(instance))
     return values

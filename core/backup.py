@@ -26,8 +26,17 @@ from django.db.migrations.recorder import MigrationRecorder
 from .audit import loading_saved_rows
 
 FORMAT = 1
-# Derived or transient: rebuilt by Django (content types, permissions) or worthless after a restore.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes.accessattempt", "axes.accesslog"]
+# Derived or transient: rebuilt by Django (content types, permissions) or worthless after a restore
+# (prepared exports: files made from the records, built again when asked; their files are left out too).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "core.preparedexport",
+]
+DERIVED_FILES = ("exports/",)
 
 
 class BackupError(Exception):
@@ -117,7 +126,8 @@ def create_backup(output):
     manifest["data_sha256"] = hashlib.sha256(data).hexdigest()
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", data)
-        manifest["files"] = {name: _copy_into(archive, name) for name in stored_files()}
+        kept = (name for name in stored_files() if not name.startswith(DERIVED_FILES))
+        manifest["files"] = {name: _copy_into(archive, name) for name in kept}
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
     os.replace(partial, output)  # a backup file is either complete or absent
     return manifest

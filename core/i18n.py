@@ -19,12 +19,21 @@ def current_language():
 
 def localized(obj, field, lang=None):
     """Return `field` in `lang` (default: the reader's), or in the other language when missing."""
+    return _in_language(lambda name: getattr(obj, name, ""), field, lang)
+
+
+def localized_value(values, field, lang=None):
+    """`localized` for a row read as values: {"name_es": …, "name_en": …}."""
+    return _in_language(lambda name: values.get(name, ""), field, lang)
+
+
+def _in_language(read, field, lang):
     lang = lang or current_language()
-    value = getattr(obj, f"{field}_{lang}", "")
+    value = read(f"{field}_{lang}")
     if value:
         return value
     for other in CONTENT_LANGUAGES:
-        value = getattr(obj, f"{field}_{other}", "")
+        value = read(f"{field}_{other}")
         if value:
             return value
     return ""

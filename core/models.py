@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -200,3 +201,38 @@ class DocumentSettings(models.Model):
 
     def reference(self, year, seq):
         return self.circular_reference.format(year=year, seq=seq)
+
+
+class PreparedStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PreparedExport(models.Model):
+    """A download too big for one request, built by the task worker and kept in storage (core.prepared)."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    family = models.CharField(_("same export, any version"), max_length=64, db_index=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    members = models.BooleanField(_("for network members"), default=False)
+    lang = models.CharField(_("language"), max_length=5)
+    params = models.JSONField(_("parameters"), default=dict)
+    version = models.BigIntegerField(_("content version"))
+    status = models.CharField(_("status"), max_length=10, choices=PreparedStatus.choices, default=PreparedStatus.QUEUED)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    size = models.BigIntegerField(_("size in bytes"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("prepared export")
+        verbose_name_plural = _("prepared exports")
+        indexes = [models.Index(fields=["kind", "created_at"], name="prepared_kind_created")]
+
+    def __str__(self):
+        return f"{self.kind} ({self.get_status_display()})"

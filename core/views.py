@@ -12,8 +12,10 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from . import access, services
+from . import prepared as prepared_exports
 from . import search as search_module
 from .access import record_refusal
 from .forms import DocumentSettingsForm, add_service_errors
@@ -141,3 +143,22 @@ def document_logo(request):
     response = FileResponse(row.logo.open("rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@require_safe
+def prepared(request, key):
+    """Where a prepared download stands (htmx polls it until it is ready), then its link."""
+    row = prepared_exports.visible(request.user, key)
+    if row is None:
+        raise Http404
+    template = "core/prepared.html#progress" if request.htmx else "core/prepared.html"
+    return render(request, template, {"row": row, "name": prepared_exports.filename(row)})
+
+
+@require_safe
+def prepared_file(request, key):
+    """A prepared download, sent from storage a block at a time (to whoever may have it)."""
+    row = prepared_exports.visible(request.user, key)
+    if row is None:
+        raise Http404
+    return prepared_exports.response(row)

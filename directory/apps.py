@@ -30,7 +30,9 @@ class DirectoryConfig(EnlaceAppConfig):
     def ready(self):
         from core.audit import track, untracked
 
-        from . import access, hooks, search  # noqa: F401 - registers policies, search and my-work providers
+        from . import access, exports, hooks, search  # noqa: F401 - registers policies, search and my-work providers
+
+        exports.register_prepared()
         from .models import Location, Provider, Service, ServiceAtLocation, ServiceEdit
 
         for model in (Provider, Service, Location, ServiceAtLocation, ServiceEdit):

@@ -6,7 +6,9 @@ sits at its municipality's centroid), network members the exact ones.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import json
 import math
 import re
 import uuid
@@ -17,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core import access
@@ -296,13 +298,80 @@ def nearest(user: Any, filters: MapFilters, lat: float, lon: float, limit: int =
 
 
 def in_view(user: Any, filters: MapFilters, bbox: BBox | None = None) -> QuerySet[MapPoint]:
-    """Return the map points of the list (the viewport's, when given), ordered by name."""
+    """Return the map points of the list (the viewport's, when given), ordered by name (LIST_ORDER)."""
     rows = map_points(user, filters)
     if bbox is not None:
         x_col, y_col, _lat, _lon = columns(user)
         x0, y0, x1, y1 = bbox.pixels()
         rows = rows.filter(**{f"{x_col}__gte": x0, f"{x_col}__lte": x1, f"{y_col}__gte": y0, f"{y_col}__lte": y1})
-    return rows.order_by("name_es", "name_en", "service_at_location_id")
+    return rows.order_by(*LIST_ORDER)
+
+
+# The side list's order, unique (the last key is the point's id), so a page can start after any row.
+LIST_ORDER = ("name_es", "name_en", "service_at_location_id")
+LIST_COUNT_BOUND = 1000  # the list counts its points up to this many; beyond, it says "more than 1,000"
+CURSOR_MAX_LENGTH = 2000  # two names of at most 300 characters and an id, encoded, fit well within it
+
+
+@dataclass
+class ListPage:
+    """One page of the side list: its points, how many the list holds (counted up to LIST_COUNT_BOUND),
+    and the cursor of the next page ("" on the last one)."""
+
+    points: list[MapPoint]
+    count: int
+    more: bool  # the list holds more than LIST_COUNT_BOUND points: `count` is the bound
+    next: str
+    first: bool  # the first page (no cursor, or one that could not be read)
+    stale: bool = False  # a cursor was given that could not be read: this is the first page instead
+
+
+def encode_cursor(point: MapPoint) -> str:
+    """The `after` value of the page that follows `point`: its sort key, as URL-safe base64 of JSON."""
+    key = [point.name_es, point.name_en, uuid.UUID(str(point.service_at_location_id)).hex]
+    return base64.urlsafe_b64encode(json.dumps(key, ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> tuple[str, str, uuid.UUID] | None:
+    """The sort key an `after` value holds, or None when it is not one `encode_cursor` could have written."""
+    if not text or len(text) > CURSOR_MAX_LENGTH:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        name_es, name_en, pk = key
+        if not (isinstance(name_es, str) and isinstance(name_en, str) and isinstance(pk, str)):
+            return None
+        if "\x00" in name_es + name_en:  # PostgreSQL refuses it in a text value
+            return None
+        return name_es, name_en, uuid.UUID(hex=pk)
+    except (ValueError, TypeError):  # not base64, not JSON, not three values, not an id
+        return None
+
+
+def list_page(user: Any, filters: MapFilters, bbox: BBox | None = None, after: str = "", size: int = 20) -> ListPage:
+    """One page of the side list, after the row `after` names (keyset: no OFFSET, whatever the depth),
+    with its points counted up to LIST_COUNT_BOUND (no full COUNT): two queries."""
+    rows = in_view(user, filters, bbox)
+    count = rows.order_by()[: LIST_COUNT_BOUND + 1].count()
+    key = decode_cursor(after)
+    shown = rows
+    if key is not None:
+        name_es, name_en, pk = key
+        shown = rows.filter(
+            Q(name_es__gt=name_es)
+            | Q(name_es=name_es, name_en__gt=name_en)
+            | Q(name_es=name_es, name_en=name_en, service_at_location_id__gt=pk)
+        )
+    points = list(shown[: size + 1])
+    following = encode_cursor(points[size - 1]) if len(points) > size else ""
+    return ListPage(
+        points=points[:size],
+        count=min(count, LIST_COUNT_BOUND),
+        more=count > LIST_COUNT_BOUND,
+        next=following,
+        first=key is None,
+        stale=bool(after) and key is None,
+    )
 
 
 def services_for_points(points: Iterable[MapPoint]) -> dict[Any, Service]:
@@ -326,7 +395,14 @@ def to_verify(user: Any, country: Any, on: datetime.date | None = None) -> Query
     on = on or timezone.localdate()
     cutoff = on - datetime.timedelta(days=UNVERIFIED_AFTER_DAYS)
     rows = access.restrict(Service.objects.select_related("provider", "country"), user, "verify")
-    return rows.filter(country=country).unverified_since(cutoff).order_by("assured_date", "name_es")
+    return rows.filter(country=country).unverified_since(cutoff).order_by("assured_date", "name_es", "pk")
+
+
+def print_rows(user: Any, country: Any) -> QuerySet[MapPoint]:
+    """A country's map points for the printable directory: by division (by name, those without one last),
+    then by name; unique, so its pages neither repeat nor skip a point."""
+    rows = map_points(user, MapFilters(country=country)).select_related("division")
+    return rows.order_by(F("division__name").asc(nulls_last=True), "division_id", *LIST_ORDER)
 
 
 def pending_edits(user: Any, country: Any = None) -> QuerySet[ServiceEdit]:

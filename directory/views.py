@@ -1,11 +1,13 @@
 """Pages of the map of services. Views parse, ask core.access, call services, render."""
 
+import tempfile
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from core import access, documents
+from core import access, documents, prepared
 from core.access import require
 from core.audit import history_for
 from core.confirm import confirmation
@@ -26,8 +28,7 @@ from network.models import Country
 from . import borders, exports, proposals, queries, services
 from .access import APPROVE, PROPOSE, VERIFY, VIEW_CONFIDENTIAL
 from .forms import DecisionForm, MapFilterForm, ServiceChange, decided_message
-from .hsds import package
-from .hsds.tables import collect
+from .hsds import streaming
 from .models import Contact, EditStatus, Service, ServiceEdit
 
 PAGE_SIZE = 20
@@ -42,15 +43,16 @@ def _list_context(request, form):
         found = queries.nearest(request.user, filters, lat, lon, limit=PAGE_SIZE)
         points = [point for point, _km in found]
         context.update(rows=[(p, km) for p, km in found], count=len(found), page=None)
-    else:
-        rows = queries.in_view(request.user, filters, form.viewport())
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        points = list(page.object_list)
-        context.update(rows=[(p, None) for p in points], count=page.paginator.count, page=page)
+    else:  # a page after the row `after` names (keyset), counted up to a bound: the cost does not grow
+        page = queries.list_page(request.user, filters, form.viewport(), request.GET.get("after", ""), PAGE_SIZE)
+        points = page.points
+        context.update(rows=[(p, None) for p in points], count=page.count, page=page)
+        context["count_bound"] = queries.LIST_COUNT_BOUND
     services_by_id = queries.services_for_points(points)
     context["rows"] = [(point, km, services_by_id[point.service_id]) for point, km in context["rows"]]
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("page", None)  # the list's former page numbers: a link kept from before opens the first page
+    query.pop("after", None)
     context["query"] = query.urlencode()
     return context
 
@@ -206,7 +208,10 @@ def service_verify(request, pk):
     service = get_object_or_404(Service, pk=pk)
     services.verify_service(service, acting_user=request.user)
     messages.success(request, _("Marked as verified today."))
-    return redirect(request.POST.get("next") or service.get_absolute_url())
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = service.get_absolute_url()  # only back to a page of this site
+    return redirect(back)
 
 
 @login_required
@@ -292,46 +297,73 @@ def review(request, code):
         "directory/review.html",
         {
             "country": country,
-            "edits": list(queries.pending_edits(request.user, country)),
-            "new_services": list(queries.pending_services(request.user, country)),
-            "to_verify": list(queries.to_verify(request.user, country)[:500]),
+            "edits": _work_page(request, queries.pending_edits(request.user, country), "edits", "h-edits"),
+            "new_services": _work_page(request, queries.pending_services(request.user, country), "new", "h-new"),
+            "to_verify": _work_page(request, queries.to_verify(request.user, country), "verify", "h-verify"),
         },
     )
 
 
+REVIEW_PAGE = 50  # rows of each of the work list's lists at a time
+
+
+def _work_page(request, rows, param, anchor):
+    """One page of one of the work list's lists (`?<param>=<number>`; the others keep theirs): a count
+    and a page of rows, two queries whatever the list's length."""
+    page = Paginator(rows, REVIEW_PAGE).get_page(request.GET.get(param))
+
+    def link(number):
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}#{anchor}"
+
+    page.previous_link = link(page.previous_page_number()) if page.has_previous() else ""
+    page.next_link = link(page.next_page_number()) if page.has_next() else ""
+    return page
+
+
 def export(request, fmt):
-    """CSV or XLSX with an HXL hashtag row, of what the filters select (public fields for the public)."""
+    """CSV or XLSX with an HXL hashtag row, of what the filters select (public fields for the public);
+    a big one is prepared in the background and sent from storage (core.prepared)."""
     if fmt not in exports.FORMATS:
         raise Http404
-    form = MapFilterForm(request.GET or None)
-    rows = queries.map_points(request.user, form.filters()).order_by("country_id", "name_es", "service_at_location_id")
     with translation.override(documents.language_of(request)):  # one language per document (?lang=es|en)
-        return exports.FORMATS[fmt](request.user, rows)
+        return exports.export_response(request.user, fmt, MapFilterForm(request.GET or None))
 
 
 def print_directory(request, code):
-    """A printable directory of a country's services, for field staff."""
+    """A printable directory of a country's services, for field staff: PRINT_PAGE entries a page, by division."""
     country = get_object_or_404(Country, code=code.upper())
-    rows = list(
-        queries.map_points(request.user, queries.MapFilters(country=country)).order_by(
-            "division_id", "name_es", "service_at_location_id"
-        )[:2000]
-    )
+    rows = queries.print_rows(request.user, country)
+    page = Paginator(rows, PRINT_PAGE).get_page(request.GET.get("page"))
+    points = list(page.object_list)
     with translation.override(documents.language_of(request)):
-        return render(request, "directory/print.html", exports.print_context(request.user, country, rows))
+        context = exports.print_context(request.user, country, points)
+        # Divisions in the order the pages run (by name, "nationwide" last), not re-sorted page by page.
+        nationwide = _("Nationwide or unknown")
+        order = {}
+        for point in points:
+            order.setdefault(point.division.name if point.division_id else nationwide, len(order))
+        context["groups"] = sorted(context["groups"], key=lambda group: order.get(group[0], len(order)))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(page=page, query=query.urlencode())
+        return render(request, "directory/print.html", context)
+
+
+PRINT_PAGE = 500  # entries on a page of the printable directory
 
 
 def hsds_download(request, fmt):
-    """The HSDS data package (zip) or HSDS JSON of the published directory, as this reader may see it."""
-    if fmt not in ("zip", "json"):
+    """The HSDS data package (zip) or HSDS JSON of the published directory, as this reader may see it;
+    a big directory's is prepared in the background and sent from storage (core.prepared)."""
+    if fmt not in streaming.DOWNLOADS:
         raise Http404
     rows = access.restrict(Service.objects.published(), request.user)
-    public = not access.sees_members_only(request.user)
-    tables = collect(rows, public=public, lang="es")
-    if fmt == "zip":
-        response = HttpResponse(package.package_zip(tables), content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="enlace-hsds.zip"'
-        return response
-    response = HttpResponse(package.json_text(tables), content_type="application/json")
-    response["Content-Disposition"] = 'attachment; filename="enlace-hsds.json"'
-    return response
+    if rows[: settings.HSDS_INLINE_MAX + 1].count() > settings.HSDS_INLINE_MAX:
+        return prepared.response(prepared.prepare(f"hsds.{fmt}", request.user, {}))
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    streaming.write_download(fmt, rows, handle, public=not access.sees_members_only(request.user))
+    handle.seek(0)
+    name, content_type = streaming.DOWNLOADS[fmt]
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)

@@ -223,15 +223,21 @@ def board(
     q: str = "",
     on: datetime.date | None = None,
 ) -> QuerySet[Commitment]:
-    """Commitments for the follow-up board: overdue first, then by due date; one definition for page and API."""
+    """Commitments for the follow-up board: overdue first, then by due date; one definition for page and API.
+
+    Sorted on the stored key `board_open`, `board_due` (`commitment_board_idx`): with any status filter
+    but "" every row shown is open or every row is closed, and an open row is overdue exactly when its
+    due date is before today, so "overdue first, then by due date" is the index's own order. Only the
+    whole board (status "") still ranks the overdue rows first with an expression (`overdue_rank`).
+    """
     today = on or timezone.localdate()
     rows = access.restrict(Commitment.objects.for_board(), user)
     if status == "open":
-        rows = rows.filter(status__in=OPEN_STATUSES)
+        rows = rows.filter(board_open=True)
     elif status == "overdue":
-        rows = rows.filter(status__in=OPEN_STATUSES, due_by__lt=today)
+        rows = rows.filter(board_open=True, board_due__lt=today)
     elif status:
-        rows = rows.filter(status=status)
+        rows = rows.filter(board_open=status in OPEN_STATUSES, status=status)
     if ours:  # our own rows decide: a shared commitment we are done with is no longer open for us
         principal = access.principal_for(user)
         ours_rows = CommitmentActor.objects.filter(commitment=OuterRef("pk")).filter(actor_q(principal))
@@ -248,21 +254,28 @@ def board(
         rows = rows.filter(meeting=meeting)
     for word in (q or "").split()[:8]:
         rows = rows.filter(Q(action_es__icontains=word) | Q(action_en__icontains=word))
-    rows = rows.annotate(
-        overdue_rank=Case(
-            When(status__in=OPEN_STATUSES, due_by__lt=today, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    )
-    return rows.order_by(
-        "overdue_rank",
-        F("due_by").asc(nulls_last=True),
-        "-meeting__start_date",
-        "agreement__position",
-        "agreement__sub_position",
-        "position",
-        "pk",
+    # `overdue_rank` (0 overdue, 1 not) marks the rows on the page; only the whole board sorts by it.
+    rows = rows.annotate(overdue_rank=overdue_first(today))
+    return rows.order_by(*([] if status else ["overdue_rank"]), *BOARD_ORDER)
+
+
+# After the open/overdue rank: the due date (undated last: `board_due`, then `due_by` for the one
+# date the undated share), then the newest meeting, the report's order, and the id.
+BOARD_ORDER = (
+    "board_due",
+    F("due_by").asc(nulls_last=True),
+    "-meeting__start_date",
+    "agreement__position",
+    "agreement__sub_position",
+    "position",
+    "pk",
+)
+
+
+def overdue_first(today: datetime.date) -> Case:
+    """The whole board's first sort key: 0 for an overdue commitment, 1 for any other."""
+    return Case(
+        When(board_open=True, board_due__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
 
 

@@ -43,6 +43,7 @@ from .replies import (  # noqa: F401 (the package answers for all its modules)
     extend_deadline,
     mark_read,
     reminder_stage,
+    reply_for_party,
     reply_to_circular,
     send_reminders,
 )

@@ -76,6 +76,21 @@ def acknowledge_circular(
 
 
 @transaction.atomic
+def reply_for_party(circular: Circular | None, party: Any, *, acting_user: Any, text: str) -> Reply | None:
+    """Reply to `circular` as `party` (a Q on the recipient: its country or organization) when the
+    user may answer for it; otherwise nothing (the TS acting for a country never answers for it)."""
+    if circular is None or not circular.is_sent:
+        return None
+    recipient = circular.recipients.filter(party).first()
+    if recipient is None:
+        return None
+    recipient.circular = circular
+    if not access.can(acting_user, REPLY, recipient):
+        return None
+    return reply_to_circular(circular, acting_user=acting_user, text=text[:MAX_REPLY_LENGTH], recipient=recipient)
+
+
+@transaction.atomic
 def reply_to_circular(
     circular: Circular,
     *,

@@ -104,6 +104,7 @@ def objects(n):
         code: FollowUpReport.objects.get(plan=n.plan, year=n.plan_year, country__code=code) for code in ("GT", "HN")
     }
     consultation, remarks = _consultation(n)
+    prepared = {audience: _prepared(audience == "members").key for audience in ("public", "members")}
     return {
         "meeting": {"published": n.meeting.pk, "draft": n.draft_meeting.pk},
         "version": {"published": n.approved_version.pk, "draft": n.draft_version.pk},
@@ -117,6 +118,7 @@ def objects(n):
         },
         "meeting_document": {"any": pk(MeetingDocument)},
         "import_job": {"any": pk(ImportJob)},
+        "prepared": prepared,
         "person": {"gt": n.gt_person.pk, "hn": n.hn_person.pk},
         "term": {"gt": pk(Appointment, person=n.gt_person), "hn": pk(Appointment, person=n.hn_person)},
         "proposal": {"any": pk(AppointmentProposal)},
@@ -192,6 +194,26 @@ def _consultation(n):
     return consultation, {"gt": objection.pk, "hn": amendment.pk}
 
 
+def _prepared(members):
+    """A prepared export, ready: the public's, or one for network members (core.prepared)."""
+    from django.core.files.base import ContentFile
+
+    from core.models import PreparedExport, PreparedStatus
+
+    row = PreparedExport(
+        key=f"matrix-{'members' if members else 'public'}",
+        family="matrix",
+        kind="directory.csv",
+        members=members,
+        lang="en",
+        version=0,
+        status=PreparedStatus.READY,
+    )
+    row.file.save("matrix.csv", ContentFile(b"a,b\r\n"), save=False)
+    row.save()
+    return row
+
+
 # Web pages: which object each parameter names, by the pattern's namespace and first route segment.
 WEB_PARAMETERS = {
     "network:set_sign_in_email": {"person_pk": "person"},
@@ -204,6 +226,8 @@ WEB_PARAMETERS = {
     "network:appointment_edit": {"person_pk": "person", "pk": "term"},
     "network:proposal_decide": {"pk": "proposal"},
     "meetings:import_job": {"pk": "import_job"},
+    "core:prepared": {"key": "prepared"},
+    "core:prepared_file": {"key": "prepared"},
     "meetings:document": {"pk": "meeting_document"},
     "meetings:report_approve": {"pk": "version"},
     "meetings:consultation_open": {"pk": "version"},

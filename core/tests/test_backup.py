@@ -87,6 +87,27 @@ class BackupRestoreTest(TransactionTestCase):
                 with self.assertRaisesMessage(CommandError, "Unsafe"):
                     call_command("restore", str(forged), "--force", stdout=StringIO())
 
+    def test_a_backup_leaves_out_prepared_exports_and_their_files(self):
+        import json
+        import zipfile
+
+        from django.core.files.base import ContentFile
+
+        from core.models import PreparedExport
+
+        build_network()
+        row = PreparedExport(key="k", family="f", kind="directory.csv", lang="en", version=1)
+        row.file.save("big.csv", ContentFile(b"a,b\r\n" * 100), save=True)
+        (self.media / "circulars").mkdir()
+        (self.media / "circulars" / "nota.docx").write_bytes(b"PK\x03\x04 docx")
+        backup = self.tmp / "backup.zip"
+        call_command("backup", output=str(backup), stdout=StringIO())
+        with zipfile.ZipFile(backup) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+            data = archive.read("data.json").decode()
+        self.assertEqual(list(manifest["files"]), ["circulars/nota.docx"])
+        self.assertNotIn("core.preparedexport", data)
+
 
 def test_backups_keep_date_times_to_the_microsecond():
     import datetime

@@ -43,7 +43,7 @@ class ImportRefused(Exception):
 # ---- Writing --------------------------------------------------------------------------------
 
 
-def _cell(value):
+def cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -60,7 +60,7 @@ def csv_text(t, table):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in t.rows(table):
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        writer.writerow([cell(row.get(column)) for column in columns])
     return buffer.getvalue()
 
 

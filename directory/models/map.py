@@ -75,6 +75,10 @@ class MapPoint(models.Model):
             ),
             models.Index(fields=["is_published", "mx", "my", "service_at_location"], name="mappoint_member_xy"),
             models.Index(fields=["service"], name="mappoint_service"),
+            # The list beside the map, in name order a page at a time (directory.queries.LIST_ORDER).
+            models.Index(
+                fields=["is_published", "name_es", "name_en", "service_at_location"], name="mappoint_list_order"
+            ),
         ]
 
     def __str__(self):

@@ -67,7 +67,7 @@ class ConfidentialLocationTest(TestCase):
             response = Client().get(url)
             self.assertEqual(response.status_code, 200)
             self.assertHidden(body_of(response).decode("utf-8-sig"))
-        archive = zipfile.ZipFile(io.BytesIO(Client().get(reverse("directory:hsds_download", args=["zip"])).content))
+        archive = zipfile.ZipFile(io.BytesIO(body_of(Client().get(reverse("directory:hsds_download", args=["zip"])))))
         self.assertHidden("".join(archive.read(name).decode() for name in archive.namelist()))
         xlsx = body_of(Client().get(reverse("directory:export", args=["xlsx"])))
         from openpyxl import load_workbook

@@ -91,6 +91,13 @@ class PartnerDraftsTest(TestCase):
         self.assertContains(page, "Care for returned children")
         self.assertEqual(signed_in(n.hn_officer).get(reverse("directory:review", args=["gt"])).status_code, 403)
         self.assertEqual(Client().post(reverse("directory:service_verify", args=[n.shelter.pk])).status_code, 302)
+        officer = signed_in(n.gt_officer)
+        url = reverse("directory:service_verify", args=[n.shelter.pk])
+        for elsewhere in ("https://evil.example/phish", "//evil.example/", "javascript:alert(1)"):
+            with self.subTest(next=elsewhere):  # back to a page of this site only, never to another
+                self.assertEqual(officer.post(url, {"next": elsewhere})["Location"], n.shelter.get_absolute_url())
+        back = reverse("directory:review", args=["gt"]) + "?verify=2"
+        self.assertEqual(officer.post(url, {"next": back})["Location"], back)
 
     def test_the_edit_page_sends_a_partners_change_for_approval(self):
         n = self.n

@@ -3,6 +3,7 @@
 from .commitments import (  # noqa: F401 (the package answers for all its modules)
     CLOSED_STATUSES,
     DUE_PERIOD_RE,
+    NO_DUE_DATE,
     OPEN_STATUSES,
     ActorKind,
     Commitment,

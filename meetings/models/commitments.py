@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,10 @@ class CommitmentStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (CommitmentStatus.PENDING, CommitmentStatus.IN_PROGRESS)
+
+
+# The follow-up board's sort key sorts a commitment without a due date after every dated one.
+NO_DUE_DATE = datetime.date(9999, 12, 31)
 
 
 CLOSED_STATUSES = (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
@@ -110,6 +115,21 @@ class Commitment(BilingualMixin, Versioned, models.Model):
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The follow-up board's sort key, computed by the database from the status and the due date on
+    # every write (save, update, bulk create, raw SQL alike), so no path can leave it stale; the board
+    # reads it in the order of `commitment_board_idx` (meetings/queries.py `board`).
+    board_open = models.GeneratedField(
+        expression=Case(When(status__in=list(OPEN_STATUSES), then=Value(True)), default=Value(False)),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("open (follow-up board)"),
+    )
+    board_due = models.GeneratedField(
+        expression=Coalesce("due_by", Value(NO_DUE_DATE)),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("due by (follow-up board)"),
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -120,7 +140,11 @@ class Commitment(BilingualMixin, Versioned, models.Model):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         ordering = ["meeting", "agreement__position", "agreement__sub_position", "position", "pk"]
-        indexes = [models.Index(fields=["status", "due_by"], name="commitment_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_by"], name="commitment_status_due_idx"),
+            # The board: open (or closed) commitments by due date, undated last (meetings/queries.py `board`).
+            models.Index(fields=["board_open", "board_due"], name="commitment_board_idx"),
+        ]
         constraints = [in_one_language("action")]
 
     def __str__(self):

@@ -362,21 +362,11 @@ def _record_position(party: ConsultationParty, position: str, acting_user: Any, 
 def _answer_circular(party: ConsultationParty, position: str, acting_user: Any, reason: str) -> None:
     """The position is also the party's reply to the circular: its board shows it, its reminders stop."""
     from circulation import services as circulation_services
-    from circulation.access import REPLY
 
-    circular = party.consultation.circular
-    if circular is None or not circular.is_sent:
-        return
-    match = Q(country_id=party.country_id) if party.country_id else Q(organization_id=party.organization_id)
-    recipient = circular.recipients.filter(match).first()
-    if recipient is None:
-        return
-    recipient.circular = circular
-    if not access.can(acting_user, REPLY, recipient):
-        return
     text = (
         _("No objection to the draft report.")
         if position == Position.NO_OBJECTION
         else _("Objection: %(reason)s") % {"reason": reason}
     )
-    circulation_services.reply_to_circular(circular, acting_user=acting_user, text=text[:20000], recipient=recipient)
+    match = Q(country_id=party.country_id) if party.country_id else Q(organization_id=party.organization_id)
+    circulation_services.reply_for_party(party.consultation.circular, match, acting_user=acting_user, text=text)

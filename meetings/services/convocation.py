@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,23 +157,16 @@ def _clean_delegate(fields: dict[str, Any]) -> dict[str, Any]:
 def _acknowledge_in_convocation(meeting: Meeting, country: Any, delegate: Delegate, acting_user: Any) -> Any:
     """Reply to the convocation for `country` when the registrant may answer it for that country."""
     from circulation import services as circulation_services
-    from circulation.access import REPLY
 
-    circular = meeting.convocation
-    if circular is None or not circular.is_sent:
-        return None
-    recipient = circular.recipients.filter(country=country).first()
-    if recipient is None:
-        return None
-    recipient.circular = circular
-    if not access.can(acting_user, REPLY, recipient):
-        return None  # the TS registering for a country does not answer on its behalf
     details = ", ".join(part for part in (delegate.position, delegate.institution) if part)
     text = _("Delegate registered for %(country)s: %(name)s.") % {
         "country": country.name,
         "name": f"{delegate.name} ({details})" if details else delegate.name,
     }
-    return circulation_services.reply_to_circular(circular, acting_user=acting_user, text=text, recipient=recipient)
+    # The TS registering for a country does not answer on its behalf.
+    return circulation_services.reply_for_party(
+        meeting.convocation, Q(country=country), acting_user=acting_user, text=text
+    )
 
 
 @transaction.atomic
