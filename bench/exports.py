@@ -110,12 +110,14 @@ def whole_csv():
 
 
 def warm_up():
-    """Write both exports of 50 points first: modules, translations and connections loaded once are the
-    worker's idle size, not the export's."""
+    """Write both exports of 50 points and the HSDS zip of 5 services first: modules, schemas,
+    translations and connections loaded once are the worker's idle size, not the export's."""
     from django.contrib.auth.models import AnonymousUser
     from django.utils import translation
 
     from directory import exports, queries
+    from directory.hsds import streaming
+    from directory.models import Service
 
     user = AnonymousUser()
     points = queries.map_points(user)
@@ -124,6 +126,9 @@ def warm_up():
         for _chunk in exports.csv_chunks(False, few):
             pass
         exports.xlsx_file(False, few).close()
+        services = Service.objects.filter(pk__in=list(Service.objects.values_list("pk", flat=True)[:5]))
+        with tempfile.TemporaryFile() as handle:
+            streaming.write_zip(services, handle, public=True, lang="es")
 
 
 def prepared_build(kind):

@@ -36,6 +36,13 @@ class StreamedHsds(TestCase):
                     self.assertEqual(sorted(archive.namelist()), sorted(whole))
                     for name, text in whole.items():
                         self.assertEqual(archive.read(name).decode(), text, name)
+            # Chunks of one service merged three runs at a time: runs of runs, the same text.
+            fan_in = mock.patch.object(streaming, "FAN_IN", 3)
+            with mock.patch.object(streaming, "CHUNK", 1), fan_in, self.subTest(public=public, fan_in=3):
+                archive = zipfile.ZipFile(io.BytesIO(self.written("zip", public)))
+                self.assertEqual(sorted(archive.namelist()), sorted(whole))
+                for name, text in whole.items():
+                    self.assertEqual(archive.read(name).decode(), text, name)
 
     def test_the_json_is_the_same_text_in_chunks_of_any_size(self):
         for public in (True, False):
