@@ -280,11 +280,10 @@ def _prepared_points(params):
 
 
 def _build_csv(members, params, handle):
-    rows = 0
-    for chunk in csv_chunks(members, _prepared_points(params)):
+    points = _prepared_points(params)
+    for chunk in csv_chunks(members, points):
         handle.write(chunk)
-        rows += chunk.count(b"\n")
-    return max(rows - 2, 0)  # the header and the HXL row
+    return points.count()  # a row a point (a line is not a row: an address may hold a line break)
 
 
 def _build_xlsx(members, params, handle):
