@@ -302,7 +302,8 @@ def register_prepared():
 
 
 def print_context(user, country, points):
-    """Group a country's services by division for the printable directory."""
+    """Group a country's services by division for the printable directory, the groups in the order of
+    `points` (queries.print_rows: by division name, those without one last)."""
     header = [label for label, _tag in columns()]
     groups = {}
     for row in rows_for(user, points):
@@ -311,7 +312,7 @@ def print_context(user, country, points):
         )
     return {
         "country": country,
-        "groups": sorted(groups.items()),
+        "groups": list(groups.items()),
         "printed": timezone.localdate(),
         "localized": localized,
     }

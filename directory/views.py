@@ -339,12 +339,6 @@ def print_directory(request, code):
     points = list(page.object_list)
     with translation.override(documents.language_of(request)):
         context = exports.print_context(request.user, country, points)
-        # Divisions in the order the pages run (by name, "nationwide" last), not re-sorted page by page.
-        nationwide = _("Nationwide or unknown")
-        order = {}
-        for point in points:
-            order.setdefault(point.division.name if point.division_id else nationwide, len(order))
-        context["groups"] = sorted(context["groups"], key=lambda group: order.get(group[0], len(order)))
         query = request.GET.copy()
         query.pop("page", None)
         context.update(page=page, query=query.urlencode())
