@@ -401,7 +401,7 @@ def to_verify(user: Any, country: Any, on: datetime.date | None = None) -> Query
 def print_rows(user: Any, country: Any) -> QuerySet[MapPoint]:
     """A country's map points for the printable directory: by division (by name, those without one last),
     then by name; unique, so its pages neither repeat nor skip a point."""
-    rows = map_points(user, MapFilters(country=country)).select_related("division")
+    rows = map_points(user, MapFilters(country=country))
     return rows.order_by(F("division__name").asc(nulls_last=True), "division_id", *LIST_ORDER)
 
 
