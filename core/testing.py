@@ -72,6 +72,20 @@ def api_client(user=None):
     return Client(headers={"Authorization": f"Bearer {make_token(user)}"})
 
 
+def one_rate_window():
+    """Hold django-ratelimit's clock still, so a test's requests all fall in one window.
+
+    Its windows are fixed (they turn every period, at an offset of the key): a test that sends
+    a limit's worth of requests could otherwise straddle a turn and start counting from zero.
+    Only the rate limiter's clock stops; the cache's expiry keeps real time.
+    """
+    import time as real_time
+    from unittest import mock
+
+    still = real_time.time()
+    return mock.patch("django_ratelimit.core.time", SimpleNamespace(time=lambda: still))
+
+
 def body_of(response):
     """The whole body of a response, streamed (an export written as it is sent) or not."""
     if getattr(response, "streaming", False):

@@ -21,7 +21,7 @@ from django.test import Client, TestCase, override_settings
 
 from core import replica
 from core.models import DocumentSettings
-from core.testing import api_client, build_network
+from core.testing import api_client, build_network, one_rate_window
 from practices.models import PracticeFile
 from practices.tests.helpers import TemporaryMedia, pdf_with_text
 
@@ -180,6 +180,7 @@ class RedisDownTest(TestCase):
 
     def setUp(self):
         caches["default"].clear()  # this process's memory (Redis does not answer)
+        self.enterContext(one_rate_window())
 
     def test_pages_are_served_and_rate_limits_still_count_in_each_process(self):
         started = time.monotonic()

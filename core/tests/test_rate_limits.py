@@ -8,7 +8,7 @@ pages that do not search do not count.
 from django.core.cache import cache
 from django.test import Client, TestCase, override_settings
 
-from core.testing import api_client, build_network, signed_in
+from core.testing import api_client, build_network, one_rate_window, signed_in
 from network.models import Person
 
 
@@ -21,6 +21,7 @@ class RateLimits(TestCase):
     def setUp(self):
         cache.clear()
         self.addCleanup(cache.clear)
+        self.enterContext(one_rate_window())
 
     def patch(self, client, person, phone):
         revision = Person.objects.get(pk=person.pk).revision  # as read by a GET
