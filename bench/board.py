@@ -9,9 +9,11 @@ until there are --commitments. For each board — the TS's open board (the defau
 the TS's overdue ones — it prints one line:
 
     board db=… commitments=N case=… page_p50_ms=… page_p95_ms=… queries=… p50_ms=… p95_ms=…
-        baseline_p50_ms=… ratio=…
+        baseline_p50_ms=… ratio=… count_p50_ms=… full_count_p50_ms=…
 
-`page_*` is the whole page (`/meetings/follow-up/`, page cache off) and its queries; `p50_ms`/`p95_ms`
+`page_*` is the whole page (`/meetings/follow-up/`, page cache off) and its queries; `count_p50_ms`
+the page's count (core.paging.ReachPaginator: up to 1,000) and `full_count_p50_ms` the full COUNT
+the page ran before; `p50_ms`/`p95_ms`
 the board's first page of rows alone (25 commitments with their actors), and `baseline_p50_ms` the
 same rows read as the board read them before issue 21 (sorted on a Case/When rank computed per row,
 no index to serve it), in the same run; `ratio` = p50 / baseline p50. On PostgreSQL it then prints
@@ -174,6 +176,7 @@ def run(args):
     from django.urls import reverse
     from django.utils import timezone, translation
 
+    from core.paging import ReachPaginator
     from core.testing import signed_in
     from meetings import queries
     from meetings.tests.helpers import build_rcm, import_seed
@@ -211,11 +214,14 @@ def run(args):
         times = timed(lambda rows=rows: list(rows[:PAGE]), args.runs)
         baseline = timed(lambda before=before: list(before[:PAGE]), args.runs)
         p50, base50 = statistics.median(times), statistics.median(baseline)
+        reach = timed(lambda rows=rows: ReachPaginator(rows, PAGE).count, args.runs)
+        full = timed(lambda rows=rows: rows.order_by().count(), args.runs)
         print(
             f"board db={vendor} commitments={args.commitments} case={case} "
             f"page_p50_ms={statistics.median(page_times):.1f} page_p95_ms={p95(page_times):.1f} "
             f"queries={len(seen)} p50_ms={p50:.1f} p95_ms={p95(times):.1f} "
-            f"baseline_p50_ms={base50:.1f} ratio={p50 / base50:.2f}",
+            f"baseline_p50_ms={base50:.1f} ratio={p50 / base50:.2f} "
+            f"count_p50_ms={statistics.median(reach):.1f} full_count_p50_ms={statistics.median(full):.1f}",
             flush=True,
         )
     if vendor == "postgresql":

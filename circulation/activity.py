@@ -65,7 +65,12 @@ def _country_ids(obj):
 
 def _load(model, ids):
     hints = _hints.get(model, {})
-    related = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    related = []
+    for field in model._meta.concrete_fields:  # its links and theirs: what access and names read
+        if field.is_relation:
+            related.append(field.name)
+            further = field.related_model._meta.concrete_fields
+            related += [f"{field.name}__{f.name}" for f in further if f.is_relation and f.related_model is not model]
     rows = model._base_manager.filter(pk__in=ids)
     # What the model's access policy reads (`ACCESS_READS`, e.g. an answer's column, round and analysis).
     select = (*related, *hints.get("select", ()), *getattr(model, "ACCESS_READS", ()))
@@ -185,15 +190,17 @@ class _Reader:
             actor = person.full_name
         elif entry.actor_id is None:
             actor = _("Enlace")
+        parent = _parent(obj)
         return Change(
             entry=entry,
             obj=obj,
             kind=str(model._meta.verbose_name),
-            label=entry.object_repr,
-            url=_url(obj),
+            # Named in the reader's language while the record lives; as recorded once it is gone.
+            label=str(obj) if obj is not None else entry.object_repr,
+            url=_url(obj) or _url(parent),  # a record without a page of its own: its parent's page
             fields=fields,
             actor=actor,
-            parent=_parent(obj),
+            parent=parent,
         )
 
 

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import access
 from core.mywork import Bar, Figure, Segment, WorkItem, register, register_figures
@@ -53,7 +54,7 @@ def circular_figures(user, recent=6):
         late = sum(1 for r in waiting if r.effective_deadline and r.effective_deadline < today)
         to_answer = sum(1 for r in waiting if r.effective_deadline) - late
         segments = [
-            Segment(_("overdue"), late, url, "overdue"),
+            Segment(pgettext("a reply not given by its deadline", "overdue"), late, url, "overdue"),
             Segment(_("to answer"), to_answer, url, "pending"),
             Segment(_("to acknowledge"), len(waiting) - late - to_answer, url, "neutral"),
         ]

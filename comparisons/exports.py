@@ -9,6 +9,7 @@ mark on every page. Callers set the language (translation.override) before calli
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx.shared import Pt, RGBColor
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -202,7 +203,7 @@ def docx_content(user, round_, lang, *, working=False):
     document.add_heading(_("Narrative by section"), level=1)
     for item in narrative:
         document.add_heading(str(item["section"]), level=2)
-        document.add_heading(_("Agreements"), level=3)
+        document.add_heading(pgettext("an analysis's matching answers", "Agreements"), level=3)
         if item["agreements"]:
             for row in item["agreements"]:
                 document.add_paragraph(

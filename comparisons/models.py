@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import BilingualMixin, current_language, in_one_language, one_language_errors, require_one_language
 from core.models import Visibility
@@ -307,8 +308,8 @@ class Round(BilingualMixin, models.Model):
 
 class ColumnStatus(models.TextChoices):
     DRAFT = "draft", _("To answer")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
+    SUBMITTED = "submitted", pgettext_lazy("a country's answers to an analysis", "Submitted")
+    RETURNED = "returned", pgettext_lazy("a country's answers to an analysis", "Returned")
     VALIDATED = "validated", _("Validated")
 
 
@@ -326,7 +327,9 @@ class Column(models.Model):
         "network.Country", on_delete=models.PROTECT, related_name="comparison_columns", verbose_name=_("country")
     )
     status = models.CharField(_("status"), max_length=10, choices=ColumnStatus.choices, default=ColumnStatus.DRAFT)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("a country's answers to an analysis", "submitted"), null=True, blank=True
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -369,8 +372,8 @@ class Column(models.Model):
 
 
 class ColumnEventKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned with comments")
+    SUBMITTED = "submitted", pgettext_lazy("a country's answers to an analysis", "Submitted")
+    RETURNED = "returned", pgettext_lazy("a country's answers to an analysis", "Returned with comments")
     VALIDATED = "validated", _("Validated")
 
 

@@ -237,6 +237,8 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# English short dates name the month (config/formats/en): "12/06/2026" reads as 12 June in the region.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Costa_Rica")
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
@@ -423,6 +425,8 @@ RATE_LIMIT_EXPORTS = os.environ.get("RATE_LIMIT_EXPORTS", "6/m")
 # directory CSV/XLSX rows (some 3 s at 20,000), services in an HSDS package (heavier per service).
 EXPORT_INLINE_MAX = int(os.environ.get("EXPORT_INLINE_MAX", "20000"))
 HSDS_INLINE_MAX = int(os.environ.get("HSDS_INLINE_MAX", "2000"))
+# A prepared export nobody asked for in this many days is deleted (`manage.py forget_prepared_exports`).
+PREPARED_KEEP_DAYS = int(os.environ.get("PREPARED_KEEP_DAYS", "7"))
 ENLACE_DEMO = env_bool("ENLACE_DEMO", DEBUG)
 # Replies by e-mail (circulation/inbound.py, `manage.py receive_mail`): the domain of the reply
 # addresses circular e-mails carry (its MX, or the organization's mail server, hands that mail to

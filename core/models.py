@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Visibility(models.TextChoices):
@@ -23,8 +24,8 @@ class GrantPermission(models.TextChoices):
     """Rights that can be given on a single object."""
 
     CHANGE = "change", _("Edit")
-    REVIEW = "review", _("Review")
-    LEAD = "lead", _("Lead")
+    REVIEW = "review", pgettext_lazy("a right to review an object", "Review")
+    LEAD = "lead", pgettext_lazy("a right to lead an object", "Lead")
 
 
 class Grant(models.Model):
@@ -228,6 +229,7 @@ class PreparedExport(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     queued_at = models.DateTimeField(_("queued"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    asked_at = models.DateTimeField(_("last asked for"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("prepared export")

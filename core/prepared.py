@@ -9,7 +9,8 @@ a record makes a new one). The task worker (`build_prepared`) writes the file a 
 into a temporary file, then into storage; the reader's page polls until it is ready and then
 downloads it from storage a block at a time. Another reader asking for the same file while the
 content has not changed gets the same file: it is built once. When a newer version of the same
-export is ready, the older files are deleted.
+export is ready, the older files are deleted; a file nobody asked for in PREPARED_KEEP_DAYS days is
+deleted by `manage.py forget_prepared_exports` (daily).
 
 Memory stays flat on both sides: the builder holds one chunk of rows, the web worker one block of
 the file. Which exports are prepared, and from what size, is the caller's choice
@@ -35,6 +36,8 @@ from .models import PreparedExport, PreparedStatus
 from .pagecache import content_version
 
 log = logging.getLogger(__name__)
+
+ASKED_EVERY = datetime.timedelta(hours=1)  # how often asking again refreshes `asked_at`
 
 # kind: (build(members, params, handle) -> rows written, file name, content type)
 BUILDERS = {}
@@ -68,6 +71,8 @@ def prepare(kind, user, params):
     )
     if created or _retry(row):
         transaction.on_commit(lambda: build_prepared.enqueue(row.pk))
+    elif row.asked_at < timezone.now() - ASKED_EVERY:  # one write an hour at most, however popular
+        PreparedExport.objects.filter(pk=row.pk).update(asked_at=timezone.now())
     return row
 
 
@@ -144,3 +149,18 @@ def _forget_older(row):
         if old.file:
             old.file.delete(save=False)
         old.delete()
+
+
+def forget_unasked(days):
+    """Delete the prepared exports (rows and files) nobody asked for in `days` days: filters met once
+    leave no file behind for ever. A reader asking again later has it prepared again. Returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    forgotten = 0
+    unasked = PreparedExport.objects.filter(asked_at__lt=cutoff).exclude(status=PreparedStatus.RUNNING)
+    for row in unasked.only("pk", "file").iterator(chunk_size=500):
+        # The row first, only if still unasked (a reader asking now keeps it), then its file.
+        if PreparedExport.objects.filter(pk=row.pk, asked_at__lt=cutoff).delete()[0]:
+            forgotten += 1
+            if row.file:
+                row.file.delete(save=False)
+    return forgotten

@@ -44,6 +44,16 @@ def offset_label(name, at=None):
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def zone_label(name, at=None):
+    """A zone as people name it, with its offset at `at`: "San José (Costa Rica) (UTC−06:00)"."""
+    name = str(name)
+    label = dict(REGION).get(name)
+    try:
+        return f"{label or city_of(name)} ({offset_label(name, at)})"
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return name
+
+
 def city_of(name):
     """The city part of an IANA name, readable: "America/Argentina/Buenos_Aires" → "Buenos Aires (America)"."""
     parts = name.split("/")

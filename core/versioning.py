@@ -29,12 +29,17 @@ class EditConflict(ValidationError):
 def _conflict_message(current):
     from .models import AuditEntry
 
-    last = AuditEntry.objects.for_object(current).filter(action="update").first() if current is not None else None
+    last = None
+    if current is not None:
+        entries = AuditEntry.objects.for_object(current).filter(action="update")
+        last = entries.select_related("actor__person").first()
     if last is not None:
+        # By name, as colleagues know each other (the sign-in address is not a contact detail).
+        who = last.actor.get_full_name() if last.actor is not None else last.actor_label
         return _(
             "%(who)s saved a change to this record at %(when)s, after you opened it. Your input is kept: "
             "compare it with their version, then save again to keep yours."
-        ) % {"who": last.actor_label or _("Someone"), "when": _when(last.at)}
+        ) % {"who": who or _("Someone"), "when": _when(last.at)}
     return _(
         "Someone saved a change to this record after you opened it. Your input is kept: "
         "compare it with their version, then save again to keep yours."

@@ -1,23 +1,27 @@
 """Forms of the directory: the map's filters (shared by page, list, exports and API) and service edits."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import Checklist, RevisionMixin, SectionsMixin
 from network.models import Country
 
-from . import queries
+from . import phones, queries
 from .fields import SERVICE
 from .models import MAX_AGE, EditStatus, Place, PlaceKind, Service, ServiceStatus, TaxonomyTerm
 from .proposals import ADDRESS_PARTS, ALL_DAY, PHONE_TYPES, day_name
 from .rrules import WEEKDAYS
 from .taxonomies import PROFILES, SERVICE_TYPES
 
+ANY = pgettext_lazy("any value of a map filter: country, type, profile, language, status", "All")
+
 
 def _term_choices(taxonomy):
     terms = TaxonomyTerm.objects.filter(taxonomy__code=taxonomy).order_by("order", "code")
-    return [("", _("All"))] + [(str(term.pk), str(term)) for term in terms]
+    return [("", ANY)] + [(str(term.pk), str(term)) for term in terms]
 
 
 class MapFilterForm(forms.Form):
@@ -28,15 +32,13 @@ class MapFilterForm(forms.Form):
         label=_("State, department or province"),
         queryset=Place.objects.filter(kind=PlaceKind.DIVISION),
         required=False,
-        empty_label=_("All"),
+        empty_label=ANY,
     )
     type = forms.ChoiceField(label=_("Service type"), required=False)
     profile = forms.ChoiceField(label=_("Population profile"), required=False)
     age = forms.IntegerField(label=_("Age of the child"), required=False, min_value=0, max_value=MAX_AGE)
     language = forms.ChoiceField(label=_("Language"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + list(ServiceStatus.choices)
-    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", ANY)] + list(ServiceStatus.choices))
     near = forms.ModelChoiceField(
         label=_("Near a municipality"),
         queryset=Place.objects.filter(kind=PlaceKind.MUNICIPALITY).select_related("parent"),
@@ -50,17 +52,38 @@ class MapFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         countries = sorted(Country.objects.members(), key=lambda c: str(c.name))
-        self.fields["country"].choices = [("", _("All"))] + [(c.code.code, c.name) for c in countries]
+        self.fields["country"].choices = [("", ANY)] + [(c.code.code, c.name) for c in countries]
         self.fields["type"].choices = _term_choices(SERVICE_TYPES)
         self.fields["profile"].choices = _term_choices(PROFILES)
         codes = ["es", "en", "fr", "pt", "ht", "mam", "quc", "kek", "cak", "cab", "miq", "nah"]
-        self.fields["language"].choices = [("", _("All"))] + [(c, queries.language_name(c)) for c in codes]
+        self.fields["language"].choices = [("", ANY)] + [(c, queries.language_name(c)) for c in codes]
         self.fields["division"].label_from_instance = lambda p: f"{p.name} ({p.country_code})"
         self.fields["near"].label_from_instance = lambda p: f"{p.name} ({p.country_code})"
+        # A chosen country offers its own divisions only (the page's htmx asks for them again when it changes).
+        code = str((self.data if self.is_bound else self.initial).get("country") or "").upper()
+        if code:
+            division = self.fields["division"]
+            division.queryset = division.queryset.filter(country_code=code)
+            division.label_from_instance = lambda p: p.name
+        # The country select asks for its divisions (htmx: the map page's "division" fragment), on its own
+        # lane and without changing the address (the form's own request, for the list, does).
+        self.fields["country"].widget.attrs.update(
+            {
+                "hx-get": reverse("directory:map"),
+                "hx-target": "#id_division",
+                "hx-swap": "outerHTML",
+                "hx-sync": "this:replace",
+                "hx-push-url": "false",
+            }
+        )
 
     def cleaned(self):
-        """Return cleaned data, or empty filters when the form is invalid (bad input filters nothing)."""
-        if self.is_bound and self.is_valid():
+        """Return cleaned data, or empty filters when the form is invalid (bad input filters nothing).
+
+        A division that is not the chosen country's (the country was changed) is left out alone:
+        the country's services are shown, in all its divisions.
+        """
+        if self.is_bound and (self.is_valid() or set(self.errors) == {"division"}):
             return self.cleaned_data
         return {}
 
@@ -148,12 +171,21 @@ class ServiceForm(RevisionMixin, SectionsMixin, forms.ModelForm):
 
 
 class PhoneForm(forms.Form):
-    number = forms.CharField(label=_("Number"), max_length=40)
+    """One of the service's phones; its number is read as the service's country reads it (directory/phones.py)."""
+
+    number = forms.CharField(label=_("Number"), max_length=40, widget=forms.TextInput(attrs={"type": "tel"}))
     extension = forms.IntegerField(label=_("Extension"), required=False, min_value=1, max_value=99999)
     type = forms.ChoiceField(label=_("Type"), required=False, choices=PHONE_TYPES)
     description = forms.CharField(
         label=_("For what"), required=False, max_length=300, help_text=_("E.g. “24-hour line”, “WhatsApp”.")
     )
+
+    def __init__(self, *args, region=None, known=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region, self.known = region, known
+
+    def clean_number(self):
+        return phones.check_number(self.cleaned_data["number"], self.region, known=self.known)
 
 
 PhoneFormSet = forms.formset_factory(PhoneForm, extra=1, can_delete=True, max_num=20, validate_max=True)
@@ -259,7 +291,12 @@ class ServiceChange:
 
         now, locations = current_values(service)
         self.form = ServiceForm(data, instance=service)
-        self.phones = PhoneFormSet(data, prefix="phones", initial=now["phones"])
+        self.phones = PhoneFormSet(
+            data,
+            prefix="phones",
+            initial=now["phones"],
+            form_kwargs={"region": phones.region_of(service.country), "known": [p["number"] for p in now["phones"]]},
+        )
         self.hours = HoursForm(data, prefix="hours", hours=now["hours"])
         self.places = []
         for index, (location_id, location) in enumerate(locations.items()):

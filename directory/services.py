@@ -41,6 +41,7 @@ from .models import (
     ServiceLanguage,
     TaxonomyTerm,
 )
+from .phones import check_service_number, region_of
 
 # The allow-lists of the services: what each record's users may set (directory/fields.py).
 PROVIDER_FIELDS = fields_of.PROVIDER.editable
@@ -188,8 +189,10 @@ def create_service(
             if not direct:
                 require(acting_user, access.VIEW, location)
             ServiceAtLocation.objects.create(service=service, location=location)
+        region = region_of(country)
         for phone in phones:
             item = Phone(service=service, **phone)
+            check_service_number(item.number, region)
             item.full_clean()
             item.save()
         for schedule in schedules:
@@ -234,8 +237,12 @@ def _encode(
     phones: Iterable[dict[str, Any]] | None = None,
     hours: dict[str, Any] | None = None,
     places: dict[str, dict[str, Any]] | None = None,
+    *,
+    region: str | None = None,
+    known_numbers: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """Turn a change into proposal items (JSON; directory/proposals.py), each checked."""
+    """Turn a change into proposal items (JSON; directory/proposals.py), each checked (a phone as
+    its service's country reads it; `known_numbers`, the record's, stay as they are)."""
     changes = {}
     for name, value in fields.items():
         changes[name] = value.isoformat() if isinstance(value, datetime.date) else value
@@ -244,7 +251,7 @@ def _encode(
     if languages is not None:
         changes["languages"] = list(dict.fromkeys(languages))
     if phones is not None:
-        changes["phones"] = [_checked_phone(phone) for phone in phones]
+        changes["phones"] = [_checked_phone(phone, region, known_numbers) for phone in phones]
     if hours is not None:
         changes["hours"] = _checked_hours(hours)
     for location_id, values in (places or {}).items():
@@ -257,7 +264,7 @@ def _encode(
     return changes
 
 
-def _checked_phone(phone: dict[str, Any]) -> dict[str, Any]:
+def _checked_phone(phone: dict[str, Any], region: str | None = None, known: Iterable[str] = ()) -> dict[str, Any]:
     unknown = set(phone) - set(proposals.PHONE_FIELDS)
     if unknown:
         raise refusal(UNKNOWN, _("Unknown phone field: %(name)s.") % {"name": ", ".join(sorted(unknown))}, "phones")
@@ -266,6 +273,7 @@ def _checked_phone(phone: dict[str, Any]) -> dict[str, Any]:
         item.full_clean(exclude=["provider", "service", "location", "contact", "service_at_location"])
     except ValidationError as error:
         raise ValidationError({"phones": [f"{phone.get('number') or '—'}: {m}" for m in error.messages]}) from None
+    check_service_number(item.number, region, known)
     return {
         "number": item.number.strip(),
         "extension": item.extension,
@@ -434,11 +442,13 @@ def update_service(
     differs from the record is written or proposed. Returns the service when applied, or the
     `ServiceEdit` draft when it waits for approval.
     """
-    service = Service.objects.select_related("provider").get(pk=service.pk)
+    service = Service.objects.select_related("provider", "country").get(pk=service.pk)
     if not access.can(acting_user, PROPOSE, service):
         access.refuse(acting_user, access.CHANGE, Service)
-    changes = _encode(fields, terms, languages, phones, hours, places)
     now, locations = current_values(service)
+    known = [phone["number"] for phone in now["phones"]]
+    region = region_of(service.country)
+    changes = _encode(fields, terms, languages, phones, hours, places, region=region, known_numbers=known)
     _check_places(changes, locations, acting_user)
     changes = proposals.changed(now, changes)
     with acting_as(acting_user):
@@ -489,6 +499,11 @@ def decide_edit(
     with acting_as(acting_user):
         service = expect(Service.objects.select_for_update().get(pk=edit.service_id), revision)
         approved = {key: value for key, value in edit.changes.items() if decisions[key]}
+        if "phones" in approved:  # a draft from before phones were checked: its new numbers are checked now
+            region = region_of(service.country)
+            known = [phone.get("number") for phone in edit.before.get("phones") or []]
+            for phone in approved["phones"]:
+                check_service_number(phone.get("number"), region, known)
         if approved:
             _apply(service, approved, acting_user=acting_user)
         edit.decisions = {

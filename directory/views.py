@@ -60,10 +60,14 @@ def _list_context(request, form):
 @public_page
 @public_reads
 def map_page(request):
-    """The map, its filters and the list beside it (the list alone for htmx)."""
+    """The map, its filters and the list beside it (for htmx: the list alone, or the division select
+    when the country changes; Back to a filtered view not in htmx's history cache: the whole page)."""
     form = MapFilterForm(request.GET or None)
+    fragment = request.htmx and not request.htmx.history_restore_request
+    if fragment and request.htmx.target == "id_division":
+        return render(request, "directory/map.html#division", {"form": form})
     context = _list_context(request, form)
-    if request.htmx:
+    if fragment:
         return render(request, "directory/map.html#results", context)
     context.update(
         form=form,

@@ -104,7 +104,9 @@ def load(stdout):
         modality="virtual",
         link="https://meet.example.org/red-nna",
         start_date=timezone.localdate() + datetime.timedelta(days=20),
-        starts_at=timezone.now().replace(hour=15, minute=0, second=0, microsecond=0) + datetime.timedelta(days=20),
+        starts_at=datetime.datetime.combine(
+            timezone.localdate() + datetime.timedelta(days=20), datetime.time(9), tzinfo=timezone.get_current_timezone()
+        ),  # 9:00 in the network's time zone, on its start date
         visibility="members",
     )
     services.publish_meeting(upcoming, acting_user=ts)

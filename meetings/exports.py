@@ -12,7 +12,7 @@ the draft mark (`core.documents`). A draft report is always a working copy.
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -355,7 +355,14 @@ def rcgm_pack_docx(user, body, start, end, lang, *, working=False):
                 )
             _table(
                 document,
-                [_("Meeting"), _("No."), _("Actors"), _("Action"), _("Due"), _("Status")],
+                [
+                    _("Meeting"),
+                    _("No."),
+                    _("Actors"),
+                    _("Action"),
+                    pgettext("a commitment's due date", "Due"),
+                    _("Status"),
+                ],
                 rows,
                 [Cm(4), Cm(1.2), Cm(3), Cm(11), Cm(2.5), Cm(3)],
                 lang,

@@ -6,6 +6,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import Checklist, RevisionMixin, by_label, editable_fields
 from core.timezones import time_zone_choices
@@ -169,7 +170,7 @@ class CommitmentForm(RevisionMixin, forms.Form):
     action_es = forms.CharField(label=_("Action (Spanish)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     action_en = forms.CharField(label=_("Action (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     due = forms.CharField(
-        label=_("Due"),
+        label=pgettext_lazy("a commitment's due date", "Due"),
         required=False,
         max_length=10,
         help_text=_("A date (2018-03-31), a year (2018) or a quarter (2018-Q1)."),
@@ -225,8 +226,8 @@ class BoardFilterForm(forms.Form):
 
 class PackForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.all(), to_field_name="slug")
-    start = forms.DateField(label=_("From"), widget=DATE)
-    end = forms.DateField(label=_("To"), widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("start of a date range", "From"), widget=DATE)
+    end = forms.DateField(label=pgettext_lazy("end of a date range", "To"), widget=DATE)
     lang = forms.ChoiceField(label=_("Language"), choices=[("es", _("Spanish")), ("en", _("English"))])
     format = forms.ChoiceField(
         label=_("Format"), choices=[("docx", "Word (DOCX)"), ("pdf", "PDF")], required=False, widget=forms.RadioSelect

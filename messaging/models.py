@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # ---- notifications --------------------------------------------------------------------------
 
@@ -23,6 +24,8 @@ class NotificationKind(models.TextChoices):
     COMMITMENT_ASSIGNED = "commitment_assigned", _("A commitment assigned to my country or organization")
     REPORT_RETURNED = "report_returned", _("A report returned")
     REPORT_APPROVED = "report_approved", _("A report approved")
+    PRACTICE_RETURNED = "practice_returned", _("A practice or resource I submitted returned or withdrawn")
+    PRACTICE_PUBLISHED = "practice_published", _("A practice or resource I submitted published")
     REVIEW_REQUESTED = "review_requested", _("A draft awaiting my review")
     CHANGE_DECIDED = "change_decided", _("A change I proposed decided")
     OUTBOX_PROBLEM = "outbox_problem", _("An e-mail that could not be delivered (TS)")
@@ -61,7 +64,7 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="notifications",
-        verbose_name=_("e-mail"),
+        verbose_name=pgettext_lazy("an e-mail message", "e-mail"),
     )
     # Its subject and text in every language of the site ({"es": [subject, body], "en": [...]}), so
     # that each reader reads it in the language they read Enlace in, whatever the recipient's language

@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -180,7 +181,7 @@ class PPTPeriodOut(Schema):
 
     @staticmethod
     def resolve_is_current(obj):
-        today = datetime.date.today()
+        today = timezone.localdate()
         return obj.start_date <= today and (obj.end_date is None or obj.end_date >= today)
 
 

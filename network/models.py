@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -189,7 +190,7 @@ class OrganizationKind(models.TextChoices):
     INTERNATIONAL = "international", _("International organization")
     NATIONAL_INSTITUTION = "national_institution", _("National institution")
     CIVIL_SOCIETY = "civil_society", _("Civil society")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("another kind of organization", "Other")
 
 
 # Kinds whose staff take part as partner organizations.
@@ -499,16 +500,20 @@ class AppointmentProposal(models.Model):
         verbose_name=_("proposed by"),
     )
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("when a proposed appointment was answered", "decided"), null=True, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("decided by"),
+        verbose_name=pgettext_lazy("who answered a proposed appointment", "decided by"),
     )
-    accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+    accepted = models.BooleanField(
+        pgettext_lazy("whether a proposed appointment was accepted", "accepted"), null=True, blank=True
+    )
     appointment = models.OneToOneField(
         Appointment,
         on_delete=models.SET_NULL,

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import BilingualMixin, in_one_language, one_language_errors, require_one_language
 from core.models import Visibility
@@ -445,7 +446,7 @@ class LineStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("an activity", "Cancelled")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
@@ -535,7 +536,7 @@ class Evidence(models.Model):
         related_name="+",
         verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    added_at = models.DateTimeField(pgettext_lazy("when a piece of evidence was added", "added"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
 
     class Meta:

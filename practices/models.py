@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import BilingualMixin, in_one_language, one_language_errors, require_one_language
 from core.versioning import Versioned
@@ -74,7 +75,7 @@ class Axis(BilingualMixin, models.Model):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("a practice sent for review", "Submitted")
     IN_REVIEW = "in_review", _("In review")
     RETURNED = "returned", _("Returned to the author")
     PUBLISHED = "published", _("Published")
@@ -157,7 +158,7 @@ class Reviewable(BilingualMixin, Versioned, models.Model):
         related_name="+",
         verbose_name=_("published version"),
     )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("a practice sent for review", "submitted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_demo = models.BooleanField(_("demo record"), default=False)
@@ -391,7 +392,7 @@ class Version(models.Model):
 
 
 class ReviewAction(models.TextChoices):
-    SUBMIT = "submit", _("Submitted")
+    SUBMIT = "submit", pgettext_lazy("a practice sent for review", "Submitted")
     START_REVIEW = "start_review", _("Review started")
     COMMENT = "comment", _("Comment")
     RETURN = "return", _("Returned to the author")
@@ -492,7 +493,10 @@ class Compilation(BilingualMixin, models.Model):
         help_text=_("An organization the TS names to review and compile, e.g. IOM."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("who created a compilation", "created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo record"), default=False)

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,6 +61,15 @@ def _reindex(record: Any, step: review.Step) -> None:
     indexing.index_record(record)
 
 
+# What each step tells the people it concerns, worded in each reader's language when notified.
+SUBJECTS: dict[str, Promise] = {
+    ReviewAction.SUBMIT: gettext_lazy("“%(title)s” was sent for review"),
+    ReviewAction.RETURN: gettext_lazy("“%(title)s” was returned to you with comments"),
+    ReviewAction.PUBLISH: gettext_lazy("“%(title)s” was published"),
+    ReviewAction.WITHDRAW: gettext_lazy("“%(title)s” was withdrawn from publication"),
+}
+
+
 def _notify(record: Any, step: review.Step, comment: str, acting_user: Any) -> None:
     """Tell the TS of a submission, and the author of a return, a publication or a withdrawal."""
     from messaging.models import NotificationKind
@@ -71,16 +81,15 @@ def _notify(record: Any, step: review.Step, comment: str, acting_user: Any) -> N
         users, kind = ts_users(), NotificationKind.REVIEW_REQUESTED
     else:
         users = [record.created_by]
-        kind = NotificationKind.REPORT_APPROVED if step.target == Status.PUBLISHED else NotificationKind.REPORT_RETURNED
-    subjects: dict[str, str] = {
-        ReviewAction.SUBMIT: _("“%(title)s” was sent for review"),
-        ReviewAction.RETURN: _("“%(title)s” was returned to you with comments"),
-        ReviewAction.PUBLISH: _("“%(title)s” was published"),
-        ReviewAction.WITHDRAW: _("“%(title)s” was withdrawn from publication"),
-    }
+        kind = (
+            NotificationKind.PRACTICE_PUBLISHED
+            if step.target == Status.PUBLISHED
+            else NotificationKind.PRACTICE_RETURNED
+        )
 
+    # notify() calls these under each reader's language: the sentence and the title follow the reader.
     def subject(lang: str) -> str:
-        return str(subjects[step.event]) % {"title": record.localized("title", lang)}
+        return str(SUBJECTS[step.event]) % {"title": record.localized("title", lang)}
 
     def body(lang: str) -> str:
         if step.target == Status.SUBMITTED:

@@ -45,8 +45,9 @@ class SecondFactorTest(TestCase):
         self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
         # The password just typed to sign in counts: no second prompt in the next minutes ...
         self.assertEqual(client.get(reverse("mfa_activate_totp")).status_code, 200)
-        # ... but later allauth asks for it again before a second factor is activated.
-        with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=6)):
+        # ... but later allauth asks for it again before a second factor is activated. (The clock stands
+        # still there, so that the code's 30-second window cannot turn before it is checked.)
+        with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=6), tick=False):
             response = client.get(reverse("mfa_activate_totp"))
             self.assertIn(reverse("account_reauthenticate"), response["Location"])
             client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
@@ -64,9 +65,14 @@ class SecondFactorTest(TestCase):
         # Without the code the account is not signed in.
         self.assertEqual(client.get("/contacts/").status_code, 302)
         self.assertIn(reverse("account_login"), client.get("/contacts/")["Location"])
-        response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
-        self.assertEqual(response.status_code, 200)
-        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(self.n.ts_totp_secret)})
+        # The clock stands still from working out the code to checking it: allauth accepts the current
+        # 30-second window only, which could otherwise turn in between.
+        with time_machine.travel(timezone.now(), tick=False):
+            code = totp_code(self.n.ts_totp_secret)
+            wrong = f"{(int(code) + 1) % 1_000_000:06d}"  # never the right code ("000000" is, once in a million)
+            response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+            self.assertEqual(response.status_code, 200)
+            response = client.post(reverse("mfa_authenticate"), {"code": code})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(client.get("/contacts/").status_code, 200)
 

@@ -43,7 +43,9 @@ def set_notification_preferences(*, acting_user: Any, default: str, per_kind: di
     per_kind = per_kind or {}
     unknown = set(per_kind) - set(NotificationKind.values)
     if unknown:
-        raise ValidationError({"kind": _("Unknown kind of notification: %(kinds)s.") % {"kinds": ", ".join(unknown)}})
+        raise ValidationError(
+            {"kind": _("Unknown kind of notification: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}}
+        )
     for kind, delivery in per_kind.items():
         if delivery not in valid and delivery not in (None, ""):
             raise ValidationError({kind: _("Choose immediately, daily digest or off.")})

@@ -18,6 +18,7 @@ from messaging.notifications import notify
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 TZ = ZoneInfo("America/Costa_Rica")
+DAY0 = datetime.date(2027, 3, 1)  # the day the circular is sent: the tests travel to it and the days after
 
 
 def at(day, hour=7):
@@ -28,10 +29,11 @@ def at(day, hour=7):
 class RemindersTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.n = build_network()
+        # Terms dated back from DAY0, not from the real today: current on the days travelled to, whatever the year.
+        cls.n = build_network(today=DAY0)
 
     def setUp(self):
-        self.day0 = datetime.date(2027, 3, 1)
+        self.day0 = DAY0
         self.deadline = self.day0 + datetime.timedelta(days=20)
         with time_machine.travel(at(self.day0), tick=False), self.captureOnCommitCallbacks(execute=True):
             self.circular = circulate(

@@ -49,7 +49,8 @@ class SendingCircularsTest(TestCase):
         by_to = {m.to[0]: m for m in mail.outbox}
         self.assertEqual(set(by_to), {"gt@example.org", "gt.alt@example.org", "hn@example.org"})
         circular.refresh_from_db()
-        self.assertEqual(circular.reference, f"CRM/ST/{circular.sent_at.year}/001")
+        # The year of the day it was sent where the TS works (TIME_ZONE), not of the UTC timestamp.
+        self.assertEqual(circular.reference, f"CRM/ST/{timezone.localtime(circular.sent_at).year}/001")
         self.assertIn(f"New circular: {circular.reference} · Information note", by_to["gt@example.org"].subject)
         self.assertIn(f"Nueva circular: {circular.reference} · Nota informativa", by_to["hn@example.org"].subject)
         self.assertIn(f"/circulars/{circular.pk}/", by_to["gt@example.org"].body)
@@ -104,7 +105,7 @@ class SendingCircularsTest(TestCase):
         self.n.ts.save()
         response = signed_in(self.n.ts).get(circular.get_absolute_url())
         self.assertContains(response, "Nota informativa")
-        self.assertContains(response, "No text in english yet.")
+        self.assertContains(response, "No text in English yet.")
 
     def test_a_hostile_attachment_is_refused_with_its_name_and_nothing_is_stored(self):
         circular = self.draft()

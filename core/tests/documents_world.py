@@ -325,7 +325,7 @@ def _directory_change(n):
     from directory import services as directory_services
 
     n.service_edit = directory_services.update_service(
-        n.unicef_service, acting_user=n.partner, phones=[{"number": "+502 2000 0000"}]
+        n.unicef_service, acting_user=n.partner, phones=[{"number": "+502 2412 8100"}]
     )
 
 
@@ -354,7 +354,8 @@ class Doc:
 
 def _pack(n):
     today = datetime.date.today()
-    start, end = today.replace(year=today.year - 2), today.replace(year=today.year + 1)
+    # Two years back, one ahead, in days: `replace(year=...)` has no 29 February in most years.
+    start, end = today - datetime.timedelta(days=2 * 365), today + datetime.timedelta(days=365)
     return reverse("meetings:pack") + f"?body={n.network.slug}&start={start}&end={end}&format=docx"
 
 

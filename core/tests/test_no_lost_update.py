@@ -210,6 +210,9 @@ class CommitmentTest(PageConflictMixin, TestCase):
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, CONFLICT_WORDS, status_code=400)
         self.assertContains(response, "Being written.", status_code=400)
+        # The one who saved first is named as colleagues know them, not by their sign-in address.
+        self.assertContains(response, f"{self.n.mx_officer.get_full_name()} saved a change", status_code=400)
+        self.assertNotContains(response, self.n.mx_officer.email, status_code=400)
         saved = Commitment.objects.get(pk=self.commitment.pk)
         self.assertEqual(saved.status, "done")
         self.assertEqual(saved.status_changes.count(), 1)

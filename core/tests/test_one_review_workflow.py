@@ -140,18 +140,18 @@ def test_a_practice_tells_the_ts_it_waits_and_its_author_what_became_of_it(n):
     assert not Notification.objects.filter(user=n.partner).exists()  # not told of their own step
 
     practices.return_to_author(practice, "Add the results in figures.", acting_user=n.ts)
-    returned = Notification.objects.get(user=n.partner, kind=NotificationKind.REPORT_RETURNED)
+    returned = Notification.objects.get(user=n.partner, kind=NotificationKind.PRACTICE_RETURNED)
     assert returned.body == "Add the results in figures." and returned.url == practice.get_absolute_url()
 
     practices.submit(practice, acting_user=n.partner)
     practices.publish(practice, acting_user=n.ts, comment="Thank you.")
-    published = Notification.objects.get(user=n.partner, kind=NotificationKind.REPORT_APPROVED)
+    published = Notification.objects.get(user=n.partner, kind=NotificationKind.PRACTICE_PUBLISHED)
     assert "was published" in published.subject
 
     practices.withdraw(practice, acting_user=n.ts, comment="The programme ended.")
     practice.refresh_from_db()
     assert (practice.status, practice.published_version) == (Status.RETURNED, None)
-    withdrawn = Notification.objects.filter(user=n.partner, kind=NotificationKind.REPORT_RETURNED).latest("pk")
+    withdrawn = Notification.objects.filter(user=n.partner, kind=NotificationKind.PRACTICE_RETURNED).latest("pk")
     assert "withdrawn" in withdrawn.subject and withdrawn.body == "The programme ended."
     events = [event.action for event in practice_queries.review_events(practice)]
     assert events == [

@@ -13,7 +13,7 @@ from core.audit import record
 from core.models import AuditAction
 from network.models import Country
 
-from .. import indexing
+from .. import indexing, phones
 from ..fields import ADDRESS, LOCATION, PROVIDER, SCHEDULE, SERVICE
 from ..models import (
     Address,
@@ -441,6 +441,8 @@ def load(raw, *, lang="es", dry_run=False):
         "service_area": (ServiceArea, ("service_id", "name", "description", "extent", "extent_type", "uri")),
     }  # fmt: skip
     renamed = {"organization_id": "provider_id"}
+    owners = _owner_regions(objects, location_country)
+    anywhere = [phones.region_of(code) for code in sorted(countries)] or [None]
     for table, (model, columns) in simple.items():
         lengths = _max_lengths(model)
         for key, (where, row) in typed[table].items():
@@ -459,6 +461,11 @@ def load(raw, *, lang="es", dry_run=False):
                 values["country"] = str(values["country"]).upper()
                 if len(values["country"]) != 2:
                     c.add(where, "country", "give the ISO 3166 two-letter code.")
+            if table == "phone" and values.get("number"):
+                region = _phone_region(row, typed, owners)
+                if not phones.is_valid(values["number"], [region] if region else anywhere):
+                    problem = phones.invalid_message(region)
+                    c.add(where, "number", f"“{values['number'][:60]}” is not a phone number: {problem}")
             obj = model(id=key, **values)
             if table == "schedule":
                 try:
@@ -485,6 +492,30 @@ def load(raw, *, lang="es", dry_run=False):
         return counts
     _write(objects, service_terms)
     return counts
+
+
+def _owner_regions(objects, location_country):
+    """The phone region of each service, location and organization of the package, by (column, id)."""
+    owners = {("location_id", key): phones.region_of(country) for key, country in location_country.items()}
+    owners |= {("service_id", obj.pk): phones.region_of(obj.country) for obj in objects["service"]}
+    owners |= {("organization_id", obj.pk): phones.region_of(obj.country) for obj in objects["organization"]}
+    return owners
+
+
+def _phone_region(row, typed, owners):
+    """The country a phone is dialled in: its service's, location's or organization's, or those of its
+    link or contact. None when it belongs to a record of Enlace (any member country's form is taken)."""
+    rows = [row]
+    for owner in rows:
+        for column, table in (("service_at_location_id", "service_at_location"), ("contact_id", "contact")):
+            found = typed.get(table, {}).get(owner.get(column))
+            if found is not None and found[1] not in rows:
+                rows.append(found[1])
+        for column in ("service_id", "location_id", "organization_id"):
+            region = owners.get((column, owner.get(column)))
+            if region:
+                return region
+    return None
 
 
 @transaction.atomic

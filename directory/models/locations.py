@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.versioning import Versioned
 from network.models import Country
@@ -167,7 +168,7 @@ class Contact(models.Model):
         Location, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts", verbose_name=_("location")
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("a contact's job title", "title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import BilingualMixin, in_one_language, require_one_language
 from core.versioning import Versioned
@@ -52,7 +53,12 @@ class TaxonomyTerm(BilingualMixin, models.Model):
     description_es = models.TextField(_("description (Spanish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=pgettext_lazy("a taxonomy term's broader term", "parent"),
     )
     term_uri = models.URLField(_("term URI"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -205,7 +211,9 @@ class Service(BilingualMixin, Versioned, models.Model):
     assurer_email = models.EmailField(_("verified by"), blank=True)
     terms = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services", verbose_name=_("categories"))
     is_published = models.BooleanField(
-        _("published"), default=True, help_text=_("A partner's new entry stays unpublished until approved.")
+        pgettext_lazy("whether a service is published", "published"),
+        default=True,
+        help_text=_("A partner's new entry stays unpublished until approved."),
     )
     is_demo = models.BooleanField(_("demo record"), default=False)
     created_by = models.ForeignKey(

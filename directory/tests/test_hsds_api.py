@@ -143,7 +143,7 @@ class HsdsApiTest(TestCase):
                 country=self.n.gt,
                 name_es=f"Servicio {i}",
                 locations=[self.n.shelter_location],
-                phones=[{"number": "+502 1"}],
+                phones=[{"number": "+502 2412 8100"}],
             )
         large = {url: count(url) for url in urls}
         self.assertEqual(small, large)

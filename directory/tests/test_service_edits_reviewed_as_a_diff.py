@@ -239,7 +239,7 @@ class ProposalTest(TestCase):
 
     def test_who_may_see_and_decide(self):
         n = self.n
-        edit = services.update_service(n.office_service, acting_user=n.partner, phones=[{"number": "+502 1"}])
+        edit = services.update_service(n.office_service, acting_user=n.partner, phones=[{"number": "+502 2412 8100"}])
         url = reverse("directory:edit_review", args=[edit.pk])
         self.assertEqual(signed_in(n.hn_officer).get(url).status_code, 403)  # another country
         self.assertEqual(self.client.get(url).status_code, 302)  # signed out: to sign in

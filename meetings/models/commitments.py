@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import BilingualMixin, in_one_language, one_language_errors
 from core.versioning import Versioned
@@ -187,6 +188,13 @@ class Commitment(BilingualMixin, Versioned, models.Model):
             return self.due_date.isoformat()
         return self.due_period or None
 
+    @property
+    def due_label(self):
+        """The due date or period for reading, in the active language ("quarter 1 of 2018"), or ""."""
+        from core.documents import due_text
+
+        return due_text(self.due_date, self.due_period)
+
     def clean(self):
         errors = {}
         errors.update(one_language_errors(self, "action", _("Say what is to be done, in Spanish or in English.")))
@@ -262,7 +270,7 @@ class CommitmentActor(Versioned, models.Model):
     )
 
     class Meta:
-        verbose_name = _("actor")
+        verbose_name = pgettext_lazy("a party responsible for a commitment", "actor")
         verbose_name_plural = _("actors")
         ordering = ["commitment", "pk"]
         constraints = [
@@ -318,11 +326,13 @@ class CommitmentStatusChange(models.Model):
         null=True,
         blank=True,
         related_name="status_changes",
-        verbose_name=_("actor"),
+        verbose_name=pgettext_lazy("a party responsible for a commitment", "actor"),
         help_text=_("Whose follow-up changed; empty for changes made before each actor had its own."),
     )
     from_status = models.CharField(_("from"), max_length=12, choices=CommitmentStatus.choices)
-    to_status = models.CharField(_("to"), max_length=12, choices=CommitmentStatus.choices)
+    to_status = models.CharField(
+        pgettext_lazy("the status a change led to", "to"), max_length=12, choices=CommitmentStatus.choices
+    )
     note = models.TextField(_("note"), blank=True)
     evidence_link = models.URLField(_("evidence (link)"), blank=True, max_length=500)
     evidence_file = models.FileField(_("evidence (file)"), upload_to="meetings/evidence/%Y/", blank=True)

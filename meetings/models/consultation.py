@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.versioning import Versioned
 from network.models import Country, Organization
@@ -125,7 +126,13 @@ class ConsultationParty(Versioned, models.Model):
         related_name="+",
         verbose_name=_("organization"),
     )
-    position = models.CharField(_("position"), max_length=14, choices=Position.choices, blank=True, default="")
+    position = models.CharField(
+        pgettext_lazy("a party's stance in a consultation", "position"),
+        max_length=14,
+        choices=Position.choices,
+        blank=True,
+        default="",
+    )
     position_at = models.DateTimeField(_("position given"), null=True, blank=True)
     position_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

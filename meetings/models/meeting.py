@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import BilingualMixin, in_one_language, one_language_errors, require_one_language
 from core.models import Visibility
@@ -135,7 +136,9 @@ class Meeting(BilingualMixin, models.Model):
 
     def __str__(self):
         title = self.localized("title") or str(_("Meeting"))
-        return f"{title} ({self.start_date.isoformat()})" if self.start_date else title
+        if not self.start_date:
+            return title
+        return f"{title} ({formats.date_format(self.start_date, 'SHORT_DATE_FORMAT')})"  # in the reader's way
 
     @property
     def last_day(self):
@@ -186,8 +189,8 @@ class AgendaItem(BilingualMixin, models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting"))
     position = models.PositiveSmallIntegerField(_("order"), default=1)
-    title_es = models.CharField(_("item (Spanish)"), max_length=300, blank=True)
-    title_en = models.CharField(_("item (English)"), max_length=300, blank=True)
+    title_es = models.CharField(pgettext_lazy("an agenda item", "item (Spanish)"), max_length=300, blank=True)
+    title_en = models.CharField(pgettext_lazy("an agenda item", "item (English)"), max_length=300, blank=True)
     presenter = models.CharField(_("presented by"), max_length=200, blank=True)
 
     class Meta:
@@ -215,7 +218,7 @@ class MeetingDocument(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("meeting"))
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.OTHER)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("an agenda item's title", "title"), max_length=300)
     file = models.FileField(_("file"), upload_to="meetings/documents/%Y/")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

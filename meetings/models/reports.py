@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import BilingualMixin
 
@@ -131,7 +132,11 @@ class Agreement(BilingualMixin, models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="items", verbose_name=_("agreement")
     )
     key = models.UUIDField(_("identity across versions"), default=uuid.uuid4, editable=False)
-    position = models.PositiveIntegerField(_("position"), default=1, help_text=_("Order of the numbered agreement."))
+    position = models.PositiveIntegerField(
+        pgettext_lazy("an agreement's place in the numbering", "position"),
+        default=1,
+        help_text=_("Order of the numbered agreement."),
+    )
     sub_position = models.PositiveIntegerField(_("position of the sub-item"), default=0)
     number = models.CharField(_("number"), max_length=10)
     letter = models.CharField(_("letter"), max_length=3, blank=True)

@@ -8,6 +8,7 @@ amendments and decides (`consultation_decisions`), and never speaks for a party.
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -85,7 +86,7 @@ def _circular_texts(consultation: Consultation, lang: str) -> tuple[str, str]:
             ),
             "",
             _("Read the draft and answer in Enlace: %(url)s")
-            % {"url": reverse("meetings:consultation", args=[consultation.pk])},
+            % {"url": settings.SITE_URL + reverse("meetings:consultation", args=[consultation.pk])},
         ]
         subject = _("Consultation on the draft report: %(meeting)s") % {"meeting": title}
         if consultation.round > 1:

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -81,6 +82,9 @@ def test_a_full_consultation_ends_approved_under_the_silence_procedure(n, consul
     assert {"GT", "HN", "MX", "PA"} <= members
     assert set(circular.recipients.values_list("country__code", flat=True)) == members
     assert consultation.parties.count() == len(members)
+    # Its link works from an e-mail: the whole address, in both languages.
+    page = settings.SITE_URL + reverse("meetings:consultation", args=[consultation.pk])
+    assert f"Enlace: {page}\n" in circular.body_en + "\n" and f"Enlace: {page}\n" in circular.body_es + "\n"
     # Two countries comment.
     services.add_remark(
         consultation, acting_user=n.gt_officer, kind=RemarkKind.COMMENT, agreement=agreement(version, 1), text="Bien."

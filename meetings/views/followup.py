@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from core.confirm import confirmation
 from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.pagecache import reader_page
+from core.paging import ReachPaginator
 
 from .. import queries, services
 from ..access import UPDATE_STATUS
@@ -31,7 +31,7 @@ def board(request):
     access.require_member(request.user)
     form = BoardFilterForm(request.GET or None, user=request.user)
     rows = queries.board(request.user, **form.filters())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ReachPaginator(rows, PAGE_SIZE, request.GET.get("page")).get_page()  # counted up to 1,000, or a page on
     query = request.GET.copy()
     query.pop("page", None)
     # Meetings and actors come with the page: asking core.access for each row runs no query.

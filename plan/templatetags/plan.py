@@ -11,7 +11,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from ..models import LineStatus, ReportStatus
@@ -37,12 +37,13 @@ STATUS_LABELS = dict(LineStatus.choices)
 
 @register.filter
 def percent(value):
-    """A progress as text: "40 %" style, one decimal at most; "" when missing."""
+    """A progress as text in the reader's way ("37.5%" in English, "37,5 %" in Spanish), one decimal at
+    most; "" when missing."""
     if value is None:
         return ""
     value = decimal.Decimal(value).quantize(decimal.Decimal("0.1"))
     places = 0 if value == value.to_integral_value() else 1
-    return f"{number_format(value, places)} %"
+    return pgettext("a percentage", "%(number)s%%") % {"number": number_format(value, places)}
 
 
 def bar_html(value):

@@ -66,4 +66,4 @@ def test_submit_a_countrys_plan_follow_up(new_page):
     # The plan's tree now shows Honduras's progress for 2018.
     ts.goto(f"/plan/{p.plan.pk}/?year=2018")
     row = ts.locator(f"tr[data-node='{p.national_a.pk}']").inner_text()
-    assert "40 %" in row
+    assert "40%" in row

@@ -80,15 +80,15 @@ def test_members_see_the_list_and_the_tree_with_no_report_where_nothing_is_appro
     body = text(page)
     assert "Progress in 2018" in body  # the latest year with an approved report
     row_a = body.split(f'data-node="{p.national_a.pk}"')[1].split("</tr>")[0]
-    assert "40 %" in row_a
+    assert "40%" in row_a
     row_c = body.split(f'data-node="{p.national_c.pk}"')[1].split("</tr>")[0]
-    assert "no report" in row_c and "0 %" not in row_c
+    assert "no report" in row_c and "0%" not in row_c
     row_regional = body.split(f'data-node="{p.regional_a.pk}"')[1].split("</tr>")[0]
     assert "no report" in row_regional
     # Per country and per year.
     mexico = client.get(reverse("plan:plan", args=[p.plan.pk]) + "?year=2018&country=mx")
     assert "Progress in 2018: Mexico" in text(mexico)
-    assert "40 %" not in text(mexico).split(f'data-node="{p.national_a.pk}"')[1].split("</tr>")[0]
+    assert "40%" not in text(mexico).split(f'data-node="{p.national_a.pk}"')[1].split("</tr>")[0]
     other_year = client.get(reverse("plan:plan", args=[p.plan.pk]) + "?year=2019")
     assert "Progress in 2019" in text(other_year)
 
@@ -118,9 +118,9 @@ def test_the_matrix_shows_approved_lines_states_and_who_has_not_submitted(n, p):
     body = text(page)
     row = body.split(f'<tr data-node="{p.national_a.pk}">')[1].split("</tr>")[0]
     assert f'headers="a-{p.national_a.pk} c-hn"' in row
-    assert "40 %" in row and "In progress" in row
-    assert "63 %" not in body  # Mexico's draft stays Mexico's
-    assert "100 %" not in row  # Guatemala's submitted report is not approved yet
+    assert "40%" in row and "In progress" in row
+    assert "63%" not in body  # Mexico's draft stays Mexico's
+    assert "100%" not in row  # Guatemala's submitted report is not approved yet
     waiting = body.split('id="waiting-h"')[1].split("</ul>")[0]
     assert "Mexico" in waiting and "Panama" in waiting and "Honduras" not in waiting
     assert "Guatemala" not in waiting  # submitted
@@ -145,7 +145,7 @@ def test_the_node_page_shows_indicators_timeline_and_takes_a_value(n, p):
     assert page.status_code == 200
     body = text(page)
     assert "Protocols adopted" in body and "Year by year" in body and "<svg" in body
-    assert "No text in spanish yet." in body  # the indicator has no Spanish name
+    assert "No text in Spanish yet." in body  # the indicator has no Spanish name
     # Honduras's officer records Honduras's actual value.
     response = client.post(
         url, {"indicator": indicator.pk, "kind": "actual", "year": 2018, "country": "hn", "value": "2"}

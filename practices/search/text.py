@@ -7,6 +7,7 @@ language of the text at index time and in both languages at query time, so `reto
 
 import functools
 import html
+import itertools
 import re
 import unicodedata
 
@@ -68,6 +69,9 @@ def stems(text, lang):
 
 SNIPPET_WORDS = 28
 SCAN_CHARS = 3_000
+# A snippet holds at most this much text before its first match, and this much after it.
+BEFORE_CHARS = 200
+AFTER_CHARS = 400
 
 
 def _matches(token, lang, terms):
@@ -124,22 +128,47 @@ def candidate_pattern(terms):
 
 
 def snippet(text, lang, terms, size=SNIPPET_WORDS):
-    """Return an escaped excerpt of `text` around its first match, matches in <mark>; None if none."""
+    """Return an escaped excerpt of `text` around its first match, matches in <mark>; None if none.
+
+    It starts and ends with whole words: about a third of its `size` words before the match, the
+    rest after, within BEFORE_CHARS and AFTER_CHARS of it.
+    """
+    # A text of SCAN_CHARS or more may have been cut (the search reads that much): its last word may be a part.
+    cut = len(text) >= SCAN_CHARS
     text = text[:SCAN_CHARS]
     for candidate in candidate_pattern(terms).finditer(text):
         if not _matches(candidate.group(), lang, terms):
             continue
-        before = WORD.findall(text[max(0, candidate.start() - 200) : candidate.start()])
-        start = candidate.start()
-        if before:
-            keep = before[-(size // 3) :]
-            start = text.rfind(keep[0], max(0, candidate.start() - 200), candidate.start())
-        end = candidate.end()
-        for _count, following in zip(range(size - size // 3), WORD.finditer(text, candidate.end()), strict=False):
-            end = following.end()
-        excerpt = highlight(text[start:end], lang, terms)
-        return ("… " if start > 0 else "") + excerpt + (" …" if end < len(text) else "")
+        start = _start_before(text, candidate.start(), size // 3)
+        end = _end_after(text, candidate.end(), size - size // 3, cut)
+        more_before = bool(WORD.search(text, 0, start))
+        more_after = cut or bool(WORD.search(text, end))
+        # Only punctuation before or after (a quote, a full stop): show it rather than "…".
+        excerpt = text[start if more_before else 0 : end if more_after else len(text)].strip()
+        return ("… " if more_before else "") + highlight(excerpt, lang, terms) + (" …" if more_after else "")
     return None
+
+
+def _start_before(text, at, count):
+    """Where `count` whole words before `at` begin, within BEFORE_CHARS of it (`at` when none fit)."""
+    window = max(0, at - BEFORE_CHARS)
+    tokens = list(WORD.finditer(text, window, at))
+    if tokens and window > 0 and tokens[0].start() == window and WORD.match(text, window - 1):
+        tokens = tokens[1:]  # the window opens inside a word: leave that word out
+    kept = tokens[-count:] if count else []
+    return kept[0].start() if kept else at
+
+
+def _end_after(text, at, count, cut):
+    """Where `count` whole words after `at` end, within AFTER_CHARS of it (`at` when none fit)."""
+    end = at
+    for token in itertools.islice(WORD.finditer(text, at, at + AFTER_CHARS), count):
+        if token.end() == at + AFTER_CHARS and WORD.match(text, token.end()):
+            break  # the limit falls inside this word
+        if cut and token.end() == len(text):
+            break  # the text was cut here: this word may be a part of one
+        end = token.end()
+    return end
 
 
 def opening(text, size=SNIPPET_WORDS):

@@ -74,7 +74,7 @@ class CompiledDocumentTest(TestCase):
         chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
         # The TS's working copy holds the answer not published yet, saying so.
         expected = [f"{i}. {title}" for i, title in enumerate(TITLES, start=1)]
-        expected[2] += " [Enviado — sin aprobar]"
+        expected[2] += " [Presentada — sin aprobar]"
         self.assertEqual(chapters, expected)
         settings = document.settings.element.xml
         self.assertIn("updateFields", settings)

@@ -5,8 +5,16 @@
   var el = document.getElementById("map");
   if (!el || !window.L) { return; }
   var form = document.getElementById("map-filters");
-  var map = L.map(el, { preferCanvas: true, worldCopyJump: false, minZoom: 2, maxZoom: 18 })
-    .setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10));
+  var map = L.map(el, { preferCanvas: true, worldCopyJump: false, minZoom: 2, maxZoom: 18 });
+  // An address with a viewport (a shared or reloaded filtered view) opens on it; else the default view.
+  var given = (form.querySelector("[name=bbox]") || {}).value || "";
+  var box = given.split(",").map(parseFloat);
+  if (box.length === 4 && box.every(isFinite)) {
+    map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+  } else {
+    map.setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10));
+  }
+  el.parentNode.classList.add("map-on");  // the list's "Show on map" buttons work from now on (map.css)
   map.attributionControl.setPrefix(false);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "" }).addTo(map);
@@ -78,6 +86,13 @@
     return params;
   }
 
+  // The filters' address, without the empty ones: what the form pushes and panning replaces.
+  function dropEmpty(params) {
+    Array.from(params.keys()).forEach(function (key) { if (!params.get(key)) { params.delete(key); } });
+    return params;
+  }
+  form.addEventListener("htmx:configRequest", function (e) { dropEmpty(e.detail.formData); });
+
   function bboxText() {
     var b = map.getBounds();
     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
@@ -132,10 +147,24 @@
       .then(function (data) { if (mine === seq) { draw(data, started); } });
     var bbox = form.querySelector("[name=bbox]");
     if (bbox) { bbox.value = bboxText(); }
-    if (mapOnly !== true && window.htmx && !form.querySelector("[name=near]").value && !form.querySelector("[name=lat]").value) {
-      window.htmx.trigger(form, "submit");
+    if (mapOnly !== true) { followMap(); }
+  }
+
+  // Panning keeps the address (replaced, not a new history entry) and the list in step with the map;
+  // the list of "nearest services" stays as it is.
+  function followMap() {
+    if (window.htmx && !form.querySelector("[name=near]").value && !form.querySelector("[name=lat]").value) {
+      window.htmx.ajax("GET", form.getAttribute("action"),
+        { source: form, target: "#results", swap: "outerHTML", push: "false", replace: "true" });
+    } else {
+      window.history.replaceState({ htmx: true }, "", form.getAttribute("action") + "?" + dropEmpty(filterParams()));
     }
   }
+
+  // Back and Forward between filtered views load the address again: a snapshot cannot bring a live map back.
+  ["htmx:historyCacheMiss", "htmx:historyCacheHit"].forEach(function (name) {
+    document.body.addEventListener(name, function (e) { e.preventDefault(); window.location.reload(); });
+  });
 
   map.on("moveend", function () { refresh(false); });
   form.addEventListener("change", function () { window.setTimeout(function () { refresh(true); }, 0); });
