@@ -52,11 +52,18 @@ def give_totp(user):
 
 def totp_code(secret, at=None):
     """The TOTP code for `secret` now (or at the Unix time `at`)."""
-    import time
-
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
+def code_with_time_to_type(secret, margin=5.0):
+    """The current TOTP code, taken when at least `margin` seconds of its 30-second window are left:
+    allauth accepts that window only, and a browser's typing and the server's check take a while."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left + 0.1)
+    return totp_code(secret)
 
 
 def make_token(user):
@@ -309,10 +316,7 @@ def sign_in_browser(page, email, totp_secret=None, password=PASSWORD):
     page.click("main button[type=submit]")
     if totp_secret:
         page.wait_for_url("**/2fa/authenticate/")
-        left = 30 - time.time() % 30  # a code is good for its 30-second window only: not one about to turn
-        if left < 5:
-            time.sleep(left + 0.1)
-        page.fill("input[name=code]", totp_code(totp_secret))
+        page.fill("input[name=code]", code_with_time_to_type(totp_secret))
         page.click("main button[type=submit]")
     page.wait_for_url("**/")
 

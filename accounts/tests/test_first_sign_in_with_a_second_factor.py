@@ -3,7 +3,6 @@ authenticator key shown whole and grouped beside its QR code, the code typed as 
 recovery codes one per line with a download and a way on."""
 
 import re
-import time
 
 import pytest
 import time_machine
@@ -13,18 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, build_network, serious_axe_violations, totp_code
+from core.testing import PASSWORD, build_network, code_with_time_to_type, serious_axe_violations, totp_code
 
 ACTIVATE = reverse("mfa_activate_totp")
-
-
-def code_with_time_to_type(secret, margin=5.0):
-    """The current TOTP code, taken when at least `margin` seconds of its 30-second window are left:
-    allauth accepts that window only, and the browser's typing and the server's check take a while."""
-    left = 30 - time.time() % 30
-    if left < margin:
-        time.sleep(left + 0.1)
-    return totp_code(secret)
 
 
 def first_time_ts(language):
